@@ -91,8 +91,11 @@ class SourceRef(Strict):
 
 Sources = Annotated[
     list[SourceRef],
-    Field(min_length=1, description="Where the facts of this record come from.",
-          examples=[[{"source": "article-tajik-frontier-2025", "locator": "Rising cross-border incursions"}]]),
+    Field(
+        min_length=1,
+        description="Where the facts of this record come from.",
+        examples=[[{"source": "article-tajik-frontier-2025", "locator": "Rising cross-border incursions"}]],
+    ),
 ]
 OptionalSources = Annotated[
     list[SourceRef], Field(description="Sources for this item, when they differ from the record's.", examples=[[]])
@@ -177,21 +180,25 @@ class Actor(Record):
     kind: ActorKind = _f("What kind of actor.", "militant-group")
     sources: Sources
     short_name: ShortText | None = _o("Abbreviation.", "TTT")
-    aliases: list[ShortText] = _f("Other names and spellings (search finds them).", ["Jamaat Ansarullah"],
-                                  default_factory=list)
+    aliases: list[ShortText] = _f(
+        "Other names and spellings (search finds them).", ["Jamaat Ansarullah"], default_factory=list
+    )
     country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = _o("Home country (ISO 3166-1 alpha-2).", "TJ")
     status: ActorStatus | None = _o("Status at the data cut-off.", "active")
     founded: PartialDate | None = _o("When founded.", "2006")
     founders: list[PersonId] = _f("Founders (people).", ["amriddin-tabarov"], default_factory=list)
     aims: Text | None = _o("Stated aims.", "Overthrow the government of Tajikistan.")
     summary: Text | None = _o("A short profile.", "A Tajik militant organisation.")
-    leaders: list[Leader] = _f("Leaders over time.", [{"person": "mehdi-arslan", "role": "leader"}],
-                               default_factory=list)
-    size: list[SizeEstimate] = _f("Size over time.", [{"as_of": "2021", "fighters": {"best": 500}}],
-                                  default_factory=list)
+    leaders: list[Leader] = _f(
+        "Leaders over time.", [{"person": "mehdi-arslan", "role": "leader"}], default_factory=list
+    )
+    size: list[SizeEstimate] = _f(
+        "Size over time.", [{"as_of": "2021", "fighters": {"best": 500}}], default_factory=list
+    )
     areas: list[Area] = _f("Areas of activity.", [{"place": "badakhshan", "role": "camp"}], default_factory=list)
-    name_changes: list[NameChange] = _f("Renamings.", [{"date": "2023-06", "name": "Tehrik-e-Taliban Tajikistan"}],
-                                        default_factory=list)
+    name_changes: list[NameChange] = _f(
+        "Renamings.", [{"date": "2023-06", "name": "Tehrik-e-Taliban Tajikistan"}], default_factory=list
+    )
 
 
 # --- people -------------------------------------------------------------------------------------------
@@ -219,8 +226,9 @@ class Person(Record):
     status: PersonStatus | None = _o("Alive, dead or unknown.", "alive")
     died: PartialDate | None = _o("When died.", "2016")
     nationality: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = _o("ISO 3166-1 alpha-2.", "TJ")
-    roles: list[PersonRole] = _f("Roles over time.", [{"actor": "afghan-taliban", "role": "member"}],
-                                 default_factory=list)
+    roles: list[PersonRole] = _f(
+        "Roles over time.", [{"actor": "afghan-taliban", "role": "member"}], default_factory=list
+    )
     last_known_location: LastKnownLocation | None = _o("Last reported whereabouts.", {"place": "fayzabad"})
     summary: Text | None = _o("A short profile.", "Leader of TTT.")
 
@@ -237,8 +245,7 @@ class Place(Record):
     kind: PlaceKind = _f("What kind of place.", "district")
     country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] = _f("ISO 3166-1 alpha-2 code.", "AF")
     sources: Sources
-    aliases: list[ShortText] = _f("Spelling variants (search finds them).", ["Kufab", "Kofab"],
-                                  default_factory=list)
+    aliases: list[ShortText] = _f("Spelling variants (search finds them).", ["Kufab", "Kofab"], default_factory=list)
     parent: PlaceId | None = _o("The place it lies in.", "badakhshan")
     location: Point | None = _o("A point standing for the place.", {"lat": 37.97, "lon": 70.68})
     precision: Precision | None = _o("How well the point stands for the place.", "district")
@@ -264,8 +271,9 @@ class Fatalities(Strict):
     low: Count | None = _o("Lowest reported.", 5)
     best: Count | None = _o("Best estimate.", 5)
     high: Count | None = _o("Highest reported.", 5)
-    breakdown: list[Casualty] = _f("By party.", [{"party": "government-of-tajikistan", "count": 2}],
-                                   default_factory=list)
+    breakdown: list[Casualty] = _f(
+        "By party.", [{"party": "government-of-tajikistan", "count": 2}], default_factory=list
+    )
 
 
 class EventCount(Strict):
@@ -287,17 +295,19 @@ class Incident(Record):
     place: PlaceId = _f("Where.", "shamsiddin-shohin")
     sources: Sources
     date_end: PartialDate | None = _o("When it ended, for a span.", "2025-06")
-    actors: list[IncidentActor] = _f("Who took part.", [{"actor": "tehrik-e-taliban-tajikistan",
-                                                          "role": "perpetrator", "attribution": "alleged"}],
-                                     default_factory=list)
+    actors: list[IncidentActor] = _f(
+        "Who took part.",
+        [{"actor": "tehrik-e-taliban-tajikistan", "role": "perpetrator", "attribution": "alleged"}],
+        default_factory=list,
+    )
     location: Point | None = _o("A point overriding the place's.", {"lat": 37.9, "lon": 70.1})
     precision: Precision | None = _o("How well the point is known (defaults to the place's).", "district")
     fatalities: Fatalities | None = _o("Deaths, low/best/high and by party.", {"best": 5})
-    event_count: EventCount | None = _o("When the record stands for several events counted by the source.",
-                                        {"low": 11, "qualifier": "more than 10"})
+    event_count: EventCount | None = _o(
+        "When the record stands for several events counted by the source.", {"low": 11, "qualifier": "more than 10"}
+    )
     summary: Text | None = _o("What happened, paraphrased from the sources.", "Militants crossed the border.")
-    tags: list[Annotated[str, Field(pattern=SLUG_PATTERN)]] = _f("Free tags.", ["cross-border"],
-                                                                 default_factory=list)
+    tags: list[Annotated[str, Field(pattern=SLUG_PATTERN)]] = _f("Free tags.", ["cross-border"], default_factory=list)
 
 
 # --- claims -------------------------------------------------------------------------------------------
@@ -311,16 +321,18 @@ class Claim(Record):
     attributed_to_actor: ActorId | None = _o("The actor the claimant belongs to, if any.", "afghan-taliban")
     subjects: list[AnyId] = _f("Records the claim is about.", ["afghan-taliban"], default_factory=list)
     quote: ShortText | None = _o("A short quoted phrase, if any.", "teach Tajikistan a lesson")
-    denied_by: list[ActorId] = _f("Who denies it (required when status is denied).", ["government-of-tajikistan"],
-                                  default_factory=list)
+    denied_by: list[ActorId] = _f(
+        "Who denies it (required when status is denied).", ["government-of-tajikistan"], default_factory=list
+    )
     as_of: PartialDate | None = _o("When the claim was made or applies.", "2025-12")
 
 
 # --- relationships ------------------------------------------------------------------------------------
 class Relationship(Record):
     collection: ClassVar[str] = "relationships"
-    from_: ActorOrPersonId = Field(alias="from", description="The actor the relationship goes from.",
-                                   examples=["afghan-taliban"])
+    from_: ActorOrPersonId = Field(
+        alias="from", description="The actor the relationship goes from.", examples=["afghan-taliban"]
+    )
     type: RelationshipType = _f("What kind of relationship.", "sponsors")
     to: ActorOrPersonId = _f("The actor it goes to.", "tehrik-e-taliban-tajikistan")
     status: ClaimStatus = _f("How established it is.", "alleged")
@@ -329,7 +341,8 @@ class Relationship(Record):
     to_date: PartialDate | None = _o("Until when.", "2023")
     summary: Text | None = _o("What the relationship consists of.", "Funding and facilitation.")
     claims: list[Annotated[str, RefTo(("claims",)), Field(pattern=SLUG_PATTERN)]] = _f(
-        "Claims that support it.", ["taliban-fund-ttt-camps"], default_factory=list)
+        "Claims that support it.", ["taliban-fund-ttt-camps"], default_factory=list
+    )
 
     @property
     def label(self) -> str:
@@ -343,7 +356,8 @@ class Judgement(Record):
     likelihood: Likelihood = _f("ICD 203 likelihood term.", "likely")
     confidence: Confidence = _f("Analytic confidence in the judgement.", "low")
     basis: Annotated[list[Annotated[str, RefTo(()), Field(pattern=SLUG_PATTERN)]], Field(min_length=1)] = _f(
-        "Records the judgement rests on.", ["taliban-fund-ttt-camps"])
+        "Records the judgement rests on.", ["taliban-fund-ttt-camps"]
+    )
     as_of: PartialDate | None = _o("When made.", "2025-12")
     order: int | None = _o("Position on the briefing (lowest first).", 1)
     sources: OptionalSources = Field(default_factory=list)
@@ -363,9 +377,10 @@ class Briefing(Strict):
     subtitle: ShortText | None = _o("One line under the title.", "Militancy on the Afghan-Tajik frontier")
     cut_off: PartialDate = _f("Data cut-off: no record may be dated after it.", "2025-12-31")
     bluf: Text = _f("Bottom line up front, a short paragraph.", "Cross-border militancy is rising.")
-    stated_figures: list[StatedFigure] = _f("Figures the sources state that the records cannot count.",
-                                            [], default_factory=list)
-    licence: ShortText = _f("Licence of the data.", "CC BY 4.0")
+    stated_figures: list[StatedFigure] = _f(
+        "Figures the sources state that the records cannot count.", [], default_factory=list
+    )
+    licence: ShortText = _f("Licence of the data.", "CC BY 4.0", default="CC BY 4.0")
 
 
 COLLECTIONS: dict[str, type[Record]] = {

@@ -107,7 +107,9 @@ class PartialDate:
         )
 
     @classmethod
-    def __get_pydantic_json_schema__(cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
         return {
             "anyOf": [{"type": "string", "pattern": PATTERN}, {"type": "integer", "minimum": 1, "maximum": 9999}],
             "description": "A date known to the year, month or day: 2010, 2023-06 or 2025-12-24.",

@@ -1,0 +1,193 @@
+"""Checks beyond types: references, dates, ranges, geography, links and markup.
+
+Each check yields Problems located at the exact value in its file, so `frontierwatch validate` and a
+pull request can point an editor at the line to fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from frontierwatch.models import Actor, Claim, Incident, Person, Place, Record, Relationship, Source
+from frontierwatch.partial_date import PartialDate
+from frontierwatch.problems import Problem
+from frontierwatch.refs import FieldPath, format_path, references, walk
+from frontierwatch.vocab import ACLED_EVENT_TYPES
+
+if TYPE_CHECKING:
+    from frontierwatch.dataset import Dataset
+
+#: Anything that looks like an HTML tag, comment or entity-encoded tag: text fields are plain text.
+MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?]|&#|&lt;\s*script|javascript\s*:", re.IGNORECASE)
+BORDER_TOLERANCE_KM = 8.0
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Switches for checks that a test may turn off (to prove the renderers escape what gets through)."""
+
+    reject_markup: bool = True
+    check_geography: bool = True
+
+
+def run_checks(ds: Dataset, options: CheckOptions, show: Callable[[Path], str]) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def at(rec: Record | None, path: FieldPath, message: str, hint: str = "", *, key: bool = False) -> None:
+        if rec is None:
+            file, pos = show(ds.root / "briefing.yaml"), ds.positions.get("", None)
+        else:
+            file, pos = show(ds.files[rec.id]), ds.positions.get(rec.id)
+        line, col = pos.of(path, key=key) if pos else (0, 0)
+        problems.append(Problem(file, line, col, format_path(path), message, hint))
+
+    cut_off = ds.briefing.cut_off
+    all_ids = list(ds.by_id)
+    for rec in ds.all_records():
+        _check_references(ds, rec, all_ids, at)
+        _check_dates(rec, cut_off, at)
+        _check_ranges(rec, at)
+        if options.reject_markup:
+            for path, value, _ in walk(rec, "text"):
+                if isinstance(value, str) and MARKUP.search(value):
+                    at(rec, path, "contains HTML or a script link", "text fields are plain text: remove the markup")
+        if isinstance(rec, Incident):
+            _check_incident(ds, rec, at)
+        elif isinstance(rec, Place) and options.check_geography:
+            _check_place(ds, rec, at)
+        elif isinstance(rec, Source):
+            if rec.url is not None and not rec.url.lower().startswith("https://"):
+                at(rec, ("url",), f"{rec.url!r} is not an https address", "link sources over https://")
+        elif isinstance(rec, Claim):
+            if str(rec.status) == "denied" and not rec.denied_by:
+                at(rec, ("status",), "a denied claim must name who denies it", "add `denied_by: [<actor id>]`")
+        elif isinstance(rec, Relationship):
+            if rec.from_ == rec.to:
+                at(rec, ("to",), "a relationship cannot point to its own start", "check `from` and `to`")
+        elif isinstance(rec, Place) and rec.parent == rec.id:
+            at(rec, ("parent",), "a place cannot be its own parent")
+    return problems
+
+
+def _check_references(ds: Dataset, rec: Record, all_ids: list[str], at: Callable[..., None]) -> None:
+    for path, target, ref in references(rec):
+        found = ds.collection_of(target)
+        if found is None:
+            pool = [i for i in all_ids if not ref.collections or ds.collection_of(i) in ref.collections]
+            close = difflib.get_close_matches(target, pool, n=1, cutoff=0.6)
+            where = " or ".join(ref.collections) if ref.collections else "any collection"
+            hint = (
+                f"did you mean {close[0]!r}?"
+                if close
+                else f"create data/{(ref.collections or ('…',))[0]}/{target}.yaml"
+            )
+            at(rec, path, f"no record {target!r} in {where}", hint)
+        elif ref.collections and found not in ref.collections:
+            at(
+                rec,
+                path,
+                f"{target!r} is in {found}, not {' or '.join(ref.collections)}",
+                "point to a record of the right kind",
+            )
+
+
+def _check_dates(rec: Record, cut_off: PartialDate, at: Callable[..., None]) -> None:
+    for path, value, _ in walk(rec, "date"):
+        if value.earliest > cut_off.latest:
+            at(
+                rec,
+                path,
+                f"{value} is after the data cut-off {cut_off}",
+                "fix the date, or move `cut_off` in data/briefing.yaml",
+            )
+    pairs: list[tuple[FieldPath, Any, Any]] = []
+    if isinstance(rec, Incident):
+        pairs.append((("date_end",), rec.date, rec.date_end))
+    if isinstance(rec, Relationship):
+        pairs.append((("to_date",), rec.from_date, rec.to_date))
+    if isinstance(rec, Actor):
+        pairs += [(("leaders", i, "to"), x.from_, x.to) for i, x in enumerate(rec.leaders)]
+        pairs += [(("areas", i, "to"), x.from_, x.to) for i, x in enumerate(rec.areas)]
+    if isinstance(rec, Person):
+        pairs += [(("roles", i, "to"), x.from_, x.to) for i, x in enumerate(rec.roles)]
+    for path, start, end in pairs:
+        if start is not None and end is not None and end.latest < start.earliest:
+            at(rec, path, f"ends ({end}) before it starts ({start})", "swap or correct the dates")
+
+
+def _ranges(rec: Record) -> Iterator[tuple[FieldPath, Any]]:
+    if isinstance(rec, Incident):
+        if rec.fatalities:
+            yield ("fatalities",), rec.fatalities
+        if rec.event_count:
+            yield ("event_count",), rec.event_count
+    if isinstance(rec, Actor):
+        for i, size in enumerate(rec.size):
+            yield ("size", i, "fighters"), size.fighters
+
+
+def _check_ranges(rec: Record, at: Callable[..., None]) -> None:
+    for path, r in _ranges(rec):
+        values = [(n, getattr(r, n)) for n in ("low", "best", "high") if getattr(r, n) is not None]
+        for (n1, v1), (n2, v2) in itertools.pairwise(values):
+            if v1 > v2:
+                at(rec, (*path, n2), f"{n1} ({v1}) is greater than {n2} ({v2})", "keep low <= best <= high")
+    if isinstance(rec, Incident) and rec.fatalities and rec.fatalities.breakdown:
+        total = sum(c.count for c in rec.fatalities.breakdown)
+        top = rec.fatalities.high if rec.fatalities.high is not None else rec.fatalities.best
+        if top is not None and total > top:
+            at(
+                rec,
+                ("fatalities", "breakdown"),
+                f"the breakdown adds up to {total}, more than {top}",
+                "make the parties' counts agree with low/best/high",
+            )
+
+
+def _check_incident(ds: Dataset, rec: Incident, at: Callable[..., None]) -> None:
+    allowed = ACLED_EVENT_TYPES.get(str(rec.event_type), ())
+    if str(rec.sub_event_type) not in allowed:
+        owner = next((t for t, subs in ACLED_EVENT_TYPES.items() if str(rec.sub_event_type) in subs), "?")
+        at(
+            rec,
+            ("sub_event_type",),
+            f"{str(rec.sub_event_type)!r} is not a sub-event type of {str(rec.event_type)!r}",
+            f"it belongs to {owner!r}; allowed here: {', '.join(allowed)}",
+        )
+    if rec.location is not None:
+        country = ds.country_of(rec)
+        if country is not None:
+            _check_point(rec, ("location",), rec.location.lat, rec.location.lon, country.country, at)
+
+
+def _check_place(ds: Dataset, rec: Place, at: Callable[..., None]) -> None:
+    if rec.location is None:
+        return
+    _check_point(rec, ("location",), rec.location.lat, rec.location.lon, rec.country, at)
+
+
+def _check_point(rec: Record, path: FieldPath, lat: float, lon: float, iso2: str, at: Callable[..., None]) -> None:
+    from frontierwatch import geography
+
+    if iso2 not in geography.countries_with_outline():
+        return
+    if geography.point_in_country(lat, lon, iso2, tolerance_km=BORDER_TOLERANCE_KM):
+        return
+    if geography.point_in_country(lon, lat, iso2, tolerance_km=BORDER_TOLERANCE_KM):
+        at(rec, path, f"lat {lat} / lon {lon} look swapped", "latitude comes first: swap the two values")
+        return
+    km = geography.distance_to_country_km(lat, lon, iso2)
+    other = geography.country_at(lat, lon)
+    where = f" (it is in {other})" if other else ""
+    at(
+        rec,
+        path,
+        f"the point ({lat}, {lon}) is {km:.0f} km outside {iso2}{where}",
+        "check the coordinates and the `country` field",
+    )

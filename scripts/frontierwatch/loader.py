@@ -1,0 +1,217 @@
+"""Read `data/` into a Dataset, collecting every problem of the run before one abort."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from frontierwatch.checks import CheckOptions, run_checks
+from frontierwatch.dataset import Dataset
+from frontierwatch.models import COLLECTIONS, Briefing, Record
+from frontierwatch.problems import DataError, Problem, display_path
+from frontierwatch.refs import format_path
+from frontierwatch.yamlio import Positions, YamlProblem, parse
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+BRIEFING_FILE = "briefing.yaml"
+
+
+def load(data_dir: Path | str, options: CheckOptions | None = None) -> Dataset:
+    """Load and check every record under `data_dir`. Raises DataError listing every problem found."""
+    dataset, problems = load_with_problems(data_dir, options)
+    if problems or dataset is None:
+        raise DataError(problems)
+    return dataset
+
+
+def load_with_problems(
+    data_dir: Path | str, options: CheckOptions | None = None
+) -> tuple[Dataset | None, list[Problem]]:
+    """(dataset or None, problems): the dataset is None only when nothing usable could be assembled."""
+    root = Path(data_dir)
+    problems: list[Problem] = []
+    if not root.is_dir():
+        return None, [Problem(str(root), 0, 0, "", "the data folder does not exist", "run from the project root")]
+
+    cwd = Path.cwd().resolve()
+    root_shown = display_path(root)
+
+    def show(path: Path) -> str:
+        """Editors' view of a path under root, without touching the file system (called per problem)."""
+        try:
+            return (Path(root_shown) / path.relative_to(root)).as_posix()
+        except ValueError:
+            return display_path(path, cwd)
+
+    records: dict[str, dict[str, Record]] = {name: {} for name in COLLECTIONS}
+    files: dict[str, Path] = {}
+    positions: dict[str, Positions] = {}
+
+    briefing = None
+    briefing_path = root / BRIEFING_FILE
+    if not briefing_path.is_file():
+        problems.append(
+            Problem(show(briefing_path), 0, 0, "", "briefing.yaml is missing", "create it with title, cut_off and bluf")
+        )
+    else:
+        briefing, briefing_pos = _read(briefing_path, Briefing, show, problems)
+        if briefing_pos is not None:
+            positions[""] = briefing_pos
+
+    for name, model in COLLECTIONS.items():
+        folder = root / name
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if path.suffix == ".yml":
+                problems.append(
+                    Problem(
+                        show(path), 0, 0, "", "record files end in .yaml, not .yml", f"rename it to {path.stem}.yaml"
+                    )
+                )
+                continue
+            if path.suffix != ".yaml" or not path.is_file():
+                continue
+            rid = path.stem
+            if not SLUG.match(rid):
+                problems.append(
+                    Problem(
+                        show(path),
+                        0,
+                        0,
+                        "",
+                        f"the file name {rid!r} is not a valid id",
+                        f"use lowercase letters, digits and single hyphens, e.g. {_slugify(rid)}.yaml",
+                    )
+                )
+                continue
+            if rid in files:
+                problems.append(
+                    Problem(
+                        show(path),
+                        0,
+                        0,
+                        "",
+                        f"the id {rid!r} is already used by {show(files[rid])}",
+                        "ids are unique across all collections: rename one of the files",
+                    )
+                )
+                continue
+            files[rid] = path
+            record, pos = _read(path, model, show, problems)
+            if record is not None and pos is not None:
+                record._id = rid  # type: ignore[union-attr]
+                records[name][rid] = record  # type: ignore[assignment]
+                positions[rid] = pos
+
+    for stray in sorted(p for p in root.glob("*.yaml") if p.name != BRIEFING_FILE):
+        problems.append(
+            Problem(
+                show(stray),
+                0,
+                0,
+                "",
+                "a record outside any collection folder",
+                f"move it into one of: {', '.join(COLLECTIONS)}",
+            )
+        )
+
+    if briefing is None:
+        return None, problems
+    dataset = Dataset(root=root, briefing=briefing, records=records, files=files, positions=positions)
+    problems.extend(run_checks(dataset, options or CheckOptions(), show))
+    return dataset, problems
+
+
+def _slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "record"
+
+
+def _read(
+    path: Path, model: type[BaseModel], show: Callable[[Path], str], problems: list[Problem]
+) -> tuple[Any, Positions | None]:
+    try:
+        raw = path.read_bytes()
+        data, pos = parse(raw)
+    except YamlProblem as exc:
+        problems.append(Problem(show(path), exc.line, exc.column, "", exc.message, exc.hint))
+        return None, None
+    except OSError as exc:
+        problems.append(Problem(show(path), 0, 0, "", f"cannot read the file: {exc.strerror}"))
+        return None, None
+    try:
+        return model.model_validate(data), pos
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            problems.append(_problem_from_pydantic(err, model, data, pos, show(path)))
+        return None, None
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model class that holds the field at `loc` (for 'did you mean' on unknown fields)."""
+    from frontierwatch.refs import _unwrap
+
+    current: type[BaseModel] | None = model
+    for part in loc[:-1]:
+        if current is None:
+            return None
+        if isinstance(part, int):
+            continue
+        info = next((f for n, f in current.model_fields.items() if (f.alias or n) == part), None)
+        if info is None:
+            return None
+        inner, _, _ = _unwrap(info.annotation)
+        current = inner if isinstance(inner, type) and issubclass(inner, BaseModel) else None
+    return current
+
+
+def _problem_from_pydantic(
+    err: dict[str, Any], model: type[BaseModel], data: Any, pos: Positions, shown: str
+) -> Problem:
+    loc = tuple(p for p in err["loc"] if isinstance(p, int) or not p.startswith(("function-", "lax-", "json-")))
+    kind = err["type"]
+    field = format_path(loc)
+    value = err.get("input")
+    hint = ""
+    if kind == "missing":
+        line, col = pos.of(loc[:-1])
+        return Problem(
+            shown,
+            line,
+            col,
+            field,
+            "this required field is missing",
+            f"add `{loc[-1]}:` {'to the item' if len(loc) > 1 else 'to the record'}",
+        )
+    if kind == "extra_forbidden":
+        line, col = pos.of(loc, key=True)
+        holder = _fields_at(model, loc)
+        known = [f.alias or n for n, f in holder.model_fields.items()] if holder else []
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+        hint = f"did you mean `{close[0]}`?" if close else (f"allowed: {', '.join(known)}" if known else "")
+        return Problem(shown, line, col, field, "unknown field", hint)
+    line, col = pos.of(loc)
+    message = err["msg"]
+    if kind == "enum":
+        expected = re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected", ""))
+        close = difflib.get_close_matches(str(value), expected, n=1, cutoff=0.5)
+        hint = f"did you mean {close[0]!r}?" if close else ""
+        message = f"{value!r} is not one of the allowed values: {', '.join(expected)}"
+    elif kind == "string_pattern_mismatch" and "a-z0-9" in str(err.get("ctx", {}).get("pattern", "")):
+        message = f"{value!r} is not a valid id"
+        hint = "ids are lowercase words joined by hyphens, the file name without .yaml"
+    elif kind in ("string_pattern_mismatch",) and "A-Z" in str(err.get("ctx", {}).get("pattern", "")):
+        message = f"{value!r} is not a two-letter country code"
+        hint = "use ISO 3166-1 alpha-2 in capitals, e.g. AF or TJ"
+    elif kind == "value_error":
+        message = message.removeprefix("Value error, ")
+    elif kind == "string_too_long":
+        hint = "shorten the text"
+    elif value is not None and not isinstance(value, dict | list):
+        message = f"{message} (got {value!r})"
+    return Problem(shown, line, col, field, message, hint)

@@ -1,0 +1,32 @@
+"""Where each record's page, map and source file live in the built site. One scheme for every module."""
+
+from __future__ import annotations
+
+from posixpath import relpath
+
+MAPS_DIR = "maps"
+ASSETS_DIR = "assets/frontierwatch"
+
+
+def page_src(collection: str, record_id: str) -> str:
+    """The generated Markdown file (MkDocs `src_uri`) of a record: `incidents/<id>.md`."""
+    return f"{collection}/{record_id}.md"
+
+
+def page_url(collection: str, record_id: str) -> str:
+    """The site-relative URL of a record's page (directory URLs): `incidents/<id>/`."""
+    return f"{collection}/{record_id}/"
+
+
+def map_file(collection: str | None = None, record_id: str | None = None) -> str:
+    """Site-relative path of a map file: the overview `maps/overview.html`, or `maps/<collection>/<id>.html`."""
+    if collection is None or record_id is None:
+        return f"{MAPS_DIR}/overview.html"
+    return f"{MAPS_DIR}/{collection}/{record_id}.html"
+
+
+def relative(from_file: str, to_path: str) -> str:
+    """URL of site path `to_path` relative to the site file `from_file` (works under any sub-path)."""
+    start = from_file.rsplit("/", 1)[0] if "/" in from_file else "."
+    rel = relpath(to_path, start)
+    return rel + "/" if to_path.endswith("/") and not rel.endswith("/") else rel

@@ -18,6 +18,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 MAX_FILE_BYTES = 256 * 1024
 MAX_VALUES = 20_000
 MAX_DEPTH = 20
+#: Above this many structural characters a file could nest deep enough to overflow libyaml's recursive
+#: composer (a segfault at ~40,000 levels, well inside the size cap), so its depth is measured first.
+_STRUCTURAL_BUDGET = 1000
 
 PathKey = tuple[str | int, ...]
 
@@ -91,6 +94,33 @@ def decode(raw: bytes) -> str:
         ) from None
 
 
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    before = text[:index]
+    return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
+
+
+def _check_depth(text: str) -> None:
+    """Measure nesting with libyaml's iterative event parser, before the recursive composer sees it."""
+    loader = _Loader(text)
+    depth = 0
+    try:
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise YamlProblem(
+                        f"nesting deeper than {MAX_DEPTH} levels",
+                        mark.line + 1,
+                        mark.column + 1,
+                        "records are shallow; check for stray brackets or dashes",
+                    )
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                depth -= 1
+    finally:
+        loader.dispose()
+
+
 def parse(raw: bytes) -> tuple[dict[str, Any], Positions]:
     """Parse one record file: a mapping at the top, safely, with positions. Raises YamlProblem."""
     if len(raw) > MAX_FILE_BYTES:
@@ -104,6 +134,8 @@ def parse(raw: bytes) -> tuple[dict[str, Any], Positions]:
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise YamlProblem("the file is empty", 1, 1, "write the record's fields, or delete the file")
     try:
+        if sum(map(text.count, "[{-:?")) > _STRUCTURAL_BUDGET:
+            _check_depth(text)
         loader = _Loader(text)
         try:
             root = loader.get_single_node()
@@ -118,6 +150,12 @@ def parse(raw: bytes) -> tuple[dict[str, Any], Positions]:
         if 0 < line <= len(lines) and "\t" in lines[line - 1][: max(col, 1)]:
             problem, hint = "a tab character", "YAML does not allow tabs for indentation: use spaces"
         raise YamlProblem(f"not valid YAML: {problem}", line, col, hint) from None
+    except yaml.reader.ReaderError as exc:
+        line, col = _line_col(text, exc.position)
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        raise YamlProblem(
+            f"not valid YAML: the control character U+{code:04X} is not allowed", line, col, "delete it"
+        ) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"not valid YAML: {exc}", 1, 1) from None
     if root is None:

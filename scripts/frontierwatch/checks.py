@@ -59,19 +59,19 @@ def run_checks(ds: Dataset, options: CheckOptions, show: Callable[[Path], str]) 
                     at(rec, path, "contains HTML or a script link", "text fields are plain text: remove the markup")
         if isinstance(rec, Incident):
             _check_incident(ds, rec, at)
-        elif isinstance(rec, Place) and options.check_geography:
-            _check_place(ds, rec, at)
+        elif isinstance(rec, Place):
+            if rec.parent == rec.id:
+                at(rec, ("parent",), "a place cannot be its own parent", "name the place it lies in")
+            if options.check_geography:
+                _check_place(ds, rec, at)
         elif isinstance(rec, Source):
             if rec.url is not None and not rec.url.lower().startswith("https://"):
                 at(rec, ("url",), f"{rec.url!r} is not an https address", "link sources over https://")
         elif isinstance(rec, Claim):
             if str(rec.status) == "denied" and not rec.denied_by:
                 at(rec, ("status",), "a denied claim must name who denies it", "add `denied_by: [<actor id>]`")
-        elif isinstance(rec, Relationship):
-            if rec.from_ == rec.to:
-                at(rec, ("to",), "a relationship cannot point to its own start", "check `from` and `to`")
-        elif isinstance(rec, Place) and rec.parent == rec.id:
-            at(rec, ("parent",), "a place cannot be its own parent")
+        elif isinstance(rec, Relationship) and rec.from_ == rec.to:
+            at(rec, ("to",), "a relationship cannot point to its own start", "check `from` and `to`")
     return problems
 
 

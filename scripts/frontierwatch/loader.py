@@ -212,6 +212,9 @@ def _problem_from_pydantic(
         message = message.removeprefix("Value error, ")
     elif kind == "string_too_long":
         hint = "shorten the text"
+    elif kind == "too_short" and loc and loc[-1] in ("sources", "basis"):
+        message = "needs at least one entry"
+        hint = "add `- source: <source id>`" if loc[-1] == "sources" else "list the ids this rests on"
     elif value is not None and not isinstance(value, dict | list):
         message = f"{message} (got {value!r})"
     return Problem(shown, line, col, field, message, hint)

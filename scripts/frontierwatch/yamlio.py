@@ -143,8 +143,12 @@ def parse(raw: bytes) -> tuple[dict[str, Any], Positions]:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or str(exc)
+        if "end of stream" in problem and exc.context_mark is not None:
+            mark = exc.context_mark  # an unclosed quote or bracket: point at where it opened, not at the end
+        if exc.context and exc.problem:
+            problem = f"{exc.context}, {exc.problem}"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         hint = "check indentation and quoting"
         lines = text.splitlines()
         if 0 < line <= len(lines) and "\t" in lines[line - 1][: max(col, 1)]:

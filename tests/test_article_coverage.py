@@ -412,3 +412,26 @@ def test_the_loader_accepts_the_data() -> None:
     loader = pytest.importorskip("frontierwatch.loader")
     _, problems = loader.load_with_problems(DATA)
     assert not problems, "\n".join(p.text() for p in sorted(problems))
+
+
+# --- paraphrase ----------------------------------------------------------------------------------------
+COPY_RUN = 8  # words
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+(?:['’][a-z]+)?", text.lower())
+
+
+def test_no_run_of_eight_words_copied_from_the_article() -> None:
+    """Records paraphrase: no 8 consecutive words (comments included) may repeat the article's."""
+    words = _words(article_text())
+    runs = {tuple(words[i : i + COPY_RUN]) for i in range(len(words) - COPY_RUN + 1)}
+    copied = []
+    for path in sorted(DATA.rglob("*.yaml")):
+        if "schema" in path.parts:
+            continue
+        mine = _words(path.read_text(encoding="utf-8"))
+        for i in range(len(mine) - COPY_RUN + 1):
+            if tuple(mine[i : i + COPY_RUN]) in runs:
+                copied.append(f"{path.relative_to(DATA)}: {' '.join(mine[i : i + COPY_RUN])}")
+    assert not copied, "copied from the article:\n" + "\n".join(copied)

@@ -1,0 +1,132 @@
+"""Folium maps: the overview map and the mini maps of incident, place, actor and person pages.
+
+Each map is a standalone HTML document (the site embeds it with an iframe). Folium supplies the page
+and the Leaflet map; everything drawn on it comes from one JSON blob that the package's own script,
+`static/fw-map.js`, turns into layers with DOM text APIs. No data string passes through folium's
+Popup/Tooltip/layer-name templates, which do not escape HTML or JavaScript.
+
+    write_map_assets(site_dir)                  # once per build: Leaflet, fw-map.js/css, fw-geo.js
+    html = overview_map(ds, MapOptions())       # -> maps/overview.html
+    html = mini_map(ds, record, MapOptions(map_file=urls.map_file("incidents", record.id)))
+
+Assets and record links are relative to `MapOptions.map_file`, so the site works under any sub-path.
+The only third-party request a map makes is for tiles (`MapOptions.tile_url`); without them the map
+still draws its own layers over a plain background.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import folium
+from branca.element import MacroElement
+from folium.template import Template
+
+from frontierwatch import urls
+from frontierwatch.dataset import Dataset
+from frontierwatch.maps.assets import CSS_ASSETS, JS_ASSETS, write_map_assets
+from frontierwatch.maps.layers import json_for_html, mini_blob, overview_blob
+from frontierwatch.models import Record
+
+__all__ = ["MapOptions", "mini_map", "overview_map", "write_map_assets"]
+
+#: Where the overview opens before the script fits the frontier: the middle of the border.
+FRONTIER_CENTRE = (37.6, 70.5)
+
+
+@dataclass
+class MapOptions:
+    """How a map is built. `map_file` is the site-relative path the HTML will be written to."""
+
+    tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    tile_attribution: str = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+    map_file: str = "maps/overview.html"
+    #: Site path of the full-page map that mini maps link to ("Open the full map"); None for no link.
+    overview_page: str | None = "map/"
+    tile_max_zoom: int = 18
+    #: Places get a permanent name label when a map draws at most this many of them.
+    label_limit: int = 60
+
+
+class FrontierLayers(MacroElement):
+    """The data blob (a JSON script element) and the call that draws it on the parent map."""
+
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+            <script type="application/json" id="{{ this.blob_id }}">{{ this.blob_json }}</script>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+            FrontierWatch.draw({{ this._parent.get_name() }}, document.getElementById("{{ this.blob_id }}"));
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, blob: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "FrontierLayers"
+        self.blob_id = f"fw-data-{self._id}"
+        self.blob_json = json_for_html(blob)
+
+
+def _render(blob: dict[str, Any], options: MapOptions, title: str) -> str:
+    m = folium.Map(
+        location=FRONTIER_CENTRE,
+        zoom_start=6,
+        tiles=None,  # the script adds the configured tile layer (and handles its absence)
+        control_scale=True,
+        prefer_canvas=True,
+        max_zoom=options.tile_max_zoom,
+        font_size="13px",
+    )
+    # Per instance, never add_js_link(): that mutates the class for every later map.
+    m.default_js = [(name, urls.relative(options.map_file, path)) for name, path in JS_ASSETS]
+    m.default_css = [(name, urls.relative(options.map_file, path)) for name, path in CSS_ASSETS]
+    m.add_child(FrontierLayers(blob))
+    root = m.get_root()
+    root.title = html.escape(title)  # branca prints the title unescaped
+    return root.render()
+
+
+def overview_map(ds: Dataset, options: MapOptions | None = None) -> str:
+    """The overview map as a standalone HTML document."""
+    options = options or MapOptions()
+    blob = overview_blob(ds, options)
+    return _render(blob, options, f"Map: {ds.briefing.title}")
+
+
+def mini_map(ds: Dataset, record: Record, options: MapOptions | None = None) -> str | None:
+    """A small map centred on one incident, place, actor or person; None when it has no location."""
+    if options is None:
+        options = MapOptions(map_file=urls.map_file(record.collection, record.id))
+    blob = mini_blob(ds, record, options)
+    if blob is None:
+        return None
+    return _render(blob, options, f"Map: {record.label}")
+
+
+def write_maps(ds: Dataset, site_dir: Path, options: MapOptions | None = None) -> list[str]:
+    """Convenience for scripts and tests: assets, the overview and every mini map; returns site paths."""
+    base = options or MapOptions()
+    site_dir = Path(site_dir)
+    write_map_assets(site_dir)
+    written = []
+
+    def put(path: str, text: str | None) -> None:
+        if text is None:
+            return
+        out = site_dir / path
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        written.append(path)
+
+    put(base.map_file, overview_map(ds, base))
+    for collection in ("incidents", "places", "actors", "people"):
+        for record in ds.records[collection].values():
+            path = urls.map_file(collection, record.id)
+            opts = MapOptions(**{**base.__dict__, "map_file": path})
+            put(path, mini_map(ds, record, opts))
+    return written

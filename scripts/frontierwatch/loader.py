@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from frontierwatch.checks import CheckOptions, run_checks
 from frontierwatch.dataset import Dataset
 from frontierwatch.models import COLLECTIONS, Briefing, Record
+from frontierwatch.partial_date import PartialDate
 from frontierwatch.problems import DataError, Problem, display_path
 from frontierwatch.refs import format_path
 from frontierwatch.yamlio import Positions, YamlProblem, parse
@@ -121,11 +122,12 @@ def load_with_problems(
             )
         )
 
-    if briefing is None:
-        return None, problems
-    dataset = Dataset(root=root, briefing=briefing, records=records, files=files, positions=positions)
+    # Without a usable briefing, still check the records so that one run lists every problem; a stand-in
+    # cut-off at the end of time means no date is reported as after it.
+    stand_in = Briefing.model_construct(title="", cut_off=PartialDate(9999, 12, 31), bluf="")
+    dataset = Dataset(root=root, briefing=briefing or stand_in, records=records, files=files, positions=positions)
     problems.extend(run_checks(dataset, options or CheckOptions(), show))
-    return dataset, problems
+    return (dataset if briefing is not None else None), problems
 
 
 def _slugify(text: str) -> str:

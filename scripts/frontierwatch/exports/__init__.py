@@ -1,0 +1,85 @@
+"""Open-data exports: ACLED-style CSV (+ HXL), GeoJSON, the whole dataset as JSON, STIX 2.1, Atom, CITATION.cff.
+
+    from frontierwatch.exports import write_all
+    files = write_all(dataset, Path("site/downloads"), site_url="https://example.org/")
+    for f in files:
+        print(f.name, f.size, f.records, f.licence, f.citation)
+
+Each exporter is a module with `write(ctx, out_dir) -> [(name, media type, records, description)]`;
+`FORMATS` names them for the CLI (`frontierwatch export --format stix --out DIR`). Everything is
+deterministic: the same data gives byte-identical files (no wall clock, no random ids, sorted output).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from frontierwatch.dataset import Dataset
+from frontierwatch.exports.common import Context, citation_line
+
+#: Format name -> (module, what it writes). Order is the order of the downloads page.
+FORMATS: dict[str, tuple[str, str]] = {
+    "csv": ("csv_acled", "incidents.csv (ACLED columns) and incidents-hxl.csv (HXL hashtags)"),
+    "geojson": ("geojson", "incidents.geojson (RFC 7946 points)"),
+    "json": ("dataset_json", "frontierwatch.json (whole dataset) and frontierwatch.schema.json"),
+    "stix": ("stix", "frontierwatch.stix.json (STIX 2.1 bundle)"),
+    "atom": ("feed", "feed.xml (Atom feed of incidents and claims)"),
+    "citation": ("citation", "CITATION.cff (Citation File Format)"),
+}
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """One written download, with what a downloads page shows about it."""
+
+    name: str  # file name, relative to the output folder
+    path: Path
+    media_type: str
+    size: int  # bytes
+    records: int  # rows, features, objects or records, as fits the format
+    description: str
+    licence: str
+    citation: str = ""
+
+
+def context(ds: Dataset, site_url: str | None = None) -> Context:
+    return Context(ds=ds, site_url=site_url, licence=ds.briefing.licence, citation=citation_line(ds, site_url))
+
+
+def write(ds: Dataset, out_dir: Path, fmt: str, site_url: str | None = None) -> list[ExportFile]:
+    """Write one format (a key of FORMATS) into `out_dir`."""
+    return _write(context(ds, site_url), Path(out_dir), [fmt])
+
+
+def write_all(ds: Dataset, out_dir: Path, site_url: str | None = None) -> list[ExportFile]:
+    """Write every format into `out_dir` (created if needed); returns the files in FORMATS order."""
+    return _write(context(ds, site_url), Path(out_dir), list(FORMATS))
+
+
+def _write(ctx: Context, out_dir: Path, formats: list[str]) -> list[ExportFile]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files: list[ExportFile] = []
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown export format {fmt!r}; choose from {', '.join(FORMATS)}")
+        module = importlib.import_module(f"frontierwatch.exports.{FORMATS[fmt][0]}")
+        for name, media_type, records, description in module.write(ctx, out_dir):
+            path = out_dir / name
+            files.append(
+                ExportFile(
+                    name=name,
+                    path=path,
+                    media_type=media_type,
+                    size=path.stat().st_size,
+                    records=records,
+                    description=description,
+                    licence=ctx.licence,
+                    citation=ctx.citation,
+                )
+            )
+    return files
+
+
+__all__ = ["FORMATS", "ExportFile", "context", "write", "write_all"]

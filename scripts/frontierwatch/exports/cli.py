@@ -1,0 +1,34 @@
+"""`frontierwatch export --format FORMAT --out DIR [--data-dir DIR] [--site-url URL]`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from frontierwatch.exports import FORMATS
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from frontierwatch.exports import write, write_all
+    from frontierwatch.loader import load
+
+    ds = load(args.data_dir)
+    out = Path(args.out)
+    files = write_all(ds, out, args.site_url) if args.format == "all" else write(ds, out, args.format, args.site_url)
+    for f in files:
+        print(f"wrote {f.path} ({f.size:,} bytes, {f.records} records)")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    formats = "; ".join(f"{name}: {what}" for name, (_, what) in FORMATS.items())
+    p = subparsers.add_parser(
+        "export",
+        help="write the open-data downloads (CSV, HXL, GeoJSON, JSON, STIX, Atom, CITATION.cff)",
+        description=f"Formats: {formats}.",
+    )
+    p.add_argument("--format", choices=["all", *FORMATS], default="all", help="which export (default: all)")
+    p.add_argument("--out", required=True, help="folder to write into (created if needed)")
+    p.add_argument("--data-dir", type=Path, default=Path("data"), help="the data folder (default: data)")
+    p.add_argument("--site-url", default=None, help="published site address, for absolute links (optional)")
+    p.set_defaults(func=_cmd_export)

@@ -1,0 +1,104 @@
+"""What every export shares: the build context, deterministic ids and times, URLs and text hygiene.
+
+Nothing here reads the wall clock: every time in an export comes from the data (the briefing's cut-off,
+a record's own dates), so two builds of the same data are byte-identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from frontierwatch import __version__
+from frontierwatch.dataset import Dataset
+from frontierwatch.partial_date import PartialDate
+from frontierwatch.urls import page_url
+
+#: Fixed namespace of every UUIDv5 the exports derive from our ids (STIX ids, Atom entry ids).
+#: It is uuid5(NAMESPACE_URL, "https://frontierwatch.example/ns/exports") written out, so that changing the
+#: example domain can never change published ids. Never change it: ids would all change with it.
+NAMESPACE = uuid.UUID("91b706b0-0dbf-593c-9225-a9f4169192c1")
+
+#: Characters XML 1.0 cannot carry at all (C0 controls except tab, LF, CR; U+FFFE/U+FFFF; lone surrogates).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+#: ISO 3166-1 alpha-2 -> (alpha-3, numeric, ACLED country name, ACLED region). ACLED's region names:
+#: Afghanistan and Pakistan sit in ACLED's "South Asia" (region code 7), the former Soviet Central Asian
+#: states in "Caucasus and Central Asia" (code 13), Russia in "Europe", Iran in "Middle East", China in
+#: "East Asia" (region names and codes as ACLED's API lists them).
+COUNTRIES: dict[str, tuple[str, int, str, str]] = {
+    "AF": ("AFG", 4, "Afghanistan", "South Asia"),
+    "TJ": ("TJK", 762, "Tajikistan", "Caucasus and Central Asia"),
+    "PK": ("PAK", 586, "Pakistan", "South Asia"),
+    "IN": ("IND", 356, "India", "South Asia"),
+    "UZ": ("UZB", 860, "Uzbekistan", "Caucasus and Central Asia"),
+    "KG": ("KGZ", 417, "Kyrgyzstan", "Caucasus and Central Asia"),
+    "TM": ("TKM", 795, "Turkmenistan", "Caucasus and Central Asia"),
+    "KZ": ("KAZ", 398, "Kazakhstan", "Caucasus and Central Asia"),
+    "CN": ("CHN", 156, "China", "East Asia"),
+    "IR": ("IRN", 364, "Iran", "Middle East"),
+    "RU": ("RUS", 643, "Russia", "Europe"),
+}
+
+
+@dataclass
+class Context:
+    """Everything an exporter needs besides the data: where the site lives and how to cite it."""
+
+    ds: Dataset
+    site_url: str | None = None
+    licence: str = "CC BY 4.0"
+    citation: str = ""
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def as_of(self) -> dt.datetime:
+        """The data cut-off as a UTC datetime: the one 'now' every export uses."""
+        return day_start(self.ds.briefing.cut_off)
+
+    def url(self, collection: str, record_id: str) -> str:
+        """A record's page: absolute under `site_url`, else site-relative."""
+        return self.site(page_url(collection, record_id))
+
+    def site(self, path: str = "") -> str:
+        if not self.site_url:
+            return path
+        return self.site_url.rstrip("/") + "/" + path
+
+
+def day_start(date: PartialDate | None) -> dt.datetime:
+    """The first moment (UTC) a partial date can mean."""
+    assert date is not None
+    d = date.earliest
+    return dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC)
+
+
+def rfc3339(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def uuid_for(key: str) -> uuid.UUID:
+    """The UUIDv5 of one of our keys (e.g. `actors/tehrik-e-taliban-tajikistan`) under NAMESPACE."""
+    return uuid.uuid5(NAMESPACE, key)
+
+
+def xml_safe(text: str) -> str:
+    """Text XML 1.0 can carry: characters it forbids outright become U+FFFD (everything else is escaped)."""
+    return _XML_ILLEGAL.sub("\ufffd", text)
+
+
+def citation_line(ds: Dataset, site_url: str | None) -> str:
+    """One line to cite the data by: title, subtitle, cut-off, version, licence and address."""
+    b = ds.briefing
+    title = b.title + (f": {b.subtitle}" if b.subtitle else "")
+    where = f" {site_url.rstrip('/')}/" if site_url else ""
+    return (
+        f"{title}. Open data, cut-off {b.cut_off}, Frontier Watch {__version__}. Licensed {b.licence}.{where}".rstrip()
+    )
+
+
+def file_size(path: Path) -> int:
+    return path.stat().st_size

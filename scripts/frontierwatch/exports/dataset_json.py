@@ -1,0 +1,116 @@
+"""`frontierwatch.json`: the whole dataset as one JSON document, and `frontierwatch.schema.json`, its schema.
+
+Layout (format version 1):
+
+    {
+      "format": "frontierwatch", "format_version": 1, "schema_version": 1,
+      "licence": "CC BY 4.0", "citation": "...",
+      "briefing": {...},
+      "counts": {"sources": 1, ...},
+      "records": {"sources": {"<id>": {...}, ...}, "actors": {...}, ...},
+      "schema": {"sources.schema.json": {...}, ...}
+    }
+
+Each record appears exactly as an editor would write it in YAML (field names as in the data contract, no
+nulls), keyed by its id, ids sorted. `schema` carries the JSON Schema of every collection (the same files
+editors use); `frontierwatch.schema.json` is a JSON Schema (draft 2020-12) for the whole document that
+embeds them, so `jsonschema` can check a download in one call.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from frontierwatch import SCHEMA_VERSION
+from frontierwatch.exports.common import Context
+from frontierwatch.models import COLLECTIONS, SLUG_PATTERN
+from frontierwatch.schema import SCHEMA_BASE, schemas
+
+FORMAT_VERSION = 1
+
+
+def document(ctx: Context) -> dict[str, Any]:
+    ds = ctx.ds
+    records = {
+        name: {
+            rid: ds.records[name][rid].model_dump(mode="json", by_alias=True, exclude_none=True)
+            for rid in sorted(ds.records[name])
+        }
+        for name in COLLECTIONS
+    }
+    return {
+        "format": "frontierwatch",
+        "format_version": FORMAT_VERSION,
+        "schema_version": SCHEMA_VERSION,
+        "licence": ctx.licence,
+        "citation": ctx.citation,
+        "briefing": ds.briefing.model_dump(mode="json", by_alias=True, exclude_none=True),
+        "counts": ds.counts(),
+        "records": records,
+        "schema": schemas(),
+    }
+
+
+def document_schema() -> dict[str, Any]:
+    """JSON Schema of the whole document, embedding each collection's schema as a resource."""
+    embedded = schemas()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{SCHEMA_BASE}frontierwatch.schema.json",
+        "title": f"Frontier Watch dataset download (format version {FORMAT_VERSION})",
+        "type": "object",
+        "required": ["format", "format_version", "schema_version", "briefing", "records", "schema"],
+        "properties": {
+            "format": {"const": "frontierwatch"},
+            "format_version": {"const": FORMAT_VERSION},
+            "schema_version": {"const": SCHEMA_VERSION},
+            "licence": {"type": "string"},
+            "citation": {"type": "string"},
+            "briefing": embedded["briefing.schema.json"],
+            "counts": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
+            "records": {
+                "type": "object",
+                "required": list(COLLECTIONS),
+                "additionalProperties": False,
+                "properties": {
+                    name: {
+                        "type": "object",
+                        "propertyNames": {"pattern": SLUG_PATTERN},
+                        "additionalProperties": embedded[f"{name}.schema.json"],
+                    }
+                    for name in COLLECTIONS
+                },
+            },
+            "schema": {"type": "object", "additionalProperties": {"type": "object"}},
+        },
+    }
+
+
+def _dump(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+
+
+def render(ctx: Context) -> str:
+    return _dump(document(ctx))
+
+
+def write(ctx: Context, out_dir: Path) -> list[tuple[str, str, int, str]]:
+    (out_dir / "frontierwatch.json").write_bytes(render(ctx).encode("utf-8"))
+    (out_dir / "frontierwatch.schema.json").write_bytes(_dump(document_schema()).encode("utf-8"))
+    total = sum(ctx.ds.counts().values())
+    return [
+        (
+            "frontierwatch.json",
+            "application/json",
+            total,
+            "The whole dataset, every record of every collection by id, with its format version and schema.",
+        ),
+        (
+            "frontierwatch.schema.json",
+            "application/schema+json",
+            len(COLLECTIONS),
+            "JSON Schema (draft 2020-12) of frontierwatch.json.",
+        ),
+    ]

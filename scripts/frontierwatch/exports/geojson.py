@@ -1,0 +1,95 @@
+"""`incidents.geojson`: one RFC 7946 Point feature per located incident, newest first.
+
+Coordinates are [longitude, latitude] in WGS 84, rounded no finer than the point is known: 5 decimals
+(about a metre) for an exact point, down to 1 decimal (about 11 km) for a country centre. Incidents
+without any point (neither their own nor their place's) are left out; the CSV keeps them.
+Properties are flat (one value per key) so desktop GIS tools read them as columns.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from frontierwatch.exports.common import Context
+from frontierwatch.vocab import ACLED_GEO_PRECISION, PRECISION_RADIUS_KM
+
+#: Decimal places kept per precision (5 decimals is ~1 m, 1 decimal ~11 km).
+DECIMALS = {"exact": 5, "near": 3, "district": 2, "province": 2, "region": 1, "country": 1}
+
+
+def round_coord(value: float, precision: str) -> float:
+    return round(float(value), DECIMALS.get(precision, 5)) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def features(ctx: Context) -> list[dict[str, Any]]:
+    ds = ctx.ds
+    out = []
+    for inc in ds.incidents_by_date():
+        point = ds.point_of(inc)
+        if point is None:
+            continue
+        pt, precision = point
+        place = ds.places.get(inc.place)
+        country = ds.country_of(inc)
+        fat = inc.fatalities
+        props: dict[str, Any] = {
+            "id": inc.id,
+            "title": inc.title,
+            "date": str(inc.date),
+            "date_end": str(inc.date_end) if inc.date_end else None,
+            "date_precision": str(inc.date_precision),
+            "event_type": str(inc.event_type),
+            "sub_event_type": str(inc.sub_event_type),
+            "place": inc.place,
+            "place_name": place.name if place else inc.place,
+            "country": country.name if country else (place.country if place else None),
+            "precision": precision,
+            "uncertainty_km": PRECISION_RADIUS_KM[precision],
+            "geo_precision": ACLED_GEO_PRECISION[precision],
+            "actors": "; ".join(
+                f"{ds.label(a.actor)} ({a.role}" + (f", {a.attribution})" if a.attribution else ")") for a in inc.actors
+            ),
+            "fatalities_low": fat.low if fat else None,
+            "fatalities_best": fat.best if fat else None,
+            "fatalities_high": fat.high if fat else None,
+            "events": inc.event_count.qualifier if inc.event_count else None,
+            "summary": inc.summary,
+            "sources": len(inc.sources),
+            "url": ctx.url("incidents", inc.id),
+        }
+        out.append(
+            {
+                "type": "Feature",
+                "id": inc.id,
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round_coord(pt.lon, precision), round_coord(pt.lat, precision)],
+                },
+                "properties": props,
+            }
+        )
+    return out
+
+
+def document(ctx: Context) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": features(ctx)}
+
+
+def render(ctx: Context) -> str:
+    return json.dumps(document(ctx), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+
+
+def write(ctx: Context, out_dir: Path) -> list[tuple[str, str, int, str]]:
+    text = render(ctx)
+    (out_dir / "incidents.geojson").write_bytes(text.encode("utf-8"))
+    n = len(json.loads(text)["features"])
+    return [
+        (
+            "incidents.geojson",
+            "application/geo+json",
+            n,
+            "Located incidents as GeoJSON points (RFC 7946), with key facts and page address.",
+        )
+    ]

@@ -186,6 +186,8 @@ FILL = {
     "likelihood": "likely",
     "confidence": "low",
     "basis": "fixture-claim",
+    "cut_off": "2025-12-31",
+    "bluf": "A short paragraph.",
 }
 PLACEHOLDER = re.compile(r'^(?P<lead>\s*(?:- )?)(?P<key>[a-z_]+): (?P<open>\[?)"<[^"]*>"(?P<close>\]?)$')
 

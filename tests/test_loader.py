@@ -301,3 +301,11 @@ def test_problems_on_briefing_still_report_record_errors(tmp_path: Path) -> None
     dataset, problems = load_with_problems(data)
     assert dataset is None
     assert {p.field for p in problems} == {"cut_off", "date"}
+
+
+def test_a_file_name_with_a_trailing_newline_is_not_an_id(tmp_path: Path) -> None:
+    """`$` in a Python regex also matches before a final newline: ids are matched in full."""
+    data = build_case("unknown-field", tmp_path / "data")
+    (data / "incidents" / "typo.yaml").rename(data / "incidents" / "typo\n.yaml")
+    _, problems = load_with_problems(data)
+    assert [p.message for p in problems] == ["the file name 'typo\\n' is not a valid id"]

@@ -79,7 +79,7 @@ def load_with_problems(
             if path.suffix != ".yaml" or not path.is_file():
                 continue
             rid = path.stem
-            if not SLUG.match(rid):
+            if not SLUG.fullmatch(rid):
                 problems.append(
                     Problem(
                         show(path),

@@ -14,7 +14,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
-_RE = re.compile(PATTERN)
+_RE = re.compile(PATTERN, re.ASCII)  # `\d` would also match other scripts' digits (２０２５)
 
 
 @total_ordering

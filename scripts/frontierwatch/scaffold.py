@@ -310,7 +310,7 @@ def new_record(collection: str, record_id: str, data_dir: Path) -> Path:
     """Write `data_dir/<collection>/<record_id>.yaml` from the template; refuse bad ids and existing files."""
     coll = collection_name(collection)
     rid = record_id.removesuffix(".yaml")
-    if not SLUG.match(rid):
+    if not SLUG.fullmatch(rid):
         suggestion = re.sub(r"[^a-z0-9]+", "-", rid.lower()).strip("-") or "my-record"
         raise ScaffoldError(
             f"{record_id!r} is not a valid id: use lowercase letters, digits and single hyphens, e.g. {suggestion}"

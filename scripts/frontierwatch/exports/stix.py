@@ -425,9 +425,18 @@ def bundle(ctx: Context) -> stix2.v21.Bundle:
 
 
 def render(ctx: Context) -> str:
-    # Not `pretty=True`: its spec-order key sort is quadratic (tens of seconds for 1,000 incidents). Key
-    # order here is the order the objects were built in, which is fixed, so output stays deterministic.
-    return bundle(ctx).serialize(indent=1, ensure_ascii=False) + "\n"
+    # Not `pretty=True`: its spec-order key sort is quadratic (tens of seconds for 1,000 incidents). The
+    # library writes standard properties in a fixed order but custom ones in set order, which changes from
+    # run to run; so custom properties are re-sorted by name after the standard ones.
+    doc = json.loads(bundle(ctx).serialize())
+    doc["objects"] = [
+        {
+            **{k: v for k, v in obj.items() if not k.startswith("x_")},
+            **{k: obj[k] for k in sorted(obj) if k.startswith("x_")},
+        }
+        for obj in doc["objects"]
+    ]
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
 
 def write(ctx: Context, out_dir: Path) -> list[tuple[str, str, int, str]]:

@@ -1,0 +1,122 @@
+"""Golden files: every export of the small fixture, byte for byte, and byte-identical rebuilds.
+
+Regenerate after an intended change with
+
+    FRONTIERWATCH_REGEN_GOLDEN=1 python -m pytest tests/test_exports_golden.py
+
+and review the diff of tests/golden/exports/ like any other change.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from frontierwatch.exports import FORMATS, write_all
+from frontierwatch.loader import load
+
+HERE = Path(__file__).resolve().parent
+FIXTURE = HERE / "fixtures" / "exports"
+GOLDEN = HERE / "golden" / "exports"
+SITE_URL = "https://fixture.example/"
+REGEN = os.environ.get("FRONTIERWATCH_REGEN_GOLDEN") == "1"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    out = tmp_path_factory.mktemp("golden")
+    files = write_all(load(FIXTURE), out, SITE_URL)
+    return {f.name: f.path.read_bytes() for f in files}
+
+
+def test_every_format_has_golden_files(built: dict[str, bytes]) -> None:
+    if REGEN:
+        GOLDEN.mkdir(parents=True, exist_ok=True)
+        for old in GOLDEN.iterdir():
+            if old.name not in built:
+                old.unlink()
+        for name, data in built.items():
+            (GOLDEN / name).write_bytes(data)
+    assert sorted(p.name for p in GOLDEN.iterdir()) == sorted(built), "golden files and exports differ in names"
+    assert len(built) >= len(FORMATS)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "incidents.csv",
+        "incidents-hxl.csv",
+        "incidents.geojson",
+        "frontierwatch.json",
+        "frontierwatch.schema.json",
+        "frontierwatch.stix.json",
+        "feed.xml",
+        "CITATION.cff",
+    ],
+)
+def test_matches_golden(built: dict[str, bytes], name: str) -> None:
+    golden = GOLDEN / name
+    assert golden.is_file(), f"missing {golden}; run with FRONTIERWATCH_REGEN_GOLDEN=1"
+    expected = golden.read_bytes()
+    if built[name] != expected:
+        got, want = built[name].decode("utf-8"), expected.decode("utf-8")
+        first = next(
+            (i for i, (a, b) in enumerate(zip(got.splitlines(), want.splitlines(), strict=False)) if a != b),
+            min(len(got.splitlines()), len(want.splitlines())),
+        )
+        pytest.fail(
+            f"{name} differs from its golden file at line {first + 1}; if intended, regenerate with "
+            "FRONTIERWATCH_REGEN_GOLDEN=1 and review the diff"
+        )
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    first = write_all(load(FIXTURE), tmp_path / "a", SITE_URL)
+    second = write_all(load(FIXTURE), tmp_path / "b", SITE_URL)
+    assert [f.name for f in first] == [f.name for f in second]
+    for a, b in zip(first, second, strict=True):
+        assert a.path.read_bytes() == b.path.read_bytes(), f"{a.name} differs between two builds"
+        assert (a.size, a.records) == (b.size, b.records)
+
+
+def test_two_builds_of_synthetic_data_are_byte_identical(tmp_path: Path) -> None:
+    from frontierwatch.synthetic import generate
+
+    generate(tmp_path / "data", incidents=60, seed=3)
+    a = write_all(load(tmp_path / "data"), tmp_path / "a")
+    b = write_all(load(tmp_path / "data"), tmp_path / "b")
+    for fa, fb in zip(a, b, strict=True):
+        assert fa.path.read_bytes() == fb.path.read_bytes(), fa.name
+
+
+def test_download_metadata(built: dict[str, bytes], tmp_path: Path) -> None:
+    files = write_all(load(FIXTURE), tmp_path, SITE_URL)
+    by_name = {f.name: f for f in files}
+    assert by_name["incidents.csv"].records == 5
+    assert by_name["incidents.geojson"].records == 5
+    assert by_name["feed.xml"].records == 5 + 3
+    for f in files:
+        assert f.size == f.path.stat().st_size > 0
+        assert f.licence == "CC BY 4.0"
+        assert "Fixture Watch" in f.citation and "CC BY 4.0" in f.citation and SITE_URL in f.citation
+        assert f.media_type and f.description
+
+
+def test_builds_under_different_hash_seeds_are_byte_identical(tmp_path: Path) -> None:
+    """Set and dict-of-set order changes with PYTHONHASHSEED: nothing may leak into the bytes."""
+    import subprocess
+    import sys
+
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        cmd = [sys.executable, "-m", "frontierwatch", "export", "--out", str(out), "--data-dir", str(FIXTURE)]
+        subprocess.run([*cmd, "--site-url", SITE_URL], check=True, env=env, capture_output=True)
+        outs.append(out)
+    names = sorted(p.name for p in outs[0].iterdir())
+    assert names == sorted(p.name for p in outs[1].iterdir())
+    for name in names:
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name

@@ -350,6 +350,7 @@ def mini_blob(ds: Dataset, record: Record, options: Any) -> dict[str, Any] | Non
         if ix is None:
             return None
         b.focus.append(["i", ix])
+        b.place(record.place, draw=True)  # its place, for context and a name on the map
     elif isinstance(record, Place):
         if ds.point_of(record) is None:
             return None

@@ -222,7 +222,7 @@
       var f = {
         type: type, ix: ix, row: row, cat: catIx, actors: actors, latlng: L.latLng(lat, lon),
         precision: precisions[precIx] ? precisions[precIx][0] : "exact", radiusM: km * 1000,
-        focus: !!focusSet[type + ix], shown: false, layer: null, start: null, end: null, px: 0,
+        focus: !!focusSet[type + ix], shown: false, layer: null, start: null, end: null, px: 0, deaths: 0,
       };
       if (catIx >= 0) cats[catIx].n++;
       features.push(f);
@@ -264,11 +264,10 @@
       if (f.type === "i") {
         if (approx) {
           layer = L.circle(f.latlng, Object.assign(common, {
-            radius: f.radiusM, color: colour, weight: 1.5 + Math.min(3, Math.sqrt(f.deaths) / 1.5),
-            dashArray: "5 4", fillColor: colour, fillOpacity: f.focus ? 0.15 : approxFill(f.radiusM), opacity: 0.9,
+            radius: Math.max(f.radiusM, least0), color: colour, weight: 1.5 + Math.min(3, Math.sqrt(f.deaths) / 1.5),
+            dashArray: "5 4", fillColor: colour, fillOpacity: approxFill(f.radiusM) * (f.focus ? 1.5 : 1), opacity: 0.9,
           }));
         } else {
-          f.px = 4 + Math.min(16, 2.5 * Math.sqrt(f.deaths));
           layer = L.circleMarker(f.latlng, Object.assign(common, {
             radius: f.px, color: f.focus ? "#ffeb3b" : stroke, weight: f.focus ? 3 : 1,
             fillColor: colour, fillOpacity: 0.85,
@@ -277,11 +276,10 @@
       } else if (f.type === "a") {
         if (approx) {
           layer = L.circle(f.latlng, Object.assign(common, {
-            radius: f.radiusM, color: colour, weight: f.focus ? 3 : 2, dashArray: "2 5",
+            radius: Math.max(f.radiusM, least0), color: colour, weight: f.focus ? 3 : 2, dashArray: "2 5",
             fillColor: colour, fillOpacity: approxFill(f.radiusM), opacity: 0.95,
           }));
         } else {
-          f.px = 7;
           layer = L.circleMarker(f.latlng, Object.assign(common, {
             radius: f.px, color: colour, weight: 3.5, fillColor: stroke, fillOpacity: 1,
           }));
@@ -289,10 +287,9 @@
       } else {
         if (approx) {
           layer = L.circle(f.latlng, Object.assign(common, {
-            radius: f.radiusM, color: colour, weight: f.focus ? 2.5 : 1, dashArray: "1 4", fill: false, opacity: 0.9,
+            radius: Math.max(f.radiusM, least0), color: colour, weight: f.focus ? 2.5 : 1, dashArray: "1 4", fill: false, opacity: 0.9,
           }));
         } else {
-          f.px = 4;
           layer = L.circleMarker(f.latlng, Object.assign(common, {
             radius: f.px, color: colour, weight: 2, fillColor: stroke, fillOpacity: 1,
           }));
@@ -301,9 +298,46 @@
       return layer;
     }
 
-    // Draw order: bigger circles first so that smaller ones stay on top; heavier points under lighter.
-    features.sort(function (a, b) { return b.radiusM - a.radiusM || b.px - a.px || b.deaths - a.deaths; });
+    // --- the view first, so that circles are built at their final size ----------------------------------
+    var focusBounds = null;
+    // Fit the focus; leave out country-wide circles when anything more precise is in focus.
+    var sharp = features.some(function (f) { return f.focus && f.radiusM < 200000; });
+    features.forEach(function (f) {
+      if (!f.focus || (sharp && f.radiusM >= 200000)) return;
+      var b = f.radiusM > 0 ? f.latlng.toBounds(2 * f.radiusM) : L.latLngBounds(f.latlng, f.latlng);
+      focusBounds = focusBounds ? focusBounds.extend(b) : b;
+    });
+    if (mini && focusBounds) {
+      map.fitBounds(focusBounds, { padding: [24, 24], maxZoom: 10 });
+    } else if (borderBounds) {
+      map.fitBounds(borderBounds, { padding: [16, 16] });
+    }
+    // An uncertainty circle never shrinks below a few pixels: still a circle, never a pin, and findable.
+    function leastRadius() {
+      return 5 * metresPerPixel(map.getCenter());
+    }
+    function keepCirclesVisible() {
+      var least = leastRadius();
+      features.forEach(function (f) {
+        if (f.radiusM <= 0) return;
+        var r = Math.max(f.radiusM, least);
+        if (f.layer.getRadius() !== r) f.layer.setRadius(r);
+      });
+    }
+    var least0 = leastRadius();
+
+    // Draw order: bigger circles first so that smaller ones stay on top; among points, places under actor
+    // areas under incidents, and heavier incidents under lighter ones.
+    var typeOrder = { p: 0, a: 1, i: 2 };
+    features.forEach(function (f) {
+      if (f.type === "i") f.px = 4 + Math.min(16, 2.5 * Math.sqrt(f.deaths));
+      else f.px = f.type === "a" ? 7 : 4;
+    });
+    features.sort(function (a, b) {
+      return b.radiusM - a.radiusM || typeOrder[a.type] - typeOrder[b.type] || b.px - a.px;
+    });
     features.forEach(function (f) { f.layer = buildLayer(f); });
+    map.on("zoomend", keepCirclesVisible);
 
     // Place labels when there are few places.
     var drawnPlaces = features.filter(function (f) { return f.type === "p"; });
@@ -417,7 +451,8 @@
         var sub = row[I_SUB] >= 0 ? data.subEvents[row[I_SUB]] : "";
         add(box,
           add(el("div", "fw-kind"), swatch(colourOf(f), "dot"),
-            el("span", null, data.eventTypes[row[I_TYPE]] + (sub ? " · " + sub : ""))),
+            el("span", null, data.eventTypes[row[I_TYPE]] + (sub ? " · " + sub : "") +
+              (f.cat >= 0 && cats[f.cat].key === "tj-military" ? " · " + cats[f.cat].label : ""))),
           add(el("div", "fw-title"), pageLink(data.links.incidents + row[I_ID] + "/", row[I_TITLE])));
         fact(dl, "Date", humanDate(row[I_DATE]) + (row[I_END] ? " – " + humanDate(row[I_END]) : ""));
         fact(dl, "Where", place ? place[P_NAME] : "");
@@ -703,17 +738,6 @@
 
     // --- view, scheme, signal -----------------------------------------------------------------------------
     apply();
-    var focusBounds = null;
-    features.forEach(function (f) {
-      if (!f.focus) return;
-      var b = f.radiusM > 0 ? f.latlng.toBounds(2 * f.radiusM) : L.latLngBounds(f.latlng, f.latlng);
-      focusBounds = focusBounds ? focusBounds.extend(b) : b;
-    });
-    if (mini && focusBounds) {
-      map.fitBounds(focusBounds, { padding: [24, 24], maxZoom: 10 });
-    } else if (borderBounds) {
-      map.fitBounds(borderBounds, { padding: [16, 16] });
-    }
     tiles.addTo(map); // after the view is set, so no tiles are fetched for the initial view
 
     watchScheme(function (value) {

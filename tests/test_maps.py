@@ -1,0 +1,403 @@
+"""Maps: the HTML folium writes, the data blob, relative assets, escaping, honest geography.
+
+`map_dataset()` and `hostile_dataset()` are also used by tests/browser/test_maps_browser.py.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import folium
+import pytest
+import yaml
+
+from frontierwatch import loader, urls
+from frontierwatch.checks import CheckOptions
+from frontierwatch.dataset import Dataset
+from frontierwatch.geography import border_length_km, border_line
+from frontierwatch.maps import MapOptions, mini_map, overview_map, write_map_assets, write_maps
+from frontierwatch.maps.assets import CSS_ASSETS, JS_ASSETS
+from frontierwatch.maps.layers import CATEGORIES, json_for_html
+
+ROOT = Path(__file__).resolve().parents[1]
+MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
+
+# --- datasets shared with the browser tests ------------------------------------------------------------
+
+#: What every text field of the hostile dataset gets appended: HTML, attribute and script injection,
+#: template-literal injection, a lone backslash-u, line separators.
+HOSTILE = (
+    '<script>window.__pwned="script"</script><img src=x onerror="window.__pwned=\'img\'">'
+    '${window.__pwned="template"}`+window.__pwned="backtick"+`\\u \\x41\\ \u2028\u2029</script><!--'
+)
+TEXT_KEYS = {
+    "title",
+    "name",
+    "short_name",
+    "summary",
+    "notes",
+    "aims",
+    "description",
+    "qualifier",
+    "statement",
+    "attributed_to",
+    "quote",
+    "bluf",
+    "subtitle",
+    "locator",
+    "role_text",
+}
+LIST_TEXT_KEYS = {"aliases"}
+
+_EXTRA_PLACES = {
+    "fixture-post": {
+        "name": "Fixture Post",
+        "kind": "site",
+        "country": "TJ",
+        "parent": "tajikistan",
+        "location": {"lat": 37.6, "lon": 69.3},
+        "precision": "exact",
+        "sources": [{"source": "fixture-source"}],
+    },
+    "fixture-unplaced": {
+        "name": "Fixture Unplaced Site",
+        "kind": "site",
+        "country": "TJ",
+        "parent": "tajikistan",
+        "sources": [{"source": "fixture-source"}],
+    },
+}
+
+
+def _incident(title: str, date: str, date_precision: str, place: str, etype: str, sub: str, **extra: Any) -> dict:
+    record = {
+        "title": title,
+        "date": date,
+        "date_precision": date_precision,
+        "event_type": etype,
+        "sub_event_type": sub,
+        "place": place,
+        "sources": [{"source": "fixture-source"}],
+    }
+    record.update(extra)
+    return record
+
+
+_EXTRA_INCIDENTS = {
+    # An exact point at Fixture Town: the one the browser test clicks.
+    "fixture-town-bombing": _incident(
+        "Fixture town bombing",
+        "2019-05-02",
+        "day",
+        "fixture-town",
+        "Explosions/Remote violence",
+        "Suicide bomb",
+        actors=[{"actor": "alpha-group", "role": "perpetrator", "attribution": "claimed"}],
+        fatalities={"low": 3, "best": 4, "high": 9},
+    ),
+    "fixture-old-clash": _incident(
+        "Fixture old clash", "2008", "year", "fixture-district", "Battles", "Armed clash", summary="Long ago."
+    ),
+    "fixture-post-built": _incident(
+        "Fixture post built",
+        "2024-03",
+        "month",
+        "fixture-post",
+        "Strategic developments",
+        "Headquarters or base established",
+        actors=[{"actor": "beta-state", "role": "perpetrator", "attribution": "confirmed"}],
+    ),
+    "fixture-unplaced-event": _incident(
+        "Fixture event at an unplaced site", "2025-01", "month", "fixture-unplaced", "Protests", "Peaceful protest"
+    ),
+    "fixture-country-event": _incident(
+        "Fixture country-wide event",
+        "2023",
+        "year",
+        "tajikistan",
+        "Violence against civilians",
+        "Attack",
+        location={"lat": 38.8, "lon": 71.2},
+        precision="country",
+        event_count={"low": 3, "qualifier": "at least three"},
+    ),
+}
+
+
+def map_dataset(out: Path) -> Path:
+    """The minimal fixture plus incidents that exercise the map: exact, approximate, unplaced, spanning years."""
+    if out.exists():
+        shutil.rmtree(out)
+    shutil.copytree(MINIMAL, out)
+    beta = yaml.safe_load((out / "actors" / "beta-state.yaml").read_text(encoding="utf-8"))
+    beta["country"] = "TJ"  # a Tajik state actor, for the military posts layer
+    (out / "actors" / "beta-state.yaml").write_text(yaml.safe_dump(beta, allow_unicode=True), encoding="utf-8")
+    for pid, record in _EXTRA_PLACES.items():
+        (out / "places" / f"{pid}.yaml").write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    for iid, record in _EXTRA_INCIDENTS.items():
+        (out / "incidents" / f"{iid}.yaml").write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    return out
+
+
+def _poison(value: Any, key: str | None = None) -> Any:
+    if isinstance(value, dict):
+        return {k: _poison(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        if key in LIST_TEXT_KEYS:
+            return [f"{v} {HOSTILE}" for v in value] + [HOSTILE]
+        return [_poison(v) for v in value]
+    if isinstance(value, str) and key in TEXT_KEYS:
+        return f"{value} {HOSTILE}"
+    return value
+
+
+def hostile_dataset(out: Path) -> Path:
+    """map_dataset() with HOSTILE appended to every free-text field (names, titles, summaries...)."""
+    map_dataset(out)
+    for path in sorted(out.rglob("*.yaml")):
+        record = yaml.safe_load(path.read_text(encoding="utf-8"))
+        path.write_text(yaml.safe_dump(_poison(record), allow_unicode=True), encoding="utf-8")
+    return out
+
+
+def load_hostile(out: Path) -> Dataset:
+    return loader.load(hostile_dataset(out), CheckOptions(reject_markup=False))
+
+
+def located_incidents(ds: Dataset) -> list[str]:
+    return [i.id for i in ds.incidents.values() if ds.point_of(i) is not None]
+
+
+def blob_of(page: str) -> dict[str, Any]:
+    """The data blob of a map page, read the way the browser reads it."""
+    match = re.search(r'<script type="application/json" id="fw-data-[0-9a-f]+">(.*?)</script>', page, re.S)
+    assert match, "no data blob in the map page"
+    return json.loads(match.group(1))
+
+
+# --- fixtures ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ds(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    return loader.load(map_dataset(tmp_path_factory.mktemp("mapdata") / "data"))
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    return load_hostile(tmp_path_factory.mktemp("hostile") / "data")
+
+
+# --- assets -----------------------------------------------------------------------------------------------
+
+
+def test_write_map_assets_copies_leaflet_and_own_files(tmp_path: Path) -> None:
+    write_map_assets(tmp_path)
+    base = tmp_path / urls.ASSETS_DIR
+    for name in ("leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet/images/layers.png", "fw-map.js", "fw-map.css"):
+        assert (base / name).stat().st_size > 0, name
+    assert "Leaflet" in (base / "leaflet/leaflet.js").read_text(encoding="utf-8")[:400]
+    geo = (base / "fw-geo.js").read_text(encoding="utf-8")
+    collection = json.loads(geo.split("window.FW_GEO = ", 1)[1].rstrip().rstrip(";"))
+    border = [f for f in collection["features"] if f["properties"].get("kind") == "border"]
+    assert len(border) == 1
+    assert len(border[0]["geometry"]["coordinates"]) == len(border_line()["coordinates"])
+    # Our own script loads nothing from anywhere.
+    script = (base / "fw-map.js").read_text(encoding="utf-8")
+    assert not re.search(r"https?://(?!www\.w3\.org/2000/svg)", script)
+    assert "innerHTML" not in script and "insertAdjacentHTML" not in script and "eval(" not in script
+
+
+def _asset_refs(page: str) -> list[str]:
+    return re.findall(r'<script[^>]+src="([^"]+)"', page) + re.findall(r'<link[^>]+href="([^"]+)"', page)
+
+
+@pytest.mark.parametrize("map_file", ["maps/overview.html", "maps/incidents/fixture-clash.html", "x/y/z/deep.html"])
+def test_assets_are_relative_and_resolve(tmp_path: Path, ds: Dataset, map_file: str) -> None:
+    write_map_assets(tmp_path)
+    options = MapOptions(map_file=map_file)
+    page = (
+        overview_map(ds, options)
+        if map_file.endswith("overview.html")
+        else mini_map(ds, ds.incidents["fixture-clash"], options)
+    )
+    assert page is not None
+    refs = _asset_refs(page)
+    assert len(refs) == len(JS_ASSETS) + len(CSS_ASSETS)
+    page_dir = (tmp_path / map_file).parent
+    for ref in refs:
+        assert not re.match(r"^([a-z]+:|/)", ref), f"not relative: {ref}"
+        assert (page_dir / ref).resolve().is_file(), f"{ref} does not resolve from {map_file}"
+
+
+def test_no_third_party_url_but_the_tiles(ds: Dataset) -> None:
+    options = MapOptions(tile_url="https://tiles.example.net/{z}/{x}/{y}.png", tile_attribution="Example tiles")
+    pages = [overview_map(ds, options), mini_map(ds, ds.incidents["fixture-clash"], options)]
+    for page in pages:
+        assert page is not None
+        found = set(re.findall(r"https?://[^\s\"'<>\\]+", page))
+        assert found == {"https://tiles.example.net/{z}/{x}/{y}.png"}, found
+        assert "cdn" not in page.lower() and "bootstrap" not in page.lower() and "jquery" not in page.lower()
+    default = overview_map(ds)
+    assert set(re.findall(r"https?://[^\s\"'<>\\]+", default)) == {
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "https://www.openstreetmap.org/copyright",  # in the attribution, not a request
+    }
+    assert blob_of(default)["tiles"]["attribution"] == MapOptions().tile_attribution
+
+
+def test_folium_classes_not_mutated(ds: Dataset) -> None:
+    before_js, before_css = list(folium.Map.default_js), list(folium.Map.default_css)
+    overview_map(ds)
+    assert folium.Map.default_js == before_js and folium.Map.default_css == before_css
+    assert "default_js" not in folium.Map.__dict__ or folium.Map.default_js[0][1].startswith("https://")
+
+
+# --- the blob ---------------------------------------------------------------------------------------------
+
+
+def test_overview_counts(ds: Dataset) -> None:
+    blob = blob_of(overview_map(ds))
+    ids = [row[0] for row in blob["incidents"]]
+    assert sorted(ids) == sorted(located_incidents(ds))
+    assert "fixture-unplaced-event" not in ids
+    assert blob["unlocated"]["incidents"] == ["Fixture event at an unplaced site"]
+    assert blob["unlocated"]["places"] == ["Fixture Unplaced Site"]
+    drawn = sorted(row[0] for row in blob["places"] if row[8])
+    assert drawn == ["fixture-district", "fixture-post", "fixture-town"]  # countries are outlines, not points
+    assert len(blob["areas"]) == 1  # Alpha Group's camp
+    assert {row[0] for row in blob["actors"]} == {"alpha-group", "beta-state"}
+
+
+def test_categories_and_styles(ds: Dataset) -> None:
+    blob = blob_of(overview_map(ds))
+    cats = [c[0] for c in blob["cats"]]
+    by_id = {row[0]: row for row in blob["incidents"]}
+    assert cats[by_id["fixture-post-built"][12]] == "tj-military"  # Tajik state sets up a post
+    assert cats[by_id["fixture-clash"][12]] == "event:Battles"
+    places = {row[0]: row for row in blob["places"]}
+    assert cats[places["fixture-post"][7]] == "tj-military"  # a site in Tajikistan
+    assert cats[blob["areas"][0][5]] == "area:camp"
+    precisions = [p[0] for p in blob["precisions"]]
+    assert precisions[by_id["fixture-clash"][9]] == "district"  # from its place
+    assert precisions[by_id["fixture-town-bombing"][9]] == "exact"
+    assert precisions[by_id["fixture-country-event"][9]] == "country"
+    assert by_id["fixture-town-bombing"][10] == [3, 4, 9]
+    assert by_id["fixture-country-event"][13] == "at least three"
+    assert dict(blob["precisions"])["district"] == 25.0
+    assert {c.key for c in CATEGORIES} >= {"border", "tj-military", "area:camp", "area:base"}
+
+
+def test_links_are_relative_to_the_map_file(ds: Dataset) -> None:
+    over = blob_of(overview_map(ds))
+    assert over["links"] == {"incidents": "../incidents/", "places": "../places/", "actors": "../actors/"}
+    assert over["overview"] is None
+    page = mini_map(ds, ds.places["fixture-town"], MapOptions(map_file="maps/places/fixture-town.html"))
+    assert page is not None
+    mini = blob_of(page)
+    assert mini["links"]["incidents"] == "../../incidents/"
+    assert mini["overview"] == "../../map/"
+    # default options put a mini map where urls.map_file says
+    default = blob_of(mini_map(ds, ds.incidents["fixture-clash"]) or "")
+    assert default["links"]["places"] == "../../places/"
+
+
+def test_mini_maps(ds: Dataset) -> None:
+    clash = blob_of(mini_map(ds, ds.incidents["fixture-clash"]) or "")
+    assert clash["mode"] == "mini" and [r[0] for r in clash["incidents"]] == ["fixture-clash"]
+    assert clash["focus"] == [["i", 0]]
+    town = blob_of(mini_map(ds, ds.places["fixture-town"]) or "")
+    assert [r[0] for r in town["incidents"]] == ["fixture-town-bombing"]
+    alpha = blob_of(mini_map(ds, ds.actors["alpha-group"]) or "")
+    assert sorted(r[0] for r in alpha["incidents"]) == ["fixture-clash", "fixture-town-bombing"]
+    assert len(alpha["areas"]) == 1 and ["a", 0] in alpha["focus"]
+    person = blob_of(mini_map(ds, ds.people["person-two"]) or "")
+    assert person["focus"] and person["places"][person["focus"][0][1]][0] == "fixture-town"
+    # No location, no map.
+    assert mini_map(ds, ds.incidents["fixture-unplaced-event"]) is None
+    assert mini_map(ds, ds.places["fixture-unplaced"]) is None
+    assert mini_map(ds, ds.places["afghanistan"]) is None
+    assert mini_map(ds, ds.people["person-one"]) is None
+    assert mini_map(ds, ds.actors["beta-state"]) is not None  # through its incidents
+    assert mini_map(ds, ds.sources["fixture-source"]) is None
+
+
+def test_honest_border_note(ds: Dataset) -> None:
+    drawn = f"{border_length_km():,.0f} km"
+    assert drawn == "1,172 km"
+    note = blob_of(overview_map(ds))["note"]
+    assert drawn in note and "1,357" not in note  # the fixture briefing states no length
+    real = loader.load(ROOT / "data")
+    real_note = blob_of(overview_map(real))["note"]
+    assert drawn in real_note and "1,357 km" in real_note
+
+
+def test_write_maps_writes_every_located_record(tmp_path: Path, ds: Dataset) -> None:
+    written = write_maps(ds, tmp_path)
+    assert written[0] == "maps/overview.html"
+    assert "maps/incidents/fixture-clash.html" in written
+    assert "maps/incidents/fixture-unplaced-event.html" not in written
+    assert all((tmp_path / p).is_file() for p in written)
+
+
+# --- escaping ---------------------------------------------------------------------------------------------
+
+
+def test_json_for_html_round_trips_and_cannot_close_the_script() -> None:
+    value = {"t": HOSTILE, "u": "\\u", "n": "</SCRIPT ><!-- -->&amp;"}
+    text = json_for_html(value)
+    assert json.loads(text) == value
+    for bad in ("<", ">", "&", "\u2028", "\u2029"):
+        assert bad not in text
+
+
+def _inline_scripts(page: str) -> list[str]:
+    return re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>(.*?)</script>", page, re.S)
+
+
+@pytest.mark.parametrize("kind", ["overview", "incident", "place", "actor"])
+def test_hostile_strings_only_inside_the_json_blob(hostile: Dataset, kind: str) -> None:
+    record = {
+        "incident": hostile.incidents["fixture-town-bombing"],
+        "place": hostile.places["fixture-town"],
+        "actor": hostile.actors["alpha-group"],
+    }.get(kind)
+    page = overview_map(hostile) if record is None else mini_map(hostile, record)
+    assert page is not None
+    # The page has exactly the tags we wrote: the payload added none.
+    assert page.count("<script") == len(JS_ASSETS) + 3  # asset links, globals, the blob, the map script
+    assert page.count("</script>") == page.count("<script")
+    assert "<img" not in page and "<!--" not in page
+    # Outside the blob and the (escaped) title, no fragment of the payload appears at all.
+    blob_match = re.search(r'(<script type="application/json"[^>]*>)(.*?)</script>', page, re.S)
+    title = re.search(r"<title>(.*?)</title>", page, re.S)
+    assert blob_match and title
+    outside = page.replace(blob_match.group(2), "").replace(title.group(1), "")
+    for fragment in ("__pwned", "onerror", "${", "`", "\u2028", "\\u ", "\\x41"):
+        assert fragment not in outside, fragment
+    for script in _inline_scripts(page):
+        assert "__pwned" not in script
+    # The title is HTML-escaped; the data survive intact inside the blob.
+    assert "<script" not in title.group(1) and "&lt;script&gt;" in title.group(1)
+    assert html.unescape(title.group(1)).endswith(HOSTILE)
+    blob = blob_of(page)
+    texts = json.dumps(blob, ensure_ascii=False)
+    assert HOSTILE.replace("\\", "\\\\").replace('"', '\\"') in texts
+    if kind in ("overview", "actor"):
+        names = [row[1] for row in blob["actors"]]
+        assert "Alpha Group " + HOSTILE in names
+        assert any(row[1].endswith(HOSTILE) for row in blob["incidents"])
+
+
+def test_real_data_maps_build(tmp_path: Path) -> None:
+    real = loader.load(ROOT / "data")
+    written = write_maps(real, tmp_path)
+    blob = blob_of((tmp_path / "maps/overview.html").read_text(encoding="utf-8"))
+    assert len(blob["incidents"]) == len(located_incidents(real))
+    for incident in real.incidents.values():
+        assert (urls.map_file("incidents", incident.id) in written) == (real.point_of(incident) is not None)

@@ -72,6 +72,8 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
 }
+#: Tags PyYAML gives a bare `=` or `<<` value: plain text in a record (a `<<` key is still refused).
+_PLAIN_AS_TEXT = {"tag:yaml.org,2002:value", "tag:yaml.org,2002:merge"}
 _constructor = SafeConstructor()
 
 
@@ -144,7 +146,8 @@ def parse(raw: bytes) -> tuple[dict[str, Any], Positions]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or str(exc)
-        if "end of stream" in problem and exc.context_mark is not None:
+        at_end = exc.problem_mark is None or exc.problem_mark.index >= len(text.rstrip())
+        if exc.context_mark is not None and at_end:
             mark = exc.context_mark  # an unclosed quote or bracket: point at where it opened, not at the end
         if exc.context and exc.problem:
             problem = f"{exc.context}, {exc.problem}"
@@ -162,7 +165,7 @@ def parse(raw: bytes) -> tuple[dict[str, Any], Positions]:
         ) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"not valid YAML: {exc}", 1, 1) from None
-    if root is None:
+    if root is None or (isinstance(root, ScalarNode) and root.tag.endswith(":null") and root.value == ""):
         raise YamlProblem("the file is empty", 1, 1, "write the record's fields, or delete the file")
     if not isinstance(root, MappingNode):
         kind = "a list" if isinstance(root, SequenceNode) else "a single value"
@@ -191,6 +194,8 @@ def _build(node: Node, path: PathKey, depth: int, positions: Positions, budget: 
         )
     positions.values.setdefault(path, _pos(node))
     if isinstance(node, ScalarNode):
+        if node.tag in _PLAIN_AS_TEXT:
+            return node.value
         if node.tag not in _SCALAR_TAGS:
             raise YamlProblem(f"the tag {node.tag!r} is not allowed", *_pos(node), "remove the `!` tag")
         if node.tag == "tag:yaml.org,2002:str":

@@ -12,7 +12,9 @@ from our records; after them come our own columns. Choices where ACLED's convent
   (Rebel groups); political movements 3 (Political militias). `interaction` is the two codes joined, the
   lower first, or the code and 0 for a lone actor (e.g. `28`, `20`).
 - Actors: perpetrators then claimants form side 1 (`actor1`, the rest in `assoc_actor_1`); targets then
-  responders side 2. Several associated actors are joined by "; ", as ACLED does.
+  responders side 2. When side 1 is empty, side 2 takes its place (ACLED never leaves actor1 empty while
+  there is an actor). Several associated actors are joined by "; ", as ACLED does; the roles and
+  attributions behind the columns are spelled out in our `attribution` column.
 - `fatalities`: the lowest reported figure (low, else best, else high; 0 when none is reported, as in
   ACLED); our `fatalities_low/best/high` keep the range, blank where unknown.
 - `civilian_targeting`: "Civilian targeting" for Violence against civilians, blank otherwise.
@@ -194,6 +196,8 @@ def rows(ctx: Context) -> list[dict[str, object]]:
         side2 = [a for a in inc.actors if str(a.role) == "target"] + [
             a for a in inc.actors if str(a.role) == "responder"
         ]
+        if not side1:  # ACLED never leaves actor1 empty: a lone side is side 1
+            side1, side2 = side2, []
 
         def names(items: list, _ds=ds) -> list[str]:
             return [_ds.label(a.actor) for a in items]

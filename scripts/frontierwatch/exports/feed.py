@@ -2,9 +2,10 @@
 
 Built with `xml.etree.ElementTree`, which escapes every text and attribute, so data never becomes markup
 (every text construct is `type="text"`). Characters XML 1.0 cannot carry at all (NUL and most other C0
-controls) become U+FFFD. Entry ids are `urn:uuid:` UUIDv5 of the record key, stable whatever the site
-address; `updated` is the record's date (its first day), and the feed's own `updated` is the data cut-off,
-so two builds give the same bytes. Links are absolute when a site URL is given, site-relative otherwise.
+controls) become U+FFFD; a carriage return is written as `&#13;` so that parsers keep it. Entry ids are
+`urn:uuid:` UUIDv5 of the record key, stable whatever the site address; `updated` is the record's date
+(its first day), and the feed's own `updated` is the data cut-off, so two builds give the same bytes.
+Links are absolute when a site URL is given, site-relative otherwise.
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ def render(ctx: Context) -> str:
     _sub(feed, "link", rel="alternate", type="text/html", href=ctx.site("") or "./")
     if ctx.site_url:
         _sub(feed, "link", rel="self", type="application/atom+xml", href=ctx.site(FEED_FILE))
-    _sub(feed, "rights", f"{ctx.licence}. {ctx.citation}".strip(), type="text")
+    _sub(feed, "rights", ctx.citation or ctx.licence, type="text")
     _sub(feed, "generator", "Frontier Watch", version=__version__)
     for when, key, rec in entries(ctx):
         entry = _sub(feed, "entry")
@@ -113,6 +114,9 @@ def render(ctx: Context) -> str:
         _sub(entry, "summary", summary, type="text")
     ET.indent(feed, space=" ")
     body = ET.tostring(feed, encoding="unicode", short_empty_elements=True)
+    # A raw CR would be turned into LF by every XML parser (end-of-line handling); a character reference
+    # keeps it. ElementTree writes CR only where the data had one (indentation uses LF).
+    body = body.replace("\r", "&#13;")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n"
 
 

@@ -120,3 +120,12 @@ def test_builds_under_different_hash_seeds_are_byte_identical(tmp_path: Path) ->
     assert names == sorted(p.name for p in outs[1].iterdir())
     for name in names:
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
+
+
+def test_export_file_metadata_for_a_downloads_page(tmp_path: Path) -> None:
+    files = write_all(load(FIXTURE), tmp_path, SITE_URL)
+    row = files[0].as_dict()
+    assert set(row) == {"name", "media_type", "size", "human_size", "records", "description", "licence", "citation"}
+    from dataclasses import replace
+
+    assert [replace(files[0], size=n).human_size for n in (812, 14_200, 1_300_000)] == ["812 B", "14.2 kB", "1.3 MB"]

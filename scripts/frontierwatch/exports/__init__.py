@@ -43,6 +43,29 @@ class ExportFile:
     licence: str
     citation: str = ""
 
+    @property
+    def human_size(self) -> str:
+        """`812 B`, `14.2 kB`, `1.3 MB` (SI units, as browsers show downloads)."""
+        size = float(self.size)
+        for unit in ("B", "kB", "MB", "GB"):
+            if size < 1000 or unit == "GB":
+                return f"{int(size)} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+            size /= 1000
+        raise AssertionError("unreachable")
+
+    def as_dict(self) -> dict[str, object]:
+        """What a downloads page or a manifest shows: everything but the local path."""
+        return {
+            "name": self.name,
+            "media_type": self.media_type,
+            "size": self.size,
+            "human_size": self.human_size,
+            "records": self.records,
+            "description": self.description,
+            "licence": self.licence,
+            "citation": self.citation,
+        }
+
 
 def context(ds: Dataset, site_url: str | None = None) -> Context:
     return Context(ds=ds, site_url=site_url, licence=ds.briefing.licence, citation=citation_line(ds, site_url))

@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 from frontierwatch import __version__
 from frontierwatch.dataset import Dataset
@@ -52,7 +51,6 @@ class Context:
     site_url: str | None = None
     licence: str = "CC BY 4.0"
     citation: str = ""
-    extra: dict[str, object] = field(default_factory=dict)
 
     @property
     def as_of(self) -> dt.datetime:
@@ -98,7 +96,3 @@ def citation_line(ds: Dataset, site_url: str | None) -> str:
     return (
         f"{title}. Open data, cut-off {b.cut_off}, Frontier Watch {__version__}. Licensed {b.licence}.{where}".rstrip()
     )
-
-
-def file_size(path: Path) -> int:
-    return path.stat().st_size

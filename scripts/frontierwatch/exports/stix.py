@@ -6,6 +6,7 @@ Mapping (documented for readers on the downloads page):
 |-----------------------------|---------------------------------------------------------------------------|
 | the project                 | `identity` (organization): `created_by_ref` of every object               |
 | the data licence            | `marking-definition` (statement) in every object's `object_marking_refs`  |
+| our custom properties       | `extension-definition` (toplevel-property-extension) naming them all      |
 | actor, kind militant-group  | `threat-actor` (aliases, goals from aims, first_seen from founded)        |
 | actor, any other kind       | `identity`, class organization (states, agencies, armed forces, movements)|
 | person                      | `identity`, class individual                                              |
@@ -34,8 +35,17 @@ made-up type fails the validator's strict mode, so relationships are `related-to
 - `x_frontierwatch_kind`, `x_frontierwatch_role`, `x_frontierwatch_actors` ([{actor_ref, role,
   attribution}]), `x_frontierwatch_date_precision`, `x_frontierwatch_fatalities` ({low, best, high}).
 
-Ids are UUIDv5 of `<collection>/<id>` under a fixed namespace, and every `created`/`modified` is the data
-cut-off, so the same data always gives the same bundle, byte for byte.
+- `x_frontierwatch_url`: the record's page; `x_frontierwatch_source_url`: a source's own address. (An
+  `external_references[].url` SHOULD carry a hash of what it points to, strict check 302, which we cannot
+  give for pages; each object still has an external reference `frontierwatch` with our id.)
+
+Every object that carries them lists the extension definition in `extensions`, as STIX 2.1 asks of
+top-level custom properties (strict check 401).
+
+Ids: the UUIDv5 of `<collection>/<id>` under a fixed namespace, with the UUID version bits set to 4,
+because STIX 2.1 says SDO and SRO ids SHOULD be UUIDv4 and strict validation enforces it (check 103).
+Every `created`/`modified` is the data cut-off. So the same data always gives the same bundle, byte for
+byte, and the bundle passes `stix2-validator` in strict mode.
 """
 
 from __future__ import annotations

@@ -1,0 +1,434 @@
+"""Maps in headless Chromium: they load cleanly offline, draw what the data hold, and run nothing from the data.
+
+Each site is a temporary folder with the map files, the assets of write_map_assets, a stub page for every
+record (so that following a popup link can be checked) and `frame.html`, a parent page that embeds a map
+in an iframe the way the site does, with Material's colour-scheme attribute on its body.
+Tile requests are aborted (there is no network); every other request must stay on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+from conftest import ROOT, serve_directory
+from test_maps import HOSTILE, blob_of, load_hostile, located_incidents, map_dataset
+
+from frontierwatch import loader, synthetic, urls
+from frontierwatch.dataset import Dataset
+from frontierwatch.geography import border_line
+from frontierwatch.maps import MapOptions, write_maps
+
+pytestmark = pytest.mark.browser
+
+TILE_URL = MapOptions().tile_url
+TILE_RE = re.compile("^" + re.escape(TILE_URL).replace(r"\{z\}/\{x\}/\{y\}", r"\d+/\d+/\d+") + "$")
+
+
+@dataclass
+class Site:
+    root: Path
+    ds: Dataset
+    maps: list[str]
+    base: str = ""
+    server: Any = None
+
+
+def _frame_page(scheme: str, src: str, extra: str = "") -> str:
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'><title>frame</title></head>"
+        f"<body data-md-color-scheme='{scheme}' style='margin:0'>"
+        f"<iframe id='map' src='{src}' style='border:0;width:1100px;height:760px' {extra}></iframe></body></html>"
+    )
+
+
+def build_site(root: Path, ds: Dataset) -> Site:
+    maps = write_maps(ds, root)
+    for collection in ("incidents", "places", "actors", "people"):
+        for record_id in ds.records[collection]:
+            stub = root / urls.page_url(collection, record_id) / "index.html"
+            stub.parent.mkdir(parents=True, exist_ok=True)
+            stub.write_text(f"<!doctype html><title>stub</title><h1 id='stub'>{collection}/{record_id}</h1>")
+    (root / "frame.html").write_text(_frame_page("default", "maps/overview.html"))
+    (root / "frame-fs.html").write_text(_frame_page("default", "maps/overview.html", "allowfullscreen"))
+    (root / "frame-nofs.html").write_text(_frame_page("default", "maps/overview.html", "allow=\"fullscreen 'none'\""))
+    site = Site(root, ds, maps)
+    site.base, site.server = serve_directory(root)
+    return site
+
+
+def _site(tmp_path_factory: pytest.TempPathFactory, name: str, ds: Dataset) -> Iterator[Site]:
+    site = build_site(tmp_path_factory.mktemp(name), ds)
+    yield site
+    site.server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    ds = loader.load(map_dataset(tmp_path_factory.mktemp("fixture-data") / "data"))
+    yield from _site(tmp_path_factory, "fixture-site", ds)
+
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    yield from _site(tmp_path_factory, "real-site", loader.load(ROOT / "data"))
+
+
+@pytest.fixture(scope="module")
+def synth_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    data = tmp_path_factory.mktemp("synth") / "data"
+    synthetic.generate(data, incidents=400, seed=7)
+    ds = loader.load(data)
+    root = tmp_path_factory.mktemp("synth-site")
+    write_maps_overview_only(ds, root)
+    site = Site(root, ds, ["maps/overview.html"])
+    site.base, site.server = serve_directory(root)
+    yield site
+    site.server.shutdown()
+
+
+def write_maps_overview_only(ds: Dataset, root: Path) -> None:
+    from frontierwatch.maps import overview_map, write_map_assets
+
+    write_map_assets(root)
+    (root / "maps").mkdir(parents=True, exist_ok=True)
+    (root / "maps/overview.html").write_text(overview_map(ds), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    ds = load_hostile(tmp_path_factory.mktemp("hostile-data") / "data")
+    yield from _site(tmp_path_factory, "hostile-site", ds)
+
+
+# --- page helpers -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Watch:
+    """Console errors (with the URL they concern), page errors, and every request that left 127.0.0.1."""
+
+    errors: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def unexpected_errors(self) -> list[str]:
+        return [e for e in self.errors if not TILE_RE.match(e.split(" @ ", 1)[-1])]
+
+
+def watch(page: Any) -> Watch:
+    w = Watch()
+
+    def on_console(msg: Any) -> None:
+        if msg.type == "error":
+            w.errors.append(f"{msg.text} @ {msg.location.get('url', '')}")
+
+    def on_route(route: Any) -> None:
+        url = route.request.url
+        if urlparse(url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            w.outside.append(url)
+            route.abort()
+
+    def on_dialog(dialog: Any) -> None:
+        w.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: w.errors.append(f"pageerror: {exc}"))
+    page.on("dialog", on_dialog)
+    page.route("**/*", on_route)
+    return w
+
+
+def wait_drawn(frame: Any) -> None:
+    frame.wait_for_selector("html[data-fw-drawn]", state="attached", timeout=15_000)
+
+
+def open_map(page: Any, site: Site, path: str) -> Any:
+    page.goto(site.base + path)
+    wait_drawn(page)
+    return page
+
+
+def open_framed(page: Any, site: Site, frame_page: str = "frame.html") -> Any:
+    page.goto(site.base + frame_page)
+    frame = page.frame_locator("#map")
+    frame.locator("html[data-fw-drawn]").wait_for(state="attached", timeout=15_000)
+    return next(f for f in page.frames if f.url.endswith("maps/overview.html"))
+
+
+def stats(frame: Any) -> dict[str, Any]:
+    return frame.evaluate("() => window.fwMap.stats()")
+
+
+PIXEL_JS = """([pane, lat, lon]) => {
+  const m = window.fwMap.map;
+  const canvas = m.getPane(pane).querySelector('canvas');
+  if (!canvas) return -1;
+  const cr = canvas.getBoundingClientRect(), mr = m.getContainer().getBoundingClientRect();
+  const p = m.latLngToContainerPoint([lat, lon]);
+  const x = Math.round((p.x + mr.left - cr.left) * canvas.width / cr.width);
+  const y = Math.round((p.y + mr.top - cr.top) * canvas.height / cr.height);
+  const d = canvas.getContext('2d').getImageData(x - 2, y - 2, 5, 5).data;
+  let alpha = 0;
+  for (let i = 3; i < d.length; i += 4) alpha = Math.max(alpha, d[i]);
+  return alpha;
+}"""
+
+
+def alpha_at(frame: Any, pane: str, lat: float, lon: float) -> int:
+    return frame.evaluate(PIXEL_JS, [pane, lat, lon])
+
+
+def click_latlng(page: Any, frame: Any, lat: float, lon: float, iframe: bool) -> None:
+    x, y = frame.evaluate(
+        "([a, b]) => { const p = window.fwMap.map.latLngToContainerPoint([a, b]); return [p.x, p.y]; }", [lat, lon]
+    )
+    if iframe:
+        box = page.locator("#map").bounding_box()
+        x, y = x + box["x"], y + box["y"]
+    page.mouse.click(x, y)
+
+
+def month(d: Any) -> int:
+    return d.year * 12 + d.month - 1
+
+
+# --- every map loads cleanly -----------------------------------------------------------------------------
+
+
+def _check_all_maps(page: Any, site: Site) -> None:
+    w = watch(page)
+    assert site.maps, "no maps written"
+    for path in site.maps:
+        open_map(page, site, path)
+        s = stats(page)
+        expected = len(blob_of((site.root / path).read_text(encoding="utf-8"))["incidents"])
+        assert s["incidents"] == s["incidentsTotal"] == expected, path
+        assert s["border"] == 1, path
+        assert page.evaluate("document.querySelector('.fw-map').classList.contains('fw-no-tiles')"), path
+    assert w.unexpected_errors() == []
+    assert w.outside, "the tile layer should have asked for tiles"
+    assert [u for u in w.outside if not TILE_RE.match(u)] == []
+
+
+def test_every_fixture_map_loads_cleanly(page: Any, fixture_site: Site) -> None:
+    assert len(fixture_site.maps) >= 8
+    _check_all_maps(page, fixture_site)
+
+
+def test_every_real_map_loads_cleanly(page: Any, real_site: Site) -> None:
+    _check_all_maps(page, real_site)
+    open_map(page, real_site, "maps/overview.html")
+    assert stats(page)["incidents"] == len(located_incidents(real_site.ds))
+
+
+def test_overview_draws_border_incidents_and_land_offline(page: Any, fixture_site: Site) -> None:
+    watch(page)
+    open_map(page, fixture_site, "maps/overview.html")
+    s = stats(page)
+    assert s["incidents"] == len(located_incidents(fixture_site.ds)) == 5
+    assert s["borderPoints"] == len(border_line()["coordinates"])
+    # Pixels, not just layer objects: the border line, the exact incident, the land fill with no tiles.
+    lon, lat = border_line()["coordinates"][len(border_line()["coordinates"]) // 2]
+    assert alpha_at(page, "fwBorder", lat, lon) > 200
+    town = fixture_site.ds.places["fixture-town"].location
+    assert alpha_at(page, "fwPoints", town.lat, town.lon) > 200
+    assert alpha_at(page, "fwOutline", 36.9, 68.4) > 200  # Afghanistan, drawn over the plain background
+    assert alpha_at(page, "fwPoints", 36.0, 74.5) == 0  # nothing drawn where nothing is
+    assert page.locator(".leaflet-control-scale").count() == 1
+    assert page.locator(".fw-fullscreen a").count() == 1
+    assert "1,172 km" in page.locator(".fw-panel").inner_text()
+
+
+# --- popups -----------------------------------------------------------------------------------------------
+
+
+def test_popup_link_opens_the_record_page_in_the_parent(page: Any, fixture_site: Site) -> None:
+    w = watch(page)
+    frame = open_framed(page, fixture_site)
+    town = fixture_site.ds.places["fixture-town"].location
+    click_latlng(page, frame, town.lat, town.lon, iframe=True)
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=5_000)
+    text = popup.inner_text()
+    assert "Fixture town bombing" in text and "claimed" in text and "4 (range 3–9)" in text
+    link = popup.locator(".fw-card").first.locator(".fw-title a")
+    assert link.get_attribute("target") == "_top"
+    assert link.get_attribute("href") == "../incidents/fixture-town-bombing/"
+    assert link.evaluate("a => a.href") == fixture_site.base + "incidents/fixture-town-bombing/"
+    link.click()
+    page.wait_for_url(fixture_site.base + "incidents/fixture-town-bombing/")
+    assert page.locator("#stub").inner_text() == "incidents/fixture-town-bombing"
+    assert w.unexpected_errors() == []
+
+
+def test_popup_on_an_approximate_circle_lists_what_is_there(page: Any, fixture_site: Site) -> None:
+    watch(page)
+    open_map(page, fixture_site, "maps/overview.html")
+    district = fixture_site.ds.places["fixture-district"].location
+    click_latlng(page, page, district.lat + 0.05, district.lon + 0.05, iframe=False)  # inside, off-centre
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=5_000)
+    titles = popup.locator(".fw-title").all_inner_texts()
+    assert "Fixture clash" in titles and "Fixture old clash" in titles
+    assert "within about 25 km" in popup.inner_text()
+    hrefs = popup.locator(".fw-title a").evaluate_all("links => links.map(a => [a.getAttribute('href'), a.target])")
+    assert all(target == "_top" and not re.match(r"^[a-z]+:", href) for href, target in hrefs)
+
+
+# --- the time control and the layer switches --------------------------------------------------------------
+
+
+def test_time_control_hides_incidents_outside_the_range(page: Any, synth_site: Site) -> None:
+    w = watch(page)
+    open_map(page, synth_site, "maps/overview.html")
+    total = len(located_incidents(synth_site.ds))
+    assert stats(page)["incidents"] == total == 400
+    t_min, t_max = page.evaluate("window.fwMap.timeBounds")
+    spans = []
+    for i in synth_site.ds.incidents.values():
+        end = i.date_end or i.date
+        spans.append((month(i.date.earliest), month(end.latest)))
+    assert (t_min, t_max) == (min(s for s, _ in spans), max(e for _, e in spans))
+    lo, hi = t_min + (t_max - t_min) // 2, t_max - 24
+    page.locator(".fw-lo").fill(str(lo))
+    page.locator(".fw-hi").fill(str(hi))
+    expected = sum(1 for s, e in spans if not (e < lo or s > hi))
+    page.wait_for_function(f"() => window.fwMap.stats().incidents === {expected}", timeout=5_000)
+    assert 0 < expected < total
+    label = page.locator(".fw-time-range").inner_text()
+    assert label == f"{calendar.month_abbr[lo % 12 + 1]} {lo // 12} – {calendar.month_abbr[hi % 12 + 1]} {hi // 12}"
+    assert page.locator(".fw-map").get_attribute("data-fw-incidents") == str(expected)
+    assert f"Showing {expected} of {total}" in page.locator(".fw-time-status").inner_text()
+    page.get_by_role("button", name="All dates").click()
+    page.wait_for_function(f"() => window.fwMap.stats().incidents === {total}", timeout=5_000)
+    assert w.unexpected_errors() == []
+
+
+def test_layer_and_actor_switches(page: Any, fixture_site: Site) -> None:
+    watch(page)
+    open_map(page, fixture_site, "maps/overview.html")
+    ds = fixture_site.ds
+    located = [ds.incidents[i] for i in located_incidents(ds)]
+    battles = sum(1 for i in located if str(i.event_type) == "Battles")
+    panel = page.locator(".fw-panel")
+    row = panel.locator("label.fw-row", has_text="Battles")
+    row.locator("input").uncheck()
+    assert stats(page)["incidents"] == len(located) - battles
+    row.locator("input").check()
+    panel.get_by_role("button", name="None").click()
+    assert stats(page)["incidents"] == 0 and stats(page)["areas"] == 0
+    panel.locator("label.fw-row", has_text="No actor named").locator("input").check()
+    no_actor = sum(1 for i in located if not i.actors)
+    assert stats(page)["incidents"] == no_actor > 0
+    panel.locator("label.fw-row", has_text="Alpha Group").locator("input").check()
+    with_alpha = sum(1 for i in located if any(a.actor == "alpha-group" for a in i.actors))
+    assert stats(page)["incidents"] == no_actor + with_alpha
+    assert stats(page)["areas"] == 1  # Alpha Group's camp
+    panel.get_by_role("button", name="All").click()
+    assert stats(page)["incidents"] == len(located)
+    camps = panel.locator("label.fw-row", has_text="Camps")
+    camps.locator("input").uncheck()
+    assert stats(page)["areas"] == 0
+
+
+# --- dark mode --------------------------------------------------------------------------------------------
+
+
+def _background(frame: Any) -> str:
+    return frame.evaluate("getComputedStyle(document.querySelector('.fw-map')).backgroundColor")
+
+
+def test_dark_mode_follows_the_site_switch(page: Any, fixture_site: Site) -> None:
+    watch(page)
+    frame = open_framed(page, fixture_site)
+    assert not stats(frame)["dark"]
+    light = _background(frame)
+    page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+    frame.wait_for_function("() => document.documentElement.classList.contains('fw-dark')", timeout=5_000)
+    dark = _background(frame)
+    assert dark != light
+    r, g, b = (int(v) for v in re.findall(r"\d+", dark)[:3])
+    assert r + g + b < 200
+    page.evaluate("document.body.setAttribute('data-md-color-scheme', 'default')")
+    frame.wait_for_function("() => !document.documentElement.classList.contains('fw-dark')", timeout=5_000)
+
+
+def test_dark_mode_falls_back_to_the_system_preference(browser: Any, fixture_site: Site) -> None:
+    context = browser.new_context(color_scheme="dark")
+    try:
+        page = context.new_page()
+        watch(page)
+        open_map(page, fixture_site, "maps/overview.html")
+        assert stats(page)["dark"] is True
+    finally:
+        context.close()
+
+
+# --- fullscreen -------------------------------------------------------------------------------------------
+
+
+def test_fullscreen(page: Any, fixture_site: Site) -> None:
+    watch(page)
+    frame = open_framed(page, fixture_site, "frame-fs.html")
+    frame.locator(".fw-fullscreen a").click()
+    frame.wait_for_function("() => document.fullscreenElement === window.fwMap.map.getContainer()", timeout=5_000)
+    frame.evaluate("document.exitFullscreen()")
+    # Where the iframe does not allow fullscreen, the button opens the map on its own.
+    frame = open_framed(page, fixture_site, "frame-nofs.html")
+    assert frame.evaluate("document.fullscreenEnabled") is False
+    with page.context.expect_page() as new_page:
+        frame.locator(".fw-fullscreen a").click()
+    assert new_page.value.url.endswith("maps/overview.html")
+
+
+# --- hostile data -----------------------------------------------------------------------------------------
+
+HOOKS = """
+window.__pwned = undefined;
+window.alert = window.confirm = window.prompt = function () { window.__pwned = 'dialog'; };
+"""
+
+
+def _assert_clean(frame: Any) -> None:
+    assert frame.evaluate("typeof window.__pwned") == "undefined"
+    assert frame.evaluate("document.querySelectorAll('img:not(.leaflet-tile)').length") == 0
+    assert frame.evaluate("document.querySelectorAll('script').length") == 6
+
+
+def test_hostile_data_executes_nothing(page: Any, hostile_site: Site) -> None:
+    page.context.add_init_script(HOOKS)
+    w = watch(page)
+    # Every map on its own.
+    for path in hostile_site.maps:
+        open_map(page, hostile_site, path)
+        _assert_clean(page)
+    # The overview in its frame, with a popup and the layer control open.
+    frame = open_framed(page, hostile_site)
+    town = hostile_site.ds.places["fixture-town"].location
+    click_latlng(page, frame, town.lat, town.lon, iframe=True)
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=5_000)
+    payload_head = '<script>window.__pwned="script"</script><img src=x onerror='
+    assert payload_head in popup.inner_text()  # shown as text
+    assert popup.locator("script, img").count() == 0
+    panel = frame.locator(".fw-panel").inner_text()
+    assert "Alpha Group " + payload_head in panel
+    assert "${window.__pwned=" in panel and "\\u" in panel
+    assert frame.title().startswith("Map: Fixture Watch <script>")
+    frame.wait_for_timeout(300)
+    _assert_clean(frame)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert w.dialogs == []
+    assert w.unexpected_errors() == []
+    assert [u for u in w.outside if not TILE_RE.match(u)] == []
+    assert HOSTILE  # the payload the data carry (see test_maps.HOSTILE)

@@ -1,0 +1,126 @@
+"""Escapers for each place a data string can land in a generated page.
+
+Every string from `data/` is untrusted. Markdown passes raw HTML through, turns `[x](javascript:...)` into a
+link and reads `|` as a table cell border; Material prints front-matter titles unescaped; Mermaid reads
+quotes, brackets and `<br>` in labels. Each function here makes a string safe for exactly one context and
+returns text that displays as the original characters.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import re
+from typing import Any
+
+import yaml
+from markupsafe import Markup
+
+__all__ = ["Markup", "attr", "front_matter", "html", "md", "md_paragraphs", "mermaid_label", "safe_url"]
+
+_WS = re.compile(r"\s+")
+
+#: Characters with a meaning in Markdown (core, tables, attr_list, pymdownx) or HTML, as numeric references.
+#: Python-Markdown keeps character references as they are and the browser shows the character itself.
+_MD_TABLE = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        "\\": "&#92;",
+        "`": "&#96;",
+        "*": "&#42;",
+        "_": "&#95;",
+        "[": "&#91;",
+        "]": "&#93;",
+        "{": "&#123;",
+        "}": "&#125;",
+        "|": "&#124;",
+        "~": "&#126;",
+        "^": "&#94;",
+        "=": "&#61;",
+        "$": "&#36;",
+    }
+)
+#: A line that starts with one of these could become a heading, list, quote, rule or numbered item.
+_LINE_START = re.compile(r"^(\s*)(#|[-+*](?=\s|$)|\d(?=\d*[.)]))")
+
+
+def md(value: Any) -> str:
+    """Plain text for Markdown inline context (paragraphs, list items, headings, table cells).
+
+    Whitespace (newlines included) collapses to single spaces, so the text never leaves its line or cell.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return str(value)
+    text = _WS.sub(" ", str(value)).translate(_MD_TABLE)
+    return _LINE_START.sub(lambda m: f"{m.group(1)}&#{ord(m.group(2))};", text, count=1)
+
+
+def md_paragraphs(value: Any) -> str:
+    """Multi-paragraph plain text: blank lines separate paragraphs; each paragraph is escaped as `md`."""
+    if value is None:
+        return ""
+    paragraphs = [p for p in re.split(r"\n\s*\n", str(value)) if p.strip()]
+    return "\n\n".join(md(p) for p in paragraphs)
+
+
+def html(value: Any) -> str:
+    """Text for an HTML element body."""
+    return "" if value is None else _html.escape(str(value), quote=True)
+
+
+def attr(value: Any) -> str:
+    """Text for a quoted HTML attribute value (newlines become spaces)."""
+    return "" if value is None else _html.escape(_WS.sub(" ", str(value)).strip(), quote=True)
+
+
+def safe_url(value: Any) -> str | None:
+    """An external address fit for `href`: only `https://` (and `http://`) URLs; anything else is None."""
+    if not value:
+        return None
+    text = str(value).strip()
+    if not re.match(r"^https?://[^\s<>\"'`]+$", text, re.IGNORECASE):
+        return None
+    return text
+
+
+_MERMAID_KEEP = re.compile(r"[A-Za-z0-9 ,.'()/-]")
+
+
+def mermaid_label(value: Any, limit: int = 60) -> str:
+    """Text for a quoted Mermaid label (`n1["..."]`): every other character becomes a `#code;` entity."""
+    text = _WS.sub(" ", "" if value is None else str(value)).strip()
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return "".join(ch if _MERMAID_KEEP.fullmatch(ch) else f"#{ord(ch)};" for ch in text)
+
+
+class _SafeDumper(yaml.SafeDumper):
+    pass
+
+
+def _str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+
+
+_SafeDumper.add_representer(str, _str_presenter)
+_SafeDumper.add_representer(Markup, _str_presenter)
+
+
+def front_matter(meta: dict[str, Any]) -> str:
+    """A YAML front-matter block. String values are HTML-escaped (Material prints `title` unescaped)
+    and double-quoted by a safe dumper, so no value can end the block or inject a key."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return _html.escape(_WS.sub(" ", value).strip(), quote=True)
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [clean(v) for v in value]
+        return value
+
+    body = yaml.dump(clean(meta), Dumper=_SafeDumper, sort_keys=False, allow_unicode=True, width=10_000)
+    return f"---\n{body}---\n"

@@ -1,0 +1,259 @@
+"""The MkDocs plugin: a thin adapter from MkDocs events to the package's modules.
+
+    on_startup       remember whether this is `serve` (keep the last good site on bad data) or `build`
+    on_files         load data/ once, generate every page as a virtual file, add the export files
+    on_page_context  "Edit this page" of a generated page opens its YAML file
+    on_post_build    write the map files (overview and mini maps) and their assets
+    on_serve         watch data/ so an edit rebuilds the site
+
+Everything else lives in modules that do not import MkDocs: loader, pages, maps, exports, gitdates.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from frontierwatch import pages as pages_mod
+from frontierwatch import urls
+from frontierwatch.checks import CheckOptions
+
+log = logging.getLogger("mkdocs.plugins.frontierwatch")
+
+#: Environment variable that overrides `data_dir` (benchmarks point it at a synthetic dataset).
+DATA_ENV = "FRONTIERWATCH_DATA"
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+
+# MkDocs re-creates plugins on every `serve` rebuild: what must outlive one build lives here.
+_STATE: dict[str, Any] = {"command": None, "last_good": {}}
+
+
+class FrontierWatchConfig(Config):
+    """Options, grouped by prefix like Material's plugin configs."""
+
+    enabled = opt.Type(bool, default=True)
+
+    # Data: where the records are and which checks run (the hostile-data test turns reject_markup off).
+    data_dir = opt.Type(str, default="data")
+    reject_markup = opt.Type(bool, default=True)
+    check_geography = opt.Type(bool, default=True)
+    git_dates = opt.Type(bool, default=True)
+
+    # Maps: written as standalone HTML files and embedded with iframes (issue 5).
+    maps = opt.Type(bool, default=True)
+    tile_url = opt.Type(str, default=OSM_TILES)
+    tile_attribution = opt.Type(str, default=OSM_ATTRIBUTION)
+
+    # Exports: the open-data files of the downloads page (issue 6).
+    exports = opt.Type(bool, default=True)
+
+    # Pages: how long lists get before they are cut (with a link to the rest).
+    list_limit = opt.Type(int, default=100)
+    index_limit = opt.Type(int, default=500)
+    graph_limit = opt.Type(int, default=150)
+    snippets_dir = opt.Type(str, default="_snippets")
+
+
+def _optional(module: str) -> Any | None:
+    """Import a sibling module written by another work stream, or None while it is absent."""
+    try:
+        return __import__(f"frontierwatch.{module}", fromlist=["_"])
+    except ImportError as exc:
+        log.info(f"frontierwatch: {module} not available ({exc}); building without it")
+        return None
+
+
+class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.data_dir: Path | None = None
+        self.dataset: Any = None
+        self.generated: dict[str, pages_mod.GeneratedPage] = {}
+        self.export_dir: tempfile.TemporaryDirectory[str] | None = None
+
+    # --- events -----------------------------------------------------------------------------------
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        _STATE["command"] = command
+
+    def on_config(self, config: Any) -> Any:
+        if not self.config.enabled:
+            return config
+        base = Path(config.config_file_path or ".").resolve().parent
+        self.data_dir = (base / os.environ.get(DATA_ENV, self.config.data_dir)).resolve()
+        return config
+
+    def on_files(self, files: Files, *, config: Any) -> Files:
+        if not self.config.enabled or self.data_dir is None:
+            return files
+        ds = self._load()
+        self.dataset = ds
+        downloads = self._exports(ds, files, config)
+        options = pages_mod.PageOptions(
+            maps=self.config.maps and _optional("maps") is not None,
+            last_changed=self._git_dates() if self.config.git_dates else {},
+            downloads=downloads,
+            border_length_km=_border_length(),
+            snippets=self._snippets(config),
+            list_limit=self.config.list_limit,
+            index_limit=self.config.index_limit,
+            graph_limit=self.config.graph_limit,
+        )
+        self.generated = {}
+        for page in pages_mod.generate(ds, options):
+            existing = files.get_file_from_path(page.src_uri)
+            if existing is not None:
+                log.info(f"frontierwatch: {page.src_uri} is hand-written in docs/; not generating it")
+                continue
+            files.append(File.generated(config, page.src_uri, content=page.content))
+            self.generated[page.src_uri] = page
+        return files
+
+    def on_page_context(self, context: dict[str, Any], *, page: Any, config: Any, nav: Any) -> dict[str, Any]:
+        gen = self.generated.get(page.file.src_uri)
+        if gen is not None and gen.data_file:
+            page.edit_url = self._edit_url(config, self.data_dir / gen.data_file)  # type: ignore[operator]
+        elif gen is not None:
+            page.edit_url = None  # an index page has no single file behind it
+        return context
+
+    def on_post_build(self, *, config: Any) -> None:
+        if not self.config.enabled or self.dataset is None or not self.config.maps:
+            return
+        maps = _optional("maps")
+        if maps is None:
+            return
+        site = Path(config.site_dir)
+        maps.write_map_assets(site)
+
+        def options(map_file: str) -> Any:
+            return maps.MapOptions(
+                tile_url=self.config.tile_url,
+                tile_attribution=self.config.tile_attribution,
+                map_file=map_file,
+                overview_page="map/",
+            )
+
+        _write(site / urls.map_file(), maps.overview_map(self.dataset, options(urls.map_file())))
+        for page in self.generated.values():
+            if not page.mini_map or page.record_id is None:
+                continue
+            record = self.dataset.get(page.record_id)
+            path = urls.map_file(record.collection, record.id)
+            html = maps.mini_map(self.dataset, record, options(path))
+            _write(site / path, html if html is not None else _NO_MAP)
+
+    def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
+        if self.data_dir is not None and self.data_dir.is_dir():
+            server.watch(str(self.data_dir))
+        return server
+
+    def on_shutdown(self) -> None:
+        if self.export_dir is not None:
+            self.export_dir.cleanup()
+
+    # --- helpers ----------------------------------------------------------------------------------
+    def _load(self) -> Any:
+        from frontierwatch.loader import load_with_problems
+
+        assert self.data_dir is not None
+        options = CheckOptions(reject_markup=self.config.reject_markup, check_geography=self.config.check_geography)
+        ds, problems = load_with_problems(self.data_dir, options)
+        key = str(self.data_dir)
+        if not problems and ds is not None:
+            _STATE["last_good"][key] = ds
+            return ds
+        from frontierwatch.problems import DataError
+
+        error = DataError(problems)
+        last_good = _STATE["last_good"].get(key)
+        if _STATE["command"] == "serve" and last_good is not None:
+            for problem in error.problems:
+                log.error(problem.text())
+            log.error(f"frontierwatch: {len(problems)} problem(s) in {key}; still serving the last good site")
+            return last_good
+        raise PluginError("frontierwatch: the data has problems:\n" + error.report())
+
+    def _git_dates(self) -> dict[str, Any]:
+        from frontierwatch import gitdates
+
+        assert self.data_dir is not None
+        return gitdates.last_changed(self.data_dir)
+
+    def _snippets(self, config: Any) -> dict[str, str]:
+        folder = Path(config.docs_dir) / self.config.snippets_dir
+        if not folder.is_dir():
+            return {}
+        return {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.md"))}
+
+    def _exports(self, ds: Any, files: Files, config: Any) -> list[pages_mod.Download] | None:
+        if not self.config.exports:
+            return None
+        exports = _optional("exports")
+        if exports is None or not hasattr(exports, "write_all"):
+            return None
+        if self.export_dir is not None:
+            self.export_dir.cleanup()
+        self.export_dir = tempfile.TemporaryDirectory(prefix="frontierwatch-exports-")
+        written = exports.write_all(ds, Path(self.export_dir.name), config.site_url or None)
+        out = []
+        for f in written:
+            src_uri = f"downloads/{f.name}"
+            files.append(File.generated(config, src_uri, abs_src_path=str(f.path)))
+            out.append(
+                pages_mod.Download(
+                    name=f.name,
+                    size=f.size,
+                    records=f.records,
+                    media_type=f.media_type,
+                    description=f.description,
+                    licence=f.licence,
+                    citation=getattr(f, "citation", ""),
+                )
+            )
+        return out
+
+    def _edit_url(self, config: Any, data_file: Path) -> str | None:
+        """The repository's edit URL of a data file, when the data lives inside the project."""
+        if not config.repo_url or not config.edit_uri:
+            return None
+        try:
+            rel = os.path.relpath(data_file, Path(config.docs_dir).resolve())
+        except ValueError:
+            return None
+        project = Path(config.config_file_path or ".").resolve().parent
+        if not data_file.resolve().is_relative_to(project):
+            return None
+        edit_uri = config.edit_uri if config.edit_uri.endswith("/") else config.edit_uri + "/"
+        repo = config.repo_url if config.repo_url.endswith("/") else config.repo_url + "/"
+        return urljoin(urljoin(repo, edit_uri), rel.replace(os.sep, "/"))
+
+
+_NO_MAP = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>No map</title></head>'
+    '<body style="font-family:sans-serif;margin:1rem">This record has no location to map.</body></html>'
+)
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _border_length() -> float | None:
+    geography = _optional("geography")
+    try:
+        return float(geography.border_length_km()) if geography is not None else None
+    except Exception:  # the reference geography is optional for a page build
+        return None

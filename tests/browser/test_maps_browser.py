@@ -17,13 +17,13 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from conftest import ROOT, serve_directory
-from test_maps import HOSTILE, blob_of, load_hostile, located_incidents, map_dataset
 
+from conftest import ROOT, serve_directory
 from frontierwatch import loader, synthetic, urls
 from frontierwatch.dataset import Dataset
 from frontierwatch.geography import border_line
 from frontierwatch.maps import MapOptions, write_maps
+from test_maps import HOSTILE, blob_of, load_hostile, located_incidents, map_dataset
 
 pytestmark = pytest.mark.browser
 
@@ -110,6 +110,13 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 # --- page helpers -----------------------------------------------------------------------------------------
 
 
+OUTSIDE = re.compile(r"^(?!https?://127\.0\.0\.1[:/])[a-z]+:")
+
+
+def _outside(url: str) -> bool:
+    return urlparse(url).scheme in ("http", "https", "ws", "wss") and urlparse(url).hostname != "127.0.0.1"
+
+
 @dataclass
 class Watch:
     """Console errors (with the URL they concern), page errors, and every request that left 127.0.0.1."""
@@ -129,14 +136,6 @@ def watch(page: Any) -> Watch:
         if msg.type == "error":
             w.errors.append(f"{msg.text} @ {msg.location.get('url', '')}")
 
-    def on_route(route: Any) -> None:
-        url = route.request.url
-        if urlparse(url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            w.outside.append(url)
-            route.abort()
-
     def on_dialog(dialog: Any) -> None:
         w.dialogs.append(dialog.message)
         dialog.dismiss()
@@ -144,7 +143,9 @@ def watch(page: Any) -> Watch:
     page.on("console", on_console)
     page.on("pageerror", lambda exc: w.errors.append(f"pageerror: {exc}"))
     page.on("dialog", on_dialog)
-    page.route("**/*", on_route)
+    # Only what leaves 127.0.0.1 is intercepted (and aborted: there is no network).
+    page.route(OUTSIDE, lambda route: route.abort())
+    page.on("request", lambda req: w.outside.append(req.url) if _outside(req.url) else None)
     return w
 
 

@@ -344,7 +344,8 @@
     if (drawnPlaces.length <= data.labelLimit) {
       drawnPlaces.forEach(function (f) {
         f.layer.bindTooltip(el("span", null, f.row[P_NAME]), {
-          permanent: true, direction: f.radiusM > 0 ? "center" : "right", offset: f.radiusM > 0 ? [0, 0] : [6, 0],
+          // to the right of the point, so that what is drawn at the point stays visible
+          permanent: true, direction: "right", offset: [8, 0],
           className: "fw-label", interactive: false, opacity: 1,
         });
       });
@@ -565,7 +566,7 @@
           var toggle = el("button", "fw-panel-toggle", mini ? "Key" : "Layers and key");
           toggle.type = "button";
           var body = el("div", "fw-panel-body");
-          var open = !mini && map.getSize().x >= 640;
+          var open = !mini && map.getSize().x >= 900 && map.getSize().y >= 500;
           function setOpen(v) {
             open = v;
             box.classList.toggle("fw-open", open);

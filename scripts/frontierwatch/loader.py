@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import gc
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -34,7 +36,18 @@ def load_with_problems(
     data_dir: Path | str, options: CheckOptions | None = None
 ) -> tuple[Dataset | None, list[Problem]]:
     """(dataset or None, problems): the dataset is None only when nothing usable could be assembled."""
-    root = Path(data_dir)
+    # Loading makes millions of small objects that live on; the cyclic collector would rescan them again
+    # and again (a third of the time on 10,000 incidents). Reference counting still frees the garbage.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(Path(data_dir), options)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load(root: Path, options: CheckOptions | None) -> tuple[Dataset | None, list[Problem]]:
     problems: list[Problem] = []
     if not root.is_dir():
         return None, [Problem(str(root), 0, 0, "", "the data folder does not exist", "run from the project root")]
@@ -68,7 +81,11 @@ def load_with_problems(
         folder = root / name
         if not folder.is_dir():
             continue
-        for path in sorted(folder.iterdir()):
+        # scandir: names and file types in one system call per folder, sorted by name (cheaper than Paths)
+        with os.scandir(folder) as it:
+            entries = sorted(((e.name, e.is_file()) for e in it), key=lambda e: e[0])
+        for entry_name, is_file in entries:
+            path = folder / entry_name
             if path.suffix == ".yml":
                 problems.append(
                     Problem(
@@ -76,7 +93,7 @@ def load_with_problems(
                     )
                 )
                 continue
-            if path.suffix != ".yaml" or not path.is_file():
+            if path.suffix != ".yaml" or not is_file:
                 continue
             rid = path.stem
             if not SLUG.fullmatch(rid):

@@ -56,8 +56,29 @@ class Positions:
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml composes ~10x faster, with the same marks
 
 
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_PLAIN_CACHE: dict[str, str] = {}  # plain scalar -> resolved tag (keys and short values repeat a lot)
+
+
 class _Loader(_Base):  # type: ignore[misc,valid-type]
     """Safe loader without implicit timestamps: dates stay strings and become PartialDate in the models."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        """The resolver's answer, from a cache for short plain scalars (resolving is per-scalar Python)."""
+        if kind is ScalarNode:
+            if not implicit[0]:
+                return _STR if implicit[1] else super().resolve(kind, value, implicit)
+            tag = _PLAIN_CACHE.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(value) <= 64 and len(_PLAIN_CACHE) < 50_000:
+                    _PLAIN_CACHE[value] = tag
+            return tag
+        if kind is MappingNode:
+            return _MAP
+        return _SEQ if kind is SequenceNode else super().resolve(kind, value, implicit)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -65,13 +86,6 @@ _Loader.yaml_implicit_resolvers = {
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
 }
 
-_SCALAR_TAGS = {
-    "tag:yaml.org,2002:str",
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
-}
 #: Tags PyYAML gives a bare `=` or `<<` value: plain text in a record (a `<<` key is still refused).
 _PLAIN_AS_TEXT = {"tag:yaml.org,2002:value", "tag:yaml.org,2002:merge"}
 _constructor = SafeConstructor()
@@ -180,7 +194,16 @@ def parse(raw: bytes) -> tuple[dict[str, Any], Positions]:
     return value, positions
 
 
+_SCALAR_BUILDERS = {
+    "tag:yaml.org,2002:int": SafeConstructor.construct_yaml_int,
+    "tag:yaml.org,2002:float": SafeConstructor.construct_yaml_float,
+    "tag:yaml.org,2002:bool": SafeConstructor.construct_yaml_bool,
+    "tag:yaml.org,2002:null": SafeConstructor.construct_yaml_null,
+}
+
+
 def _build(node: Node, path: PathKey, depth: int, positions: Positions, budget: list[int]) -> Any:
+    """Plain values from a node tree, recording positions; refuses tags, merge keys, duplicates, excess."""
     if depth > MAX_DEPTH:
         raise YamlProblem(
             f"nesting deeper than {MAX_DEPTH} levels", *_pos(node), "records are shallow; check for recursive aliases"
@@ -192,37 +215,61 @@ def _build(node: Node, path: PathKey, depth: int, positions: Positions, budget: 
             *_pos(node),
             "do not use YAML anchors and aliases (&, *) to repeat content",
         )
-    positions.values.setdefault(path, _pos(node))
-    if isinstance(node, ScalarNode):
-        if node.tag in _PLAIN_AS_TEXT:
+    values = positions.values
+    if path not in values:
+        mark = node.start_mark
+        values[path] = (mark.line + 1, mark.column + 1)
+    cls = node.__class__
+    tag = node.tag
+    if cls is ScalarNode:
+        if tag == _STR or tag in _PLAIN_AS_TEXT:
             return node.value
-        if node.tag not in _SCALAR_TAGS:
-            raise YamlProblem(f"the tag {node.tag!r} is not allowed", *_pos(node), "remove the `!` tag")
-        if node.tag == "tag:yaml.org,2002:str":
-            return node.value
-        return _constructor.construct_object(node, deep=False)
-    if isinstance(node, SequenceNode):
-        if node.tag != "tag:yaml.org,2002:seq":
-            raise YamlProblem(f"the tag {node.tag!r} is not allowed", *_pos(node), "remove the `!` tag")
-        return [_build(child, (*path, i), depth + 1, positions, budget) for i, child in enumerate(node.value)]
-    if isinstance(node, MappingNode):
-        if node.tag != "tag:yaml.org,2002:map":
-            raise YamlProblem(f"the tag {node.tag!r} is not allowed", *_pos(node), "remove the `!` tag")
+        builder = _SCALAR_BUILDERS.get(tag)
+        if builder is None:
+            raise YamlProblem(f"the tag {tag!r} is not allowed", *_pos(node), "remove the `!` tag")
+        return builder(_constructor, node)
+    if cls is SequenceNode:
+        if tag != _SEQ:
+            raise YamlProblem(f"the tag {tag!r} is not allowed", *_pos(node), "remove the `!` tag")
+        items: list[Any] = []
+        for i, child in enumerate(node.value):
+            if child.tag == _STR and child.__class__ is ScalarNode and budget[0] > 1:  # fast path: plain text
+                budget[0] -= 1
+                sub = (*path, i)
+                if sub not in values:
+                    mark = child.start_mark
+                    values[sub] = (mark.line + 1, mark.column + 1)
+                items.append(child.value)
+            else:
+                items.append(_build(child, (*path, i), depth + 1, positions, budget))
+        return items
+    if cls is MappingNode:
+        if tag != _MAP:
+            raise YamlProblem(f"the tag {tag!r} is not allowed", *_pos(node), "remove the `!` tag")
         out: dict[str, Any] = {}
+        keys = positions.keys
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
+            if key_node.__class__ is not ScalarNode:
                 raise YamlProblem("a key must be a plain word", *_pos(key_node), "write `field: value`")
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise YamlProblem("merge keys (<<) are not allowed", *_pos(key_node), "write the fields out")
             key = str(key_node.value)
+            sub = (*path, key)
             if key in out:
-                first = positions.keys[(*path, key)]
                 raise YamlProblem(
-                    f"duplicate key {key!r} (first at line {first[0]})",
+                    f"duplicate key {key!r} (first at line {keys[sub][0]})",
                     *_pos(key_node),
                     "YAML would silently keep only the last one: keep one and delete the other",
                 )
-            positions.keys[(*path, key)] = _pos(key_node)
-            out[key] = _build(value_node, (*path, key), depth + 1, positions, budget)
+            mark = key_node.start_mark
+            keys[sub] = (mark.line + 1, mark.column + 1)
+            if value_node.tag == _STR and value_node.__class__ is ScalarNode and budget[0] > 1:  # fast path
+                budget[0] -= 1
+                if sub not in values:
+                    mark = value_node.start_mark
+                    values[sub] = (mark.line + 1, mark.column + 1)
+                out[key] = value_node.value
+            else:
+                out[key] = _build(value_node, sub, depth + 1, positions, budget)
         return out
     raise YamlProblem("unsupported YAML node", *_pos(node))  # pragma: no cover

@@ -250,6 +250,26 @@ def test_overview_draws_border_incidents_and_land_offline(page: Any, fixture_sit
     assert "1,172 km" in page.locator(".fw-panel").inner_text()
 
 
+def test_maps_work_under_a_sub_path(page: Any, tmp_path: Path, fixture_site: Site) -> None:
+    sub = tmp_path / "deep" / "sub-path"
+    written = write_maps(fixture_site.ds, sub)
+    base, server = serve_directory(tmp_path)
+    try:
+        w = watch(page)
+        for path in (written[0], "maps/incidents/fixture-town-bombing.html"):
+            page.goto(base + "deep/sub-path/" + path)
+            wait_drawn(page)
+            assert stats(page)["incidents"] >= 1
+        town = fixture_site.ds.places["fixture-town"].location
+        click_latlng(page, page, town.lat, town.lon, iframe=False)
+        link = page.locator(".leaflet-popup-content .fw-title a").first
+        assert link.evaluate("a => a.href") == base + "deep/sub-path/incidents/fixture-town-bombing/"
+        assert page.locator(".fw-open-full a").evaluate("a => a.href") == base + "deep/sub-path/map/"
+        assert w.unexpected_errors() == []
+    finally:
+        server.shutdown()
+
+
 # --- popups -----------------------------------------------------------------------------------------------
 
 

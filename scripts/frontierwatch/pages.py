@@ -234,6 +234,7 @@ class Renderer:
             INDEX=INDEX,
             SINGULAR=SINGULAR,
             badge=self._badge,
+            incidents_table=self._incident_table,
             sources=self._sources,
             iframe=self._iframe,
             footer=self._footer,
@@ -298,6 +299,7 @@ class Renderer:
             for b in dict.fromkeys(j.basis):
                 self.judgements_on[b].append(j)
         self._keys: dict[int, list[tuple[PartialDate, str]]] = {}
+        self._labels: dict[str, str] = {}
         self.years = sorted(self.by_year, reverse=True)
         self.year_src = {y: self._year_src(y) for y in self.years}
 
@@ -312,10 +314,52 @@ class Renderer:
     @staticmethod
     def _rel(here: str, target_src: str) -> str:
         """Link from the Markdown file `here` to the Markdown file `target_src` (MkDocs resolves and checks it)."""
-        here_dir, target_dir = posixpath.dirname(here), posixpath.dirname(target_src)
+        here_dir, _, _ = here.rpartition("/")
+        target_dir, _, name = target_src.rpartition("/")
         if here_dir == target_dir:
-            return posixpath.basename(target_src)
-        return posixpath.relpath(target_src, here_dir or ".")
+            return name
+        if not here_dir:
+            return target_src
+        if "/" not in here_dir:
+            return "../" + target_src
+        return posixpath.relpath(target_src, here_dir)
+
+    def link_md(self, here: str, record_id: str, text: Any = None) -> str:
+        """Markdown link to a record (escaped label), or the escaped id when there is no such record."""
+        rec = self.ds.by_id.get(record_id)
+        if rec is None:
+            return escape.md(text if text is not None else record_id)
+        if text is None:
+            label = self._labels.get(record_id)
+            if label is None:
+                label = self._labels[record_id] = escape.md(rec.label)
+        else:
+            label = escape.md(text)
+        return f"[{label}]({self._rel(here, f'{rec.collection}/{rec.id}.md')})"
+
+    @jinja2.pass_context
+    def _incident_table(self, ctx: Any, incidents: Iterable[Incident]) -> Markup:
+        """The sortable incidents table (built in Python: it is the longest repeated thing on the site)."""
+        here = ctx["here"]
+        lines = [
+            "| Date | Incident | Place | Type | Fatalities | Attribution |",
+            "|---|---|---|---|---:|---|",
+        ]
+        for i in incidents:
+            fat = ""
+            if i.fatalities is not None:
+                v = i.fatalities.best if i.fatalities.best is not None else i.fatalities.low
+                fat = f"{v:,}" if v is not None else ""
+            attribution = "; ".join(
+                f"{self.link_md(here, a.actor)} ({value_of(a.attribution) if a.attribution else 'unattributed'})"
+                for a in i.actors
+                if value_of(a.role) in ("perpetrator", "claimant")
+            )
+            kind = escape.md(f"{value_of(i.event_type)}: {value_of(i.sub_event_type)}")
+            lines.append(
+                f"| {i.date} | {self.link_md(here, i.id)} | {self.link_md(here, i.place)} | {kind} | {fat} | {attribution} |"
+            )
+        return Markup("\n".join(lines) + "\n")
 
     @jinja2.pass_context
     def _href(self, ctx: Any, target_src: str, anchor: str = "") -> Markup:
@@ -326,11 +370,8 @@ class Renderer:
         """A Markdown link to a record's page (label escaped); plain escaped text for an unknown id."""
         if target is None:
             return Markup("")
-        rec = self.ds.by_id.get(target) if isinstance(target, str) else target
-        if rec is None:
-            return Markup(escape.md(text if text is not None else target))
-        shown = text if text is not None else rec.label
-        return Markup(f"[{escape.md(shown)}]({self._rel(ctx['here'], urls.page_src(rec.collection, rec.id))})")
+        rid = target if isinstance(target, str) else target.id
+        return Markup(self.link_md(ctx["here"], rid, text))
 
     @jinja2.pass_context
     def _term_link(self, ctx: Any, vocabulary_name: str, value: object, text: str | None = None) -> Markup:
@@ -353,19 +394,28 @@ class Renderer:
         return Markup(f'[{escape.md(shown)}]({href} "{title}"){{ {classes} }}')
 
     @jinja2.pass_context
-    def _sources(self, ctx: Any, refs: Iterable[SourceRef], inline: bool = False) -> Markup:
-        """`[Title](link) (grade F), locator; ...` for a list of source references."""
+    def _sources(self, ctx: Any, refs: Iterable[SourceRef], compact: bool = False) -> Markup:
+        """Source references: `[Title](link) (reliability F), locator; ...`.
+
+        `compact` (for table cells): the locator is the link text and the title its tooltip."""
+        here = ctx["here"]
         parts = []
         for ref in refs:
             src = self.ds.sources.get(ref.source)
             if src is None:
                 parts.append(escape.md(ref.source))
                 continue
-            text = self._link(ctx, src, src.title)
-            grade = f" (reliability {value_of(src.reliability)})"
-            loc = f", {escape.md(ref.locator)}" if ref.locator else ""
-            parts.append(f"{text}{grade}{loc}")
-        return Markup("; ".join(parts))
+            href = self._rel(here, f"sources/{src.id}.md")
+            grade = value_of(src.reliability)
+            if compact:
+                text = ref.locator or src.title
+                if len(text) > 60:
+                    text = text[:59].rstrip() + "…"
+                parts.append(f'[{escape.md(text)}]({href} "{escape.attr(src.title)}") ({grade})')
+            else:
+                loc = f", {escape.md(ref.locator)}" if ref.locator else ""
+                parts.append(f"[{escape.md(src.title)}]({href}) (reliability {grade}){loc}")
+        return Markup("; ".join(dict.fromkeys(parts)))
 
     @jinja2.pass_context
     def _iframe(self, ctx: Any, map_path: str, title: str, css: str = "fw-map") -> Markup:
@@ -608,7 +658,7 @@ class Renderer:
     def record_page(self, rec: Record) -> GeneratedPage:
         src = urls.page_src(rec.collection, rec.id)
         template = f"{rec.collection}.md.j2"
-        meta: dict[str, Any] = {}
+        meta: dict[str, Any] = {"hide": ["navigation"]}
         if isinstance(rec, Actor | Place | Person):
             meta["search"] = {"boost": 2}
         mini = self.options.maps and self.has_mini_map(rec)

@@ -225,19 +225,20 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         return out
 
     def _edit_url(self, config: Any, data_file: Path) -> str | None:
-        """The repository's edit URL of a data file, when the data lives inside the project."""
-        if not config.repo_url or not config.edit_uri:
-            return None
-        try:
-            rel = os.path.relpath(data_file, Path(config.docs_dir).resolve())
-        except ValueError:
+        """The repository's edit URL of a data file, when the data lives inside the project.
+
+        `edit_uri` points at docs/ in the repository (absolute, or relative to `repo_url`); the data file's
+        path relative to docs/ is joined onto it, so `../data/x.yaml` lands on the YAML file."""
+        if not config.edit_uri:
             return None
         project = Path(config.config_file_path or ".").resolve().parent
         if not data_file.resolve().is_relative_to(project):
-            return None
+            return None  # e.g. a synthetic dataset in /tmp: no file in the repository to edit
+        rel = os.path.relpath(data_file.resolve(), Path(config.docs_dir).resolve()).replace(os.sep, "/")
         edit_uri = config.edit_uri if config.edit_uri.endswith("/") else config.edit_uri + "/"
-        repo = config.repo_url if config.repo_url.endswith("/") else config.repo_url + "/"
-        return urljoin(urljoin(repo, edit_uri), rel.replace(os.sep, "/"))
+        if config.repo_url:
+            edit_uri = urljoin(config.repo_url.rstrip("/") + "/", edit_uri)
+        return urljoin(edit_uri, rel)
 
 
 _NO_MAP = (

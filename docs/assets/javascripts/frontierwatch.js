@@ -2,7 +2,8 @@
  *
  * Material's instant navigation swaps page content without reloading, so inline scripts would run at the
  * wrong time. This file is loaded once (extra_javascript) and re-applies itself to each new page through
- * Material's `document$` observable. Every table in the article whose header has text becomes sortable:
+ * Material's `document$` observable. Every table in the article with at least two named columns becomes sortable
+ * (a facts panel, with one, does not):
  * click (or press Enter on) a header to sort by that column; click again to reverse.
  */
 (function () {
@@ -50,8 +51,8 @@
     Array.prototype.forEach.call(tables, function (table) {
       if (table.dataset.fwSortable || !table.tHead || !table.tHead.rows.length) return;
       var headers = table.tHead.rows[0].cells;
-      var hasText = Array.prototype.some.call(headers, function (th) { return th.textContent.trim() !== ""; });
-      if (!hasText || !table.tBodies.length || table.tBodies[0].rows.length < 2) return;
+      var named = Array.prototype.filter.call(headers, function (th) { return th.textContent.trim() !== ""; });
+      if (named.length < 2 || !table.tBodies.length || table.tBodies[0].rows.length < 2) return;
       table.dataset.fwSortable = "true";
       Array.prototype.forEach.call(headers, function (th, index) {
         if (!th.textContent.trim()) return;

@@ -54,7 +54,11 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 def _cmd_synth(args: argparse.Namespace) -> int:
     from frontierwatch.synthetic import generate
 
-    counts = generate(Path(args.out), incidents=args.incidents, seed=args.seed)
+    try:
+        counts = generate(Path(args.out), incidents=args.incidents, seed=args.seed)
+    except FileExistsError as exc:
+        print(f"frontierwatch synth: {exc}", file=sys.stderr)
+        return 1
     print("wrote " + ", ".join(f"{n} {name}" for name, n in counts.items()) + f" to {args.out}")
     return 0
 

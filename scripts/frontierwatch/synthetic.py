@@ -19,7 +19,8 @@ SOURCE_ID = "synthetic-source"
 
 def _write(path: Path, record: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    header = f"# yaml-language-server: $schema=../schema/{path.parent.name}.schema.json\n"
+    schema = "schema/briefing" if path.name == "briefing.yaml" else f"../schema/{path.parent.name}"
+    header = f"# yaml-language-server: $schema={schema}.schema.json\n"
     path.write_text(header + yaml.safe_dump(record, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
@@ -45,9 +46,29 @@ def _points(rng: random.Random, n: int) -> list[tuple[float, float, str]]:
     return out
 
 
+MARKER = ".frontierwatch-synthetic"
+TITLE = "Frontier Watch (synthetic)"
+
+
+def _replaceable(out: Path) -> bool:
+    """Only an empty folder or an earlier synthetic dataset may be replaced (never the editors' data/)."""
+    if not out.exists():
+        return True
+    if not out.is_dir():
+        return False
+    if (out / MARKER).is_file() or not any(out.iterdir()):
+        return True
+    briefing = out / "briefing.yaml"
+    return briefing.is_file() and f"title: {TITLE}" in briefing.read_text(encoding="utf-8", errors="replace")
+
+
 def generate(out: Path, incidents: int = 1000, seed: int = 1) -> dict[str, int]:
-    """Write a valid dataset with `incidents` incidents and proportionate other records to `out`."""
+    """Write a valid dataset with `incidents` incidents and proportionate other records to `out`.
+
+    Replaces `out` if it holds an earlier synthetic dataset; refuses (FileExistsError) any other folder."""
     rng = random.Random(seed)
+    if not _replaceable(out):
+        raise FileExistsError(f"{out} exists and is not a synthetic dataset: choose another --out folder")
     if out.exists():
         shutil.rmtree(out)
     n_places = max(20, incidents // 10)
@@ -57,16 +78,15 @@ def generate(out: Path, incidents: int = 1000, seed: int = 1) -> dict[str, int]:
     n_rels = max(10, incidents // 25)
     src = [{"source": SOURCE_ID, "locator": "synthetic"}]
 
+    out.mkdir(parents=True)
+    (out / MARKER).write_text("written by frontierwatch synth; the folder may be replaced\n", encoding="utf-8")
     _write(
         out / "briefing.yaml",
         {
-            "title": "Frontier Watch (synthetic)",
+            "title": TITLE,
             "cut_off": "2025-12-31",
             "bluf": "A synthetic dataset for benchmarks; nothing here is real.",
         },
-    )
-    (out / "briefing.yaml").write_text(
-        (out / "briefing.yaml").read_text().replace("../schema/", "schema/"), encoding="utf-8"
     )
     _write(
         out / "sources" / f"{SOURCE_ID}.yaml",

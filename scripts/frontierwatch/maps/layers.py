@@ -39,7 +39,7 @@ FACILITY_SUB_EVENTS = frozenset({"Headquarters or base established"})
 #: Area roles drawn in the camps and bases layers; the other roles go to a layer hidden by default.
 CAMP_ROLES = ("camp", "base")
 
-# Colours: ColorBrewer/Tableau hues that stay distinct on OSM tiles and on the dark background.
+# Colours: ColorBrewer/Tableau hues of middle lightness, legible on OSM tiles and on the dark background.
 EVENT_COLOURS = {
     "Battles": "#d62728",
     "Explosions/Remote violence": "#ff7f0e",
@@ -78,21 +78,21 @@ CATEGORIES: tuple[Category, ...] = (
         note="Sites in Tajikistan, and bases or posts set up by Tajik state actors.",
     ),
     Category("area:camp", "Camps (actor areas)", "actors", "#b2182b", "ring"),
-    Category("area:base", "Bases (actor areas)", "actors", "#67001f", "ring"),
+    Category("area:base", "Bases (actor areas)", "actors", "#e7298a", "ring"),
     Category(
         "area:other",
         "Operations, presence and recruitment areas",
         "actors",
-        "#c51b7d",
+        "#de77ae",
         "ring",
         on=False,
     ),
-    Category("place:border-district", "Border districts", "places", "#5e3c99", "ring"),
-    Category("place:district", "Other districts", "places", "#6b6b6b", "ring"),
-    Category("place:province", "Provinces and regions", "places", "#6b6b6b", "ring", on=False),
-    Category("place:settlement", "Towns and villages", "places", "#3a3a3a", "ring"),
-    Category("place:site", "Other sites", "places", "#3a3a3a", "ring"),
-    Category("place:river", "Rivers", "places", "#1565c0", "ring", on=False),
+    Category("place:border-district", "Border districts", "places", "#7b5fc0", "ring"),
+    Category("place:district", "Other districts", "places", "#8a8f98", "ring"),
+    Category("place:province", "Provinces and regions", "places", "#8a8f98", "ring", on=False),
+    Category("place:settlement", "Towns and villages", "places", "#767b85", "ring"),
+    Category("place:site", "Other sites", "places", "#767b85", "ring"),
+    Category("place:river", "Rivers", "places", "#1e88e5", "ring", on=False),
 )
 CATEGORY_INDEX = {c.key: i for i, c in enumerate(CATEGORIES)}
 PRECISIONS = [t.value for t in PRECISION]

@@ -640,7 +640,7 @@
 
           // Key: symbols, uncertainty circles, honest geography, what is not on the map.
           var key = add(el("fieldset", "fw-section fw-key"), el("legend", null, "How to read the map"));
-          var sizes = add(el("div", "fw-sizes"), el("span", null, "Fatalities:"));
+          var sizes = add(el("div", "fw-sizes"), el("span", null, "Fatalities at a known point:"));
           [0, 5, 25].forEach(function (n) {
             var d = el("span", "fw-size");
             var r = 4 + Math.min(16, 2.5 * Math.sqrt(n));
@@ -651,7 +651,7 @@
           var approx = add(el("div", "fw-key-row"), swatch("#777777", "dashed"),
             el("span", null, "Dashed circle: location known only approximately; its radius is the uncertainty (" +
               precisions.filter(function (p) { return p[1] > 0; }).map(function (p) { return p[0] + " " + p[1] + " km"; }).join(", ") +
-              "). It is not a point."));
+              "). It is not a point; the more fatalities, the thicker its line."));
           key.appendChild(approx);
           key.appendChild(el("p", "fw-note", data.note));
           var missing = data.unlocated || { incidents: [], places: [] };

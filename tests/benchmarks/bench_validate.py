@@ -38,18 +38,23 @@ def ensure_dataset(out: Path, incidents: int, seed: int) -> None:
     print(f"generated {out}: {total:,} records in {time.perf_counter() - start:.1f} s")
 
 
-def time_command(out: Path, runs: int) -> tuple[list[float], int]:
-    """Wall times of `python -m frontierwatch validate out`, and the largest child max RSS in KiB."""
-    times = []
+def time_command(out: Path, runs: int) -> tuple[list[float], list[float], int]:
+    """Wall and CPU (user + system) times of `python -m frontierwatch validate out`, and the peak RSS in KiB.
+
+    The CPU time says what the command costs when the machine is busy with other work (wall time does not)."""
+    times, cpu = [], []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         proc = subprocess.run(
             [sys.executable, "-m", "frontierwatch", "validate", str(out)], capture_output=True, text=True, check=False
         )
         times.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         if proc.returncode != 0:
             sys.exit(f"validate failed:\n{proc.stdout}{proc.stderr}")
-    return times, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return times, cpu, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 
 
 def time_in_process(out: Path, runs: int) -> list[float]:
@@ -84,15 +89,17 @@ def main() -> int:
     out = args.out or Path(tempfile.gettempdir()) / f"frontierwatch-bench-{args.incidents}"
     ensure_dataset(out, args.incidents, args.seed)
 
-    cmd_times, max_rss_kib = time_command(out, args.runs)
+    cmd_times, cpu_times, max_rss_kib = time_command(out, args.runs)
     api_times = time_in_process(out, args.runs)
     peak = traced_peak(out)
     median = statistics.median(cmd_times)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     print(
         f"frontierwatch validate ({args.incidents:,} incidents): median {median:.2f} s of {args.runs} runs "
-        f"({', '.join(f'{t:.2f}' for t in cmd_times)}); peak RSS {max_rss_kib / 1024:.0f} MiB"
+        f"({', '.join(f'{t:.2f}' for t in cmd_times)}); CPU median {statistics.median(cpu_times):.2f} s; "
+        f"peak RSS {max_rss_kib / 1024:.0f} MiB"
     )
+    print(f"load average while measuring: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(
         f"load_with_problems in-process: median {statistics.median(api_times):.2f} s; "
         f"tracemalloc peak {peak / 2**20:.0f} MiB"

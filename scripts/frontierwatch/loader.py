@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import gc
+import json
 import os
 import re
 from collections.abc import Callable
@@ -189,6 +190,32 @@ def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] 
     return current
 
 
+def _shape(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    return "a single value" if value is not None else "nothing"
+
+
+def _example_hint(model: type[BaseModel], loc: tuple[Any, ...], lists: bool = False) -> str:
+    """`e.g. location: {lat: 37.9, lon: 70.1}` from the field's documented example (`lists`: of mappings)."""
+    named = tuple(p for p in loc if not isinstance(p, int))
+    holder = _fields_at(model, named)
+    if holder is None or not named:
+        return ""
+    info = next((f for n, f in holder.model_fields.items() if (f.alias or n) == named[-1]), None)
+    example = info.examples[0] if info is not None and info.examples else None
+    if isinstance(example, list) and isinstance(loc[-1], int):
+        example = example[0] if example else None
+        if example is None:
+            return ""
+        return "e.g. " + json.dumps(example, ensure_ascii=False).replace('"', "")
+    if lists and isinstance(example, list) and example and isinstance(example[0], dict):
+        return f"e.g. {named[-1]}: " + json.dumps(example[:1], ensure_ascii=False).replace('"', "")
+    if lists or not isinstance(example, dict):
+        return ""
+    return f"e.g. {named[-1]}: " + json.dumps(example, ensure_ascii=False).replace('"', "")
+
+
 def _problem_from_pydantic(
     err: dict[str, Any], model: type[BaseModel], data: Any, pos: Positions, shown: str
 ) -> Problem:
@@ -217,7 +244,9 @@ def _problem_from_pydantic(
     line, col = pos.of(loc)
     message = err["msg"]
     if kind == "enum":
-        expected = re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected", ""))
+        raw = str(err.get("ctx", {}).get("expected", ""))
+        # text values come quoted ('a', 'b' or 'c'); numbers do not (1, 2 or 3)
+        expected = re.findall(r"'([^']*)'", raw) or [v.strip() for v in re.split(r",|\bor\b", raw) if v.strip()]
         close = difflib.get_close_matches(str(value), expected, n=1, cutoff=0.5)
         hint = f"did you mean {close[0]!r}?" if close else ""
         message = f"{value!r} is not one of the allowed values: {', '.join(expected)}"
@@ -234,6 +263,16 @@ def _problem_from_pydantic(
     elif kind == "too_short" and loc and loc[-1] in ("sources", "basis"):
         message = "needs at least one entry"
         hint = "add `- source: <source id>`" if loc[-1] == "sources" else "list the ids this rests on"
+    elif kind in ("model_type", "dict_type", "model_attributes_type"):
+        message = f"expected `field: value` lines, not {_shape(value)}"
+        hint = _example_hint(model, loc)
+    elif kind == "list_type":
+        message = f"expected a list, not {_shape(value)}"
+        hint = _example_hint(model, loc, lists=True)
+        if not hint and isinstance(value, str):
+            hint = f"write `{loc[-1]}: [{value}]` or one `- item` per line"
     elif value is not None and not isinstance(value, dict | list):
         message = f"{message} (got {value!r})"
+        if kind == "string_type" and isinstance(value, bool | int | float):
+            hint = "YAML reads yes/no/on/off/true/false and numbers as values, not text: put it in quotes"
     return Problem(shown, line, col, field, message, hint)

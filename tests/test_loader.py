@@ -317,3 +317,18 @@ def test_a_file_name_with_a_trailing_newline_is_not_an_id(tmp_path: Path) -> Non
     (data / "incidents" / "typo.yaml").rename(data / "incidents" / "typo\n.yaml")
     _, problems = load_with_problems(data)
     assert [p.message for p in problems] == ["the file name 'typo\\n' is not a valid id"]
+
+
+def test_symbolic_links_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hostile pull request could link a record to a file outside data/ and have CI print parts of it."""
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("token: hunter2\n")
+    data = build_case("unknown-field", tmp_path / "data")
+    (data / "incidents" / "typo.yaml").unlink()
+    (data / "incidents" / "leak.yaml").symlink_to(secret)
+    monkeypatch.chdir(tmp_path)
+    _, problems = load_with_problems("data")
+    assert [(p.file, p.message) for p in problems] == [
+        ("data/incidents/leak.yaml", "symbolic links are not allowed in the data folder")
+    ]
+    assert "hunter2" not in str(problems)

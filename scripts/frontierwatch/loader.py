@@ -69,7 +69,9 @@ def _load(root: Path, options: CheckOptions | None) -> tuple[Dataset | None, lis
 
     briefing = None
     briefing_path = root / BRIEFING_FILE
-    if not briefing_path.is_file():
+    if briefing_path.is_symlink():
+        problems.append(_symlink_problem(show(briefing_path)))
+    elif not briefing_path.is_file():
         problems.append(
             Problem(show(briefing_path), 0, 0, "", "briefing.yaml is missing", "create it with title, cut_off and bluf")
         )
@@ -80,13 +82,19 @@ def _load(root: Path, options: CheckOptions | None) -> tuple[Dataset | None, lis
 
     for name, model in COLLECTIONS.items():
         folder = root / name
+        if folder.is_symlink():
+            problems.append(_symlink_problem(show(folder)))
+            continue
         if not folder.is_dir():
             continue
         # scandir: names and file types in one system call per folder, sorted by name (cheaper than Paths)
         with os.scandir(folder) as it:
-            entries = sorted(((e.name, e.is_file()) for e in it), key=lambda e: e[0])
-        for entry_name, is_file in entries:
+            entries = sorted((e.name, e.is_file(follow_symlinks=False), e.is_symlink()) for e in it)
+        for entry_name, is_file, is_link in entries:
             path = folder / entry_name
+            if is_link:
+                problems.append(_symlink_problem(show(path)))
+                continue
             if path.suffix == ".yml":
                 problems.append(
                     Problem(
@@ -146,6 +154,11 @@ def _load(root: Path, options: CheckOptions | None) -> tuple[Dataset | None, lis
     dataset = Dataset(root=root, briefing=briefing or stand_in, records=records, files=files, positions=positions)
     problems.extend(run_checks(dataset, options or CheckOptions(), show))
     return (dataset if briefing is not None else None), problems
+
+
+def _symlink_problem(shown: str) -> Problem:
+    """A symbolic link could make validation read, and print parts of, a file outside the data folder."""
+    return Problem(shown, 0, 0, "", "symbolic links are not allowed in the data folder", "commit the file itself")
 
 
 def _slugify(text: str) -> str:

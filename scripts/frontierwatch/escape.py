@@ -42,7 +42,7 @@ _MD_TABLE = str.maketrans(
     }
 )
 #: A line that starts with one of these could become a heading, list, quote, rule or numbered item.
-_LINE_START = re.compile(r"^(\s*)(#|[-+*](?=\s|$)|\d(?=\d*[.)]))")
+_LINE_START = re.compile(r"^(\s*)(#|[-+*](?=\s|$)|\d(?=\d*[.)](?:\s|$)))")
 
 
 def md(value: Any) -> str:
@@ -86,7 +86,7 @@ def safe_url(value: Any) -> str | None:
     return text
 
 
-_MERMAID_KEEP = re.compile(r"[A-Za-z0-9 ,.'()/-]")
+_MERMAID_KEEP = re.compile(r"[A-Za-z0-9 ,.'()/…-]")
 
 
 def mermaid_label(value: Any, limit: int = 60) -> str:

@@ -356,9 +356,8 @@ class Renderer:
                 if value_of(a.role) in ("perpetrator", "claimant")
             )
             kind = escape.md(f"{value_of(i.event_type)}: {value_of(i.sub_event_type)}")
-            lines.append(
-                f"| {i.date} | {self.link_md(here, i.id)} | {self.link_md(here, i.place)} | {kind} | {fat} | {attribution} |"
-            )
+            title, place = self.link_md(here, i.id), self.link_md(here, i.place)
+            lines.append(f"| {i.date} | {title} | {place} | {kind} | {fat} | {attribution} |")
         return Markup("\n".join(lines) + "\n")
 
     @jinja2.pass_context

@@ -1,0 +1,123 @@
+"""The real site in headless Chromium: pages load cleanly, links hold, search finds aliases, instant
+navigation keeps maps and sortable tables working."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from site_helpers import ROOT, broken_links, build, stub_network
+
+from conftest import serve_directory
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PAGES = [
+    "",
+    "incidents/ttt-infiltration-clash-2025/",
+    "actors/tehrik-e-taliban-tajikistan/",
+    "places/maimai/",
+    "claims/",
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(ROOT / "mkdocs.yml", tmp_path_factory.mktemp("site-browser") / "site")
+
+
+@pytest.fixture(scope="module")
+def base(site: Path):
+    url, server = serve_directory(site)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture
+def web(page, base):
+    outside: list[str] = []
+    stub_network(page.context, base, outside)
+    page.fw_outside = outside
+    return page
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_without_errors(web, base, path: str) -> None:
+    web.goto(base + path)
+    web.wait_for_load_state("networkidle")
+    assert web.locator("article h1").count() == 1
+    if web.locator("iframe").count():
+        frame = web.frame_locator("iframe").first
+        frame.locator(".leaflet-container").wait_for(timeout=10_000)
+    if web.locator("pre.mermaid, div.mermaid").count():
+        web.locator(".mermaid svg").first.wait_for(timeout=15_000)
+    assert web.fw_errors == []
+    assert web.fw_outside == [], "requests left the site (other than map tiles)"
+
+
+def test_no_broken_internal_links(site: Path) -> None:
+    assert broken_links(site) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Jamaat Ansarullah", "actors/tehrik-e-taliban-tajikistan/"),
+        ("Maymay", "places/maimai/"),
+        ("Kufab", "places/kuf-ab/"),
+    ],
+)
+def test_search_finds_aliases(web, base, query: str, expected: str) -> None:
+    web.goto(base)
+    web.locator("label.md-search__icon, .md-search__input").first.click()
+    web.locator("input.md-search__input").fill(query)
+    results = web.locator(".md-search-result__item a")
+    results.first.wait_for(timeout=15_000)
+    hrefs = [results.nth(i).get_attribute("href") or "" for i in range(min(results.count(), 10))]
+    assert any(expected in h for h in hrefs), hrefs
+
+
+def test_instant_navigation_keeps_tables_and_maps_working(web, base) -> None:
+    web.goto(base)
+    web.wait_for_load_state("networkidle")
+    web.evaluate("window.__fwSamePage = true")
+    web.locator(".md-tabs__link", has_text="Records").first.click()
+    web.wait_for_url(re.compile(r".*/incidents/$"))
+    web.locator("article table").first.wait_for()
+    assert web.evaluate("window.__fwSamePage === true"), "expected instant navigation, got a full reload"
+
+    # The sortable table initialised on the new page: sorting by date reverses the newest-first order.
+    table = web.locator("article table[data-fw-sortable]").last
+    header = table.locator("th", has_text="Date")
+    first_before = table.locator("tbody tr").first.locator("td").first.inner_text()
+    header.click()
+    assert header.get_attribute("aria-sort") == "ascending"
+    first_after = table.locator("tbody tr").first.locator("td").first.inner_text()
+    assert first_after <= first_before
+    header.click()
+    assert header.get_attribute("aria-sort") == "descending"
+
+    # On to an incident page, still without a reload: its mini map draws in the iframe.
+    table.locator("tbody a[href*='incidents/']").first.click()
+    web.wait_for_url(re.compile(r".*/incidents/[a-z0-9-]+/$"))
+    assert web.evaluate("window.__fwSamePage === true")
+    frame = web.frame_locator("article iframe").first
+    frame.locator(".leaflet-container").wait_for(timeout=10_000)
+    assert web.fw_errors == []
+
+
+def test_dark_mode_toggle(web, base) -> None:
+    web.goto(base)
+    before = web.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    web.locator("label.md-header__button[for^='__palette']:visible").first.click()
+    after = web.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    assert before != after
+
+
+def test_print_hides_chrome_and_maps(web, base) -> None:
+    web.goto(base)
+    web.emulate_media(media="print")
+    assert web.locator(".md-header").is_hidden()
+    assert web.locator(".fw-map").first.is_hidden()
+    assert web.locator("article h1").is_visible()

@@ -1,0 +1,136 @@
+"""The context escapers: each keeps a hostile string as text in its own context."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import markdown
+import pytest
+import yaml
+
+from frontierwatch import escape
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "[x](javascript:alert(1))",
+    "![x](javascript:alert(1))",
+    "<javascript:alert(1)>",
+    "${alert(1)} `code` ``double``",
+    "</textarea><script>alert(1)</script>",
+    "<!-- comment",
+    "{{ config }} {% raw %}",
+    "a | b | c",
+    "*bold* _em_ **strong** __strong__ ~~del~~ ==mark==",
+    "# heading",
+    "- list item",
+    "1. ordered",
+    "> quote",
+    "    indented code",
+    "&amp; &lt;script&gt; &#60;",
+    'x { #id .cls onclick="alert(1)" }',
+    "line one\n\nline two\n---",
+    "\\u0000 back\\slash \\` \\[",
+    '" onmouseover="alert(1)',
+]
+
+EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition", "pymdownx.superfences", "pymdownx.tasklist"]
+
+
+def render(text: str) -> str:
+    return markdown.markdown(text, extensions=EXTENSIONS)
+
+
+def visible_text(fragment: str) -> str:
+    """The text a browser shows for an HTML fragment (tags dropped, references decoded)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_md_renders_as_the_same_text_and_no_markup(value: str) -> None:
+    out = render(f"Before {escape.md(value)} after")
+    assert out.startswith("<p>") and out.endswith("</p>"), out  # one paragraph: no block escaped its line
+    inner = out[3:-4]
+    assert "<" not in inner, out  # no element at all came from the value
+    expected = "Before " + re.sub(r"\s+", " ", value) + " after"
+    assert visible_text(inner) == expected
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_md_at_the_start_of_a_line_stays_a_paragraph(value: str) -> None:
+    out = render(escape.md(value))
+    assert out.startswith("<p>") and "<" not in out[3:-4], out
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_md_in_a_table_cell_stays_in_its_cell(value: str) -> None:
+    out = render(f"| a | b |\n|---|---|\n| {escape.md(value)} | end |\n")
+    cells = re.findall(r"<td>(.*?)</td>", out, re.S)
+    assert len(cells) == 2, out
+    assert "<" not in cells[0]
+    assert visible_text(cells[0]) == re.sub(r"\s+", " ", value).strip()
+    assert cells[1] == "end"
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_md_in_a_heading_and_a_link_label(value: str) -> None:
+    heading = render(f"# {escape.md(value)}")
+    assert heading.startswith("<h1") and heading.count("<") == 2, heading
+    link = render(f"[{escape.md(value)}](page.md)")
+    assert link.count("<a ") == 1 and 'href="page.md"' in link and "javascript" not in link.split(">")[0]
+
+
+def test_md_paragraphs_keeps_paragraphs() -> None:
+    out = render(escape.md_paragraphs("one <b>\n\n two [x](javascript:y)"))
+    assert out.count("<p>") == 2 and "<b>" not in out and "<a" not in out
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_html_and_attr(value: str) -> None:
+    assert "<" not in escape.html(value) and ">" not in escape.html(value)
+    attr = escape.attr(value)
+    assert '"' not in attr and "'" not in attr and "<" not in attr and "\n" not in attr
+    assert html.unescape(attr) == re.sub(r"\s+", " ", value).strip()
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_mermaid_label_has_no_syntax(value: str) -> None:
+    label = escape.mermaid_label(value, limit=500)
+    assert re.fullmatch(r"[A-Za-z0-9 ,.'()/#;…-]*", label), label
+    decoded = re.sub(r"#(\d+);", lambda m: chr(int(m.group(1))), label)
+    assert decoded == re.sub(r"\s+", " ", value).strip()
+
+
+def test_mermaid_label_is_shortened() -> None:
+    assert len(escape.mermaid_label("x" * 200, limit=20)) == 20
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://example.org/a?b=c", True),
+        ("http://example.org/", True),
+        ("javascript:alert(1)", False),
+        ("JaVaScRiPt:alert(1)", False),
+        ("data:text/html,<script>", False),
+        ('https://x.org/"onmouseover=', False),
+        ("//example.org", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_safe_url(url: str | None, ok: bool) -> None:
+    assert (escape.safe_url(url) is not None) is ok
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_front_matter_is_safe_yaml_with_escaped_text(value: str) -> None:
+    block = escape.front_matter({"title": value, "tags": [value], "search": {"boost": 2}})
+    assert block.startswith("---\n") and block.endswith("---\n")
+    body = block[4:-4]
+    assert "\n---" not in body
+    meta = yaml.safe_load(body)
+    assert set(meta) == {"title", "tags", "search"} and meta["search"] == {"boost": 2}
+    assert "<" not in meta["title"] and html.unescape(meta["title"]) == re.sub(r"\s+", " ", value).strip()
+    assert meta["tags"] == [meta["title"]]

@@ -1,0 +1,223 @@
+"""The page generator on the small fixture: golden Markdown, the page set, links and content.
+
+Regenerate the golden files after an intended change with
+
+    FRONTIERWATCH_REGEN_GOLDEN=1 pytest tests/test_pages.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import posixpath
+import re
+from pathlib import Path
+
+import pytest
+
+from frontierwatch import pages
+from frontierwatch.loader import load
+from frontierwatch.pages import Download, PageOptions
+
+FIXTURE = Path(__file__).parent / "fixtures" / "small"
+GOLDEN = Path(__file__).parent / "golden" / "pages"
+REGEN = os.environ.get("FRONTIERWATCH_REGEN_GOLDEN") == "1"
+
+OPTIONS = PageOptions(
+    maps=True,
+    last_changed={"incidents/fixture-clash.yaml": dt.date(2025, 12, 28)},
+    downloads=[
+        Download("incidents.csv", 2048, 3, "text/csv", "Incidents, ACLED columns", "CC BY 4.0", "Cite us."),
+    ],
+    border_length_km=1172.4,
+    snippets={"methodology": "Hand-written intro.\n", "downloads": "Intro.\n", "editors": "Editors intro.\n"},
+)
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load(FIXTURE)
+
+
+@pytest.fixture(scope="module")
+def generated(ds):
+    return {p.src_uri: p for p in pages.generate(ds, OPTIONS)}
+
+
+def test_golden_markdown(generated) -> None:
+    if REGEN:
+        for old in GOLDEN.rglob("*.md"):
+            old.unlink()
+    mismatched = []
+    for src, page in generated.items():
+        golden = GOLDEN / src
+        if REGEN:
+            golden.parent.mkdir(parents=True, exist_ok=True)
+            golden.write_text(page.content, encoding="utf-8")
+        elif not golden.is_file() or golden.read_text(encoding="utf-8") != page.content:
+            mismatched.append(src)
+    stale = sorted(
+        str(p.relative_to(GOLDEN)) for p in GOLDEN.rglob("*.md") if str(p.relative_to(GOLDEN)) not in generated
+    )
+    assert not mismatched, (
+        f"generated Markdown differs from tests/golden/pages for {mismatched}; set FRONTIERWATCH_REGEN_GOLDEN=1"
+    )
+    assert not stale, f"golden files without a page: {stale}"
+
+
+def test_page_set(ds, generated) -> None:
+    expected = {
+        "index.md",
+        "map.md",
+        "timeline.md",
+        "methodology.md",
+        "downloads.md",
+        "editors-guide.md",
+        *pages.INDEX.values(),
+        "incidents/2025.md",
+        "incidents/2010.md",
+    }
+    for collection, records in ds.records.items():
+        expected |= {f"{collection}/{rid}.md" for rid in records}
+    assert set(generated) == expected
+
+
+def test_every_record_page_knows_its_file_and_map(generated) -> None:
+    for src, page in generated.items():
+        if page.record_id:
+            assert page.data_file == src.removesuffix(".md") + ".yaml"
+    assert generated["incidents/fixture-clash.md"].mini_map
+    assert generated["places/fixture-district.md"].mini_map
+    assert generated["actors/fixture-group.md"].mini_map  # its area has a point
+    assert not generated["actors/fixture-state.md"].mini_map  # no area, no map
+    assert not generated["claims/fixture-denied-claim.md"].mini_map
+
+
+LINK = re.compile(r"\]\(([^)\s]+\.md)(#[^)\s]*)?(?: \"[^\"]*\")?\)")
+
+
+def test_every_internal_link_resolves(generated) -> None:
+    for src, page in generated.items():
+        for target, _anchor in LINK.findall(page.content):
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(src), target))
+            assert resolved in generated, f"{src} links to {target} ({resolved})"
+
+
+def test_records_link_each_other(generated) -> None:
+    clash = generated["incidents/fixture-clash.md"].content
+    for target in (
+        "../actors/fixture-group.md",
+        "../actors/fixture-state.md",
+        "../places/fixture-tj-district.md",
+        "../claims/fixture-sponsorship-claim.md",
+        "../sources/fixture-article.md",
+    ):
+        assert f"]({target}" in clash
+    assert "5 low · 5 best · 6 high" in clash
+    assert "border guards" in clash
+    assert "last changed 2025-12-28" in clash
+    assert '<iframe src="../../maps/incidents/fixture-clash.html" loading="lazy"' in clash
+
+
+def test_aliases_are_in_the_body_for_search(generated) -> None:
+    assert "Jamaat Fixture" in generated["actors/fixture-group.md"].content
+    assert "Maymay" in generated["places/fixture-district.md"].content
+    assert "Mullah Fixture" in generated["people/fixture-founder.md"].content
+    assert "Maymay" in generated["places/index.md"].content
+
+
+def test_actor_profile_sections(generated) -> None:
+    text = generated["actors/fixture-group.md"].content
+    for heading in (
+        "## Names",
+        "## Leaders",
+        "## Size over time",
+        "## Areas of activity",
+        "## Map",
+        "## Relationships",
+        "## Incidents",
+        "## Claims about it",
+        "## Sources",
+    ):
+        assert heading in text
+    assert "```mermaid\ngraph LR" in text
+    assert "1,500" not in text and "1500 / 2000 / 2000" in text
+    assert "June 2023: renamed **Fixture Group**" in text
+
+
+def test_home_badges_figures_and_map(generated) -> None:
+    home = generated["index.md"].content
+    assert "[Likely](methodology.md#likelihood" in home and "{ .fw-badge .fw-likelihood-likely }" in home
+    assert "[Low confidence](methodology.md#confidence" in home
+    assert "| Incident records | 3 |" in home
+    assert "| Events they stand for (at least) | 13 |" in home  # 1 + 11 + 1
+    assert "| Recorded fatalities (best estimates) | 5 |" in home
+    assert "1,357 km" in home and "Border section" in home
+    assert '<iframe src="maps/overview.html"' in home
+
+
+def test_claims_ledger_and_denials(generated) -> None:
+    ledger = generated["claims/index.md"].content
+    assert "| Denied |" in ledger and "[Government of Fixtureland](../actors/fixture-state.md)" in ledger
+    claim = generated["claims/fixture-denied-claim.md"].content
+    assert "**Denied by**" in claim
+
+
+def test_places_border_first(generated) -> None:
+    text = generated["places/index.md"].content
+    assert text.index("On the border with Tajikistan") < text.index("[Maimai]") < text.index("All other places")
+
+
+def test_methodology_from_vocab_and_geography(generated) -> None:
+    from frontierwatch import vocab
+
+    text = generated["methodology.md"].content
+    for name, terms in vocab.VOCABULARIES.items():
+        assert f"## {name}" in text
+        for term in terms:
+            assert f"`{term.value}`" in text
+    for event_type in vocab.ACLED_EVENT_TYPES:
+        assert event_type in text
+    assert "about 1,172 km" in text and "1,357 km" in text
+    assert "Hand-written intro." in text
+
+
+def test_downloads_page(ds) -> None:
+    with_files = pages.Renderer(ds, OPTIONS).downloads_page()
+    assert (
+        "[incidents.csv](downloads/incidents.csv)" in with_files and "2.0 KB" in with_files and "Cite us." in with_files
+    )
+    without = pages.Renderer(ds, PageOptions()).downloads_page()
+    assert "not part of this build" in without
+
+
+def test_no_maps_no_iframes(ds) -> None:
+    out = pages.generate(ds, PageOptions(maps=False))
+    assert not any("<iframe" in p.content for p in out)
+    assert not any(p.mini_map for p in out)
+
+
+def test_long_lists_are_cut_with_a_pointer(ds) -> None:
+    out = {p.src_uri: p.content for p in pages.generate(ds, PageOptions(list_limit=1, index_limit=1))}
+    assert "the latest 1 are listed" in out["actors/fixture-group.md"]
+    assert "## Latest 1 incidents" in out["incidents/index.md"]
+    assert "too many for one page" in out["timeline.md"]
+
+
+def test_year_page_collision_with_an_incident_id(ds) -> None:
+    r = pages.Renderer(ds)
+    assert r._year_src(2025) == "incidents/2025.md"
+    ds.incidents["2010"] = ds.incidents["fixture-bombing-2010"]
+    try:
+        assert r._year_src(2010) == "incidents/year-2010.md"
+    finally:
+        del ds.incidents["2010"]
+
+
+def test_rel_links() -> None:
+    rel = pages.Renderer._rel
+    assert rel("index.md", "actors/x.md") == "actors/x.md"
+    assert rel("actors/y.md", "actors/x.md") == "x.md"
+    assert rel("actors/y.md", "index.md") == "../index.md"
+    assert rel("incidents/y.md", "actors/x.md") == "../actors/x.md"
+    assert rel("a/b/c.md", "actors/x.md") == "../../actors/x.md"

@@ -1,0 +1,177 @@
+"""One full `mkdocs build --strict` of the real data: the page set and the key content of each kind of page."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from frontierwatch import urls
+from frontierwatch.loader import load
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("real-site")
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    print(f"real site built in {time.perf_counter() - start:.1f} s")
+    return out
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load(ROOT / "data")
+
+
+def read(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_every_record_has_a_page(site: Path, ds) -> None:
+    for rec in ds.all_records():
+        assert (site / urls.page_url(rec.collection, rec.id) / "index.html").is_file(), rec.id
+
+
+def test_section_pages_exist(site: Path, ds) -> None:
+    for url in (
+        "",
+        "map/",
+        "timeline/",
+        "methodology/",
+        "downloads/",
+        "editors-guide/",
+        "about/",
+        "reviewing/",
+        "incidents/",
+        "actors/",
+        "people/",
+        "places/",
+        "claims/",
+        "sources/",
+        "relationships/",
+        "judgements/",
+    ):
+        assert (site / url / "index.html").is_file(), url
+    for year in {i.date.year for i in ds.incidents.values()}:
+        assert (site / f"incidents/{year}/index.html").is_file()
+
+
+def test_no_generated_markdown_left_in_docs() -> None:
+    assert not (ROOT / "docs/incidents").exists() and not (ROOT / "docs/index.md").exists()
+
+
+def test_home(site: Path, ds) -> None:
+    home = text_of(read(site, ""))
+    b = ds.briefing
+    assert b.title in home and b.cut_off.human() in home
+    assert "Bottom line up front" in home and "Key judgements" in home
+    assert "Headline figures" in home and "1,357 km" in home
+    for j in ds.judgements.values():
+        assert j.statement.split(".")[0] in home
+    html = read(site, "")
+    assert 'class="fw-badge fw-likelihood-' in html and 'href="methodology/#likelihood"' in html
+
+
+def test_incident_page(site: Path, ds) -> None:
+    inc = next(i for i in ds.incidents.values() if i.fatalities and i.fatalities.breakdown)
+    html = read(site, urls.page_url("incidents", inc.id))
+    text = text_of(html)
+    assert inc.title in text and "Facts" in text and "Fatalities" in text
+    assert f'href="../../places/{inc.place}/"' in html
+    for a in inc.actors:
+        assert f'href="../../actors/{a.actor}/"' in html
+    assert "Sources" in text and 'href="../../sources/' in html
+
+
+def test_actor_profile(site: Path) -> None:
+    html = read(site, "actors/tehrik-e-taliban-tajikistan/")
+    text = text_of(html)
+    for part in (
+        "Jamaat Ansarullah",
+        "Amriddin Tabarov",
+        "Mehdi Arslan",
+        "Size over time",
+        "Areas of activity",
+        "Relationships",
+        "Claims about it",
+        "June 2023",
+    ):
+        assert part in text, part
+    assert 'class="mermaid"' in html
+
+
+def test_place_page(site: Path) -> None:
+    text = text_of(read(site, "places/maimai/"))
+    assert "Maymay" in text and "Borders Tajikistan" in text and "Yes" in text and "Naming and location notes" in text
+
+
+def test_places_index_border_first(site: Path) -> None:
+    text = text_of(read(site, "places/"))
+    assert text.index("On the border with Tajikistan") < text.index("Kuf Ab") < text.index("All other places")
+
+
+def test_claims_ledger(site: Path, ds) -> None:
+    text = text_of(read(site, "claims/"))
+    assert "Claims ledger" in text
+    denied = [c for c in ds.claims.values() if str(c.status) == "denied"]
+    for c in denied:
+        for d in c.denied_by:
+            assert ds.label(d) in text
+
+
+def test_sources_and_methodology(site: Path, ds) -> None:
+    src = next(iter(ds.sources.values()))
+    text = text_of(read(site, urls.page_url("sources", src.id)))
+    assert "Everything that cites it" in text and "Reliability" in text
+    method = text_of(read(site, "methodology/"))
+    assert "Likelihood (ICD 203)" in method and "Roughly even chance" in method and "Armed clash" in method
+    assert "1,357 km" in method and re.search(r"about 1,1\d\d km", method)
+
+
+def test_network_and_timeline(site: Path, ds) -> None:
+    assert 'class="mermaid"' in read(site, "relationships/")
+    timeline = text_of(read(site, "timeline/"))
+    assert "2006" in timeline and "2023-06" in timeline
+
+
+def test_downloads_list_the_exports(site: Path) -> None:
+    text = text_of(read(site, "downloads/"))
+    files = [p.name for p in (site / "downloads").iterdir() if p.is_file() and p.name != "index.html"]
+    for name in files:
+        assert name in text
+    if files:
+        assert "CC BY 4.0" in text
+
+
+def test_search_index_has_aliases(site: Path) -> None:
+    index = (site / "search/search_index.json").read_text(encoding="utf-8")
+    for alias in ("Jamaat Ansarullah", "Maymay", "Kufab"):
+        assert alias in index
+
+
+def test_no_third_party_requests_in_pages(site: Path) -> None:
+    """No Google Fonts, no CDN script, no GitHub API: only map tiles may leave the site (from map files)."""
+    for page in site.rglob("*.html"):
+        if "maps" in page.relative_to(site).parts:
+            continue
+        html = page.read_text(encoding="utf-8")
+        assert "fonts.googleapis" not in html and "unpkg.com" not in html and "cdn.jsdelivr" not in html, page
+        assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', html), page

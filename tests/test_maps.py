@@ -401,3 +401,12 @@ def test_real_data_maps_build(tmp_path: Path) -> None:
     assert len(blob["incidents"]) == len(located_incidents(real))
     for incident in real.incidents.values():
         assert (urls.map_file("incidents", incident.id) in written) == (real.point_of(incident) is not None)
+
+
+def test_map_options_contract() -> None:
+    """The names and defaults the site plugin relies on."""
+    options = MapOptions()
+    assert options.tile_url == "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    assert "OpenStreetMap" in options.tile_attribution and "copyright" in options.tile_attribution
+    assert options.map_file == urls.map_file() == "maps/overview.html"
+    assert options.overview_page == "map/"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -285,3 +286,20 @@ def test_new_is_registered_in_help(capsys: pytest.CaptureFixture) -> None:
     with pytest.raises(SystemExit):
         cli.main(["--help"])
     assert "new" in capsys.readouterr().out
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_not_a_crash(tmp_path: Path) -> None:
+    shutil.copytree(MINIMAL, tmp_path / "data")
+    name = os.fsencode(tmp_path / "data" / "incidents") + b"/caf\xe9.yaml"
+    with open(name, "w", encoding="utf-8") as fh:
+        fh.write("title: x\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "frontierwatch", "validate", "data"],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"},
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout.startswith(b"data/incidents/caf\\udce9.yaml:1:1: the file name")
+    assert b"Traceback" not in proc.stderr and b"unexpected error" not in proc.stderr

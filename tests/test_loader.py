@@ -114,6 +114,7 @@ CASES: dict[str, Expect] = {
     "bad-file-name": Expect("incidents/Bad_Incident.yaml", 1, "", "'Bad_Incident' is not a valid id"),
     "duplicate-id-across-collections": Expect("places/alpha-group.yaml", 1, "", "already used by data/actors/alpha-group.yaml"),
     "yml-extension": Expect("incidents/bad-incident.yml", 1, "", "end in .yaml, not .yml"),
+    "uppercase-extension": Expect("incidents/bad-incident.YAML", 1, "", "end in .yaml, not .YAML (rename it to bad-incident.yaml)"),
     "record-outside-collection": Expect("stray-record.yaml", 1, "", "a record outside any collection folder"),
     "missing-briefing": Expect("briefing.yaml", 1, "", "briefing.yaml is missing"),
     "briefing-bad-cut-off": Expect("briefing.yaml", 3, "cut_off", "'end of 2025' is not a date"),

@@ -95,10 +95,15 @@ def _load(root: Path, options: CheckOptions | None) -> tuple[Dataset | None, lis
             if is_link:
                 problems.append(_symlink_problem(show(path)))
                 continue
-            if path.suffix == ".yml":
+            if path.suffix.lower() in (".yml", ".yaml") and path.suffix != ".yaml":  # .yml, .YAML: not read
                 problems.append(
                     Problem(
-                        show(path), 0, 0, "", "record files end in .yaml, not .yml", f"rename it to {path.stem}.yaml"
+                        show(path),
+                        0,
+                        0,
+                        "",
+                        f"record files end in .yaml, not {path.suffix}",
+                        f"rename it to {path.stem}.yaml",
                     )
                 )
                 continue

@@ -115,6 +115,8 @@ CASES: dict[str, Expect] = {
     "duplicate-id-across-collections": Expect("places/alpha-group.yaml", 1, "", "already used by data/actors/alpha-group.yaml"),
     "yml-extension": Expect("incidents/bad-incident.yml", 1, "", "end in .yaml, not .yml"),
     "uppercase-extension": Expect("incidents/bad-incident.YAML", 1, "", "end in .yaml, not .YAML (rename it to bad-incident.yaml)"),
+    "singular-collection-folder": Expect("incident", 1, "", "a folder that is not a collection: its records are not read (did you mean incidents/?)"),
+    "records-in-sub-folder": Expect("incidents/2025", 1, "", "records in a sub-folder are not read (move its files up into incidents/)"),
     "record-outside-collection": Expect("stray-record.yaml", 1, "", "a record outside any collection folder"),
     "missing-briefing": Expect("briefing.yaml", 1, "", "briefing.yaml is missing"),
     "briefing-bad-cut-off": Expect("briefing.yaml", 3, "cut_off", "'end of 2025' is not a date"),

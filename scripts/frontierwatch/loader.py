@@ -95,6 +95,18 @@ def _load(root: Path, options: CheckOptions | None) -> tuple[Dataset | None, lis
             if is_link:
                 problems.append(_symlink_problem(show(path)))
                 continue
+            if not is_file and not entry_name.startswith(".") and path.is_dir() and any(path.rglob("*.y*ml")):
+                problems.append(
+                    Problem(
+                        show(path),
+                        0,
+                        0,
+                        "",
+                        "records in a sub-folder are not read",
+                        f"move its files up into {name}/",
+                    )
+                )
+                continue
             if path.suffix.lower() in (".yml", ".yaml") and path.suffix != ".yaml":  # .yml, .YAML: not read
                 problems.append(
                     Problem(
@@ -152,6 +164,20 @@ def _load(root: Path, options: CheckOptions | None) -> tuple[Dataset | None, lis
                 f"move it into one of: {', '.join(COLLECTIONS)}",
             )
         )
+
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if folder.name not in COLLECTIONS and folder.name != "schema" and any(folder.rglob("*.y*ml")):
+            close = difflib.get_close_matches(folder.name, list(COLLECTIONS), n=1, cutoff=0.6)
+            problems.append(
+                Problem(
+                    show(folder),
+                    0,
+                    0,
+                    "",
+                    "a folder that is not a collection: its records are not read",
+                    f"did you mean {close[0]}/?" if close else f"use one of: {', '.join(COLLECTIONS)}",
+                )
+            )
 
     # Without a usable briefing, still check the records so that one run lists every problem; a stand-in
     # cut-off at the end of time means no date is reported as after it.

@@ -185,7 +185,9 @@ def test_methodology_from_vocab_and_geography(generated) -> None:
 def test_downloads_page(ds) -> None:
     with_files = pages.Renderer(ds, OPTIONS).downloads_page()
     assert (
-        "[incidents.csv](downloads/incidents.csv)" in with_files and "2.0 KB" in with_files and "Cite us." in with_files
+        '<a href="incidents.csv" download>incidents.csv</a>' in with_files
+        and "2.0 KB" in with_files
+        and "Cite us." in with_files
     )
     without = pages.Renderer(ds, PageOptions()).downloads_page()
     assert "not part of this build" in without

@@ -123,6 +123,7 @@ class PageOptions:
     list_limit: int = 100  # longest list of incidents/claims on one entity page
     index_limit: int = 500  # incidents index shows them all up to this many, else the latest
     graph_limit: int = 150  # most edges drawn in one Mermaid graph
+    search_incidents: bool = True  # False: incident pages stay out of the search index (very large datasets)
     repo_url: str | None = None
 
 
@@ -241,6 +242,7 @@ class Renderer:
             term_link=self._term_link,
             md=lambda v: Markup(escape.md(v)),
             raw=Markup,  # for trusted hand-written snippets only
+            anchor=_anchor,
         )
         return env
 
@@ -660,6 +662,8 @@ class Renderer:
         meta: dict[str, Any] = {"hide": ["navigation"]}
         if isinstance(rec, Actor | Place | Person):
             meta["search"] = {"boost": 2}
+        elif isinstance(rec, Incident) and not self.options.search_incidents:
+            meta["search"] = {"exclude": True}
         mini = self.options.maps and self.has_mini_map(rec)
         content = self.page(src, template, rec.label, meta, rec=rec, mini_map=mini)
         return GeneratedPage(src, content, rec.label, rec.id, f"{rec.collection}/{rec.id}.yaml", mini_map=mini)
@@ -684,7 +688,6 @@ class Renderer:
         add(GeneratedPage(MAP_PAGE, self.page(MAP_PAGE, "map.md.j2", "Map"), "Map"))
         add(GeneratedPage(TIMELINE, self.page(TIMELINE, "timeline.md.j2", "Timeline"), "Timeline"))
         add(GeneratedPage(METHODOLOGY, self.page(METHODOLOGY, "methodology.md.j2", "Methodology"), "Methodology"))
-        add(GeneratedPage(DOWNLOADS, self.downloads_page(), "Data downloads"))
         add(GeneratedPage(EDITORS, self.page(EDITORS, "editors.md.j2", "Editors' guide"), "Editors' guide"))
         for collection, src in INDEX.items():
             title = INDEX_TITLES[collection]
@@ -696,11 +699,19 @@ class Renderer:
         for collection in COLLECTIONS:
             for rec in ds.records[collection].values():
                 add(self.record_page(rec))
+        # Last: the plugin may fill it in only when the exports (made in the background) are done.
+        add(GeneratedPage(DOWNLOADS, self.downloads_page(), "Data downloads"))
         return pages
 
     def downloads_page(self, downloads: Sequence[Download] | None = None) -> str:
         items = downloads if downloads is not None else self.options.downloads
         return self.page(DOWNLOADS, "downloads.md.j2", "Data downloads", downloads=items)
+
+
+def _anchor(href: str, text: Any, *extra: str) -> Markup:
+    """An HTML link (for where a Markdown link cannot go): href and text escaped for HTML."""
+    attrs = "".join(f" {a}" for a in extra)
+    return Markup(f'<a href="{escape.attr(href)}"{attrs}>{escape.html(text)}</a>')
 
 
 def _finalize(value: Any) -> Markup:

@@ -2,6 +2,7 @@
 
     on_startup       remember whether this is `serve` (keep the last good site on bad data) or `build`
     on_files         load data/ once, generate every page as a virtual file, add the export files
+    on_page_markdown the downloads page, once the exports are written
     on_page_context  "Edit this page" of a generated page opens its YAML file
     on_post_build    write the map files (overview and mini maps) and their assets
     on_serve         watch data/ so an edit rebuilds the site
@@ -11,9 +12,11 @@ Everything else lives in modules that do not import MkDocs: loader, pages, maps,
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import multiprocessing
 import os
-import tempfile
+import traceback
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -58,6 +61,11 @@ class FrontierWatchConfig(Config):
     # Exports: the open-data files of the downloads page (issue 6).
     exports = opt.Type(bool, default=True)
 
+    # Speed: maps and exports are written by a forked process while MkDocs renders the pages (not during
+    # `serve`); incident pages leave the search index when there are more of them than search_incident_limit.
+    parallel = opt.Type(bool, default=True)
+    search_incident_limit = opt.Type(int, default=2000)
+
     # Pages: how long lists get before they are cut (with a link to the rest).
     list_limit = opt.Type(int, default=100)
     index_limit = opt.Type(int, default=500)
@@ -81,7 +89,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         self.data_dir: Path | None = None
         self.dataset: Any = None
         self.generated: dict[str, pages_mod.GeneratedPage] = {}
-        self.export_dir: tempfile.TemporaryDirectory[str] | None = None
+        self.worker: _Worker | None = None
+        self.renderer: pages_mod.Renderer | None = None
 
     # --- events -----------------------------------------------------------------------------------
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -99,19 +108,32 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             return files
         ds = self._load()
         self.dataset = ds
-        downloads = self._exports(ds, files, config)
+        maps = _optional("maps") if self.config.maps else None
+        exports = _optional("exports") if self.config.exports else None
+        if exports is not None and not hasattr(exports, "write_all"):
+            exports = None
+        self.worker = None
+        parallel = self._parallel() and (maps is not None or exports is not None)
         options = pages_mod.PageOptions(
-            maps=self.config.maps and _optional("maps") is not None,
+            maps=maps is not None,
             last_changed=self._git_dates() if self.config.git_dates else {},
-            downloads=downloads,
+            downloads=None,
             border_length_km=_border_length(),
             snippets=self._snippets(config),
             list_limit=self.config.list_limit,
             index_limit=self.config.index_limit,
             graph_limit=self.config.graph_limit,
+            search_incidents=len(ds.incidents) <= self.config.search_incident_limit,
         )
+        self.renderer = pages_mod.Renderer(ds, options)
+        if parallel:
+            # The worker writes straight into site_dir (already cleaned): exports first, then the maps.
+            self.worker = _Worker(_background_job, self, config.site_dir, config.site_url or None, maps, exports)
+        elif exports is not None:
+            downloads = self._write_exports(exports, Path(config.site_dir) / "downloads", config.site_url or None)
+            self.renderer.options = dataclasses.replace(options, downloads=downloads)
         self.generated = {}
-        for page in pages_mod.generate(ds, options):
+        for page in self.renderer.generate():
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
                 log.info(f"frontierwatch: {page.src_uri} is hand-written in docs/; not generating it")
@@ -119,6 +141,14 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             files.append(File.generated(config, page.src_uri, content=page.content))
             self.generated[page.src_uri] = page
         return files
+
+    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
+        """The downloads page lists the exports, which a background worker may still be writing."""
+        if page.file.src_uri == pages_mod.DOWNLOADS and page.file.src_uri in self.generated and self.worker:
+            downloads = self.worker.receive()  # the worker sends the export list before drawing maps
+            text = self.renderer.downloads_page(downloads)
+            return text.split("---\n", 2)[2] if text.startswith("---\n") else text
+        return markdown
 
     def on_page_context(self, context: dict[str, Any], *, page: Any, config: Any, nav: Any) -> dict[str, Any]:
         gen = self.generated.get(page.file.src_uri)
@@ -129,39 +159,18 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         return context
 
     def on_post_build(self, *, config: Any) -> None:
-        if not self.config.enabled or self.dataset is None or not self.config.maps:
+        if not self.config.enabled or self.dataset is None:
             return
-        maps = _optional("maps")
-        if maps is None:
-            return
-        site = Path(config.site_dir)
-        maps.write_map_assets(site)
-
-        def options(map_file: str) -> Any:
-            return maps.MapOptions(
-                tile_url=self.config.tile_url,
-                tile_attribution=self.config.tile_attribution,
-                map_file=map_file,
-                overview_page="map/",
-            )
-
-        _write(site / urls.map_file(), maps.overview_map(self.dataset, options(urls.map_file())))
-        for page in self.generated.values():
-            if not page.mini_map or page.record_id is None:
-                continue
-            record = self.dataset.get(page.record_id)
-            path = urls.map_file(record.collection, record.id)
-            html = maps.mini_map(self.dataset, record, options(path))
-            _write(site / path, html if html is not None else _NO_MAP)
+        if self.worker is not None:
+            self.worker.finish()
+            self.worker = None
+        elif self.config.maps and (maps := _optional("maps")) is not None:
+            self._write_maps(maps, Path(config.site_dir))
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         if self.data_dir is not None and self.data_dir.is_dir():
             server.watch(str(self.data_dir))
         return server
-
-    def on_shutdown(self) -> None:
-        if self.export_dir is not None:
-            self.export_dir.cleanup()
 
     # --- helpers ----------------------------------------------------------------------------------
     def _load(self) -> Any:
@@ -197,32 +206,43 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             return {}
         return {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.md"))}
 
-    def _exports(self, ds: Any, files: Files, config: Any) -> list[pages_mod.Download] | None:
-        if not self.config.exports:
-            return None
-        exports = _optional("exports")
-        if exports is None or not hasattr(exports, "write_all"):
-            return None
-        if self.export_dir is not None:
-            self.export_dir.cleanup()
-        self.export_dir = tempfile.TemporaryDirectory(prefix="frontierwatch-exports-")
-        written = exports.write_all(ds, Path(self.export_dir.name), config.site_url or None)
-        out = []
-        for f in written:
-            src_uri = f"downloads/{f.name}"
-            files.append(File.generated(config, src_uri, abs_src_path=str(f.path)))
-            out.append(
-                pages_mod.Download(
-                    name=f.name,
-                    size=f.size,
-                    records=f.records,
-                    media_type=f.media_type,
-                    description=f.description,
-                    licence=f.licence,
-                    citation=getattr(f, "citation", ""),
-                )
+    def _parallel(self) -> bool:
+        return bool(self.config.parallel) and _STATE["command"] != "serve" and hasattr(os, "fork")
+
+    def _write_exports(self, exports: Any, out_dir: Path, site_url: str | None) -> list[pages_mod.Download]:
+        written = exports.write_all(self.dataset, out_dir, site_url)
+        return [
+            pages_mod.Download(
+                name=f.name,
+                size=f.size,
+                records=f.records,
+                media_type=f.media_type,
+                description=f.description,
+                licence=f.licence,
+                citation=getattr(f, "citation", ""),
             )
-        return out
+            for f in written
+        ]
+
+    def _map_options(self, maps: Any, map_file: str) -> Any:
+        return maps.MapOptions(
+            tile_url=self.config.tile_url,
+            tile_attribution=self.config.tile_attribution,
+            map_file=map_file,
+            overview_page="map/",
+        )
+
+    def _write_maps(self, maps: Any, site: Path) -> None:
+        """The map assets, the overview map and a mini map for every page that embeds one."""
+        maps.write_map_assets(site)
+        _write(site / urls.map_file(), maps.overview_map(self.dataset, self._map_options(maps, urls.map_file())))
+        assert self.renderer is not None
+        for record in self.dataset.all_records():
+            if not self.renderer.has_mini_map(record):
+                continue
+            path = urls.map_file(record.collection, record.id)
+            html = maps.mini_map(self.dataset, record, self._map_options(maps, path))
+            _write(site / path, html if html is not None else _NO_MAP)
 
     def _edit_url(self, config: Any, data_file: Path) -> str | None:
         """The repository's edit URL of a data file, when the data lives inside the project.
@@ -239,6 +259,57 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         if config.repo_url:
             edit_uri = urljoin(config.repo_url.rstrip("/") + "/", edit_uri)
         return urljoin(edit_uri, rel)
+
+
+class _Worker:
+    """A forked process that runs `job(conn, *args)`; it sends the export list, then "done" (or an error)."""
+
+    def __init__(self, job: Any, *args: Any) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self._conn, child = ctx.Pipe(duplex=False)
+        self._proc = ctx.Process(target=job, args=(child, *args), daemon=True)
+        self._proc.start()
+        child.close()
+        self._downloads: Any = _PENDING
+
+    def _recv(self) -> Any:
+        try:
+            kind, value = self._conn.recv()
+        except EOFError:
+            raise PluginError("frontierwatch: the maps/exports worker stopped without a result") from None
+        if kind == "error":
+            raise PluginError(f"frontierwatch: writing maps or exports failed:\n{value}")
+        return value
+
+    def receive(self) -> Any:
+        if self._downloads is _PENDING:
+            self._downloads = self._recv()
+        return self._downloads
+
+    def finish(self) -> None:
+        self.receive()
+        self._recv()  # "done"
+        self._proc.join()
+
+
+_PENDING = object()
+
+
+def _background_job(
+    conn: Any, plugin: FrontierWatchPlugin, site_dir: str, site_url: str | None, maps: Any, exports: Any
+) -> None:
+    """Runs in the forked worker: exports (reported at once, for the downloads page), then every map."""
+    try:
+        site = Path(site_dir)
+        downloads = plugin._write_exports(exports, site / "downloads", site_url) if exports is not None else None
+        conn.send(("downloads", downloads))
+        if maps is not None:
+            plugin._write_maps(maps, site)
+        conn.send(("done", None))
+    except BaseException:
+        conn.send(("error", traceback.format_exc(limit=8)))
+    finally:
+        conn.close()
 
 
 _NO_MAP = (

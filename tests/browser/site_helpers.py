@@ -16,16 +16,32 @@ ROOT = Path(__file__).resolve().parents[2]
 TILE = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
 
 
-def make_project(tmp: Path, data: Path, **options: object) -> Path:
-    """A copy of the project's docs/ and mkdocs.yml around `data`, with extra plugin options."""
+def make_project(tmp: Path, data: Path, site_url: str | None = None, **options: object) -> Path:
+    """A copy of the project's docs/ and mkdocs.yml around `data`, with extra plugin options.
+
+    `site_url` should be where the test serves the site: Material's instant navigation only intercepts
+    links that its sitemap (written from site_url) lists."""
     shutil.copytree(ROOT / "docs", tmp / "docs")
     if data != tmp / "data":
         shutil.copytree(data, tmp / "data")
     extra = "".join(f"\n      {k}: {str(v).lower() if isinstance(v, bool) else v}" for k, v in options.items())
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("      data_dir: data # or set FRONTIERWATCH_DATA", "      data_dir: data" + extra)
+    if site_url is not None:
+        config = re.sub(r"(?m)^site_url: .*$", f"site_url: {site_url}", config)
     (tmp / "mkdocs.yml").write_text(config, encoding="utf-8")
     return tmp / "mkdocs.yml"
+
+
+def serve_and_build(tmp: Path, data: Path, **options: object) -> tuple[str, object, Path]:
+    """Start a server on tmp/site, then build the site there with site_url set to the server's address."""
+    from conftest import serve_directory
+
+    site = tmp / "site"
+    site.mkdir(parents=True, exist_ok=True)
+    base, server = serve_directory(site)
+    build(make_project(tmp, data, site_url=base, **options), site)
+    return base, server, site
 
 
 def build(config: Path, out: Path, strict: bool = True) -> Path:
@@ -81,6 +97,8 @@ def broken_links(site: Path, check_anchors: bool = True) -> list[str]:
     broken = []
     for page in sorted(site.rglob("*.html")):
         rel = page.relative_to(site).as_posix()
+        if rel == "404.html":
+            continue  # served at any path, so MkDocs writes its links absolute under site_url
         for link in parse(page).links:
             parts = urlsplit(link)
             if parts.scheme or link.startswith("//") or link.startswith("mailto:"):

@@ -12,8 +12,7 @@ import yaml
 from frontierwatch.loader import load
 from frontierwatch.refs import walk
 
-from conftest import serve_directory  # isort: skip
-from site_helpers import broken_links, build, make_project, stub_network  # isort: skip
+from site_helpers import broken_links, serve_and_build, stub_network  # isort: skip
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -65,18 +64,22 @@ def hostile_copy(dest: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def served(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("hostile")
     data = hostile_copy(tmp)
-    config = make_project(tmp, data, reject_markup=False)
-    return build(config, tmp / "site")
+    base, server, site = serve_and_build(tmp, data, reject_markup=False)
+    yield base, site
+    server.shutdown()  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="module")
-def base(site: Path):
-    url, server = serve_directory(site)
-    yield url
-    server.shutdown()
+def site(served) -> Path:
+    return served[1]
+
+
+@pytest.fixture(scope="module")
+def base(served) -> str:
+    return served[0]
 
 
 def test_payload_reached_every_kind_of_page(site: Path) -> None:
@@ -117,8 +120,8 @@ def test_nothing_executes_and_strings_render_as_text(page, base: str, site: Path
         url = "" if url == "./" else url
         page.goto(base + url)
         page.wait_for_load_state("networkidle")
-        if page.locator(".mermaid").count():
-            page.locator(".mermaid svg").first.wait_for(timeout=15_000)
+        if page.locator("pre.mermaid").count():
+            page.wait_for_function("document.querySelectorAll('pre.mermaid').length === 0", timeout=15_000)
         for frame in page.frames:
             assert frame.evaluate("window.__pwned") is None, f"script ran on {url} in {frame.url}"
         assert page.evaluate("window.__pwned") is None, url

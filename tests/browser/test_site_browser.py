@@ -7,9 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from site_helpers import ROOT, broken_links, build, stub_network
+from site_helpers import ROOT, broken_links, serve_and_build, stub_network
 
-from conftest import serve_directory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -23,15 +22,20 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build(ROOT / "mkdocs.yml", tmp_path_factory.mktemp("site-browser") / "site")
+def served(tmp_path_factory: pytest.TempPathFactory):
+    base, server, site = serve_and_build(tmp_path_factory.mktemp("site-browser"), ROOT / "data")
+    yield base, site
+    server.shutdown()  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="module")
-def base(site: Path):
-    url, server = serve_directory(site)
-    yield url
-    server.shutdown()
+def site(served) -> Path:
+    return served[1]
+
+
+@pytest.fixture(scope="module")
+def base(served) -> str:
+    return served[0]
 
 
 @pytest.fixture
@@ -50,8 +54,8 @@ def test_page_loads_without_errors(web, base, path: str) -> None:
     if web.locator("iframe").count():
         frame = web.frame_locator("iframe").first
         frame.locator(".leaflet-container").wait_for(timeout=10_000)
-    if web.locator("pre.mermaid, div.mermaid").count():
-        web.locator(".mermaid svg").first.wait_for(timeout=15_000)
+    if web.locator("pre.mermaid").count():  # Material swaps each for a div with the SVG in a closed shadow root
+        web.wait_for_function("document.querySelectorAll('pre.mermaid').length === 0", timeout=15_000)
     assert web.fw_errors == []
     assert web.fw_outside == [], "requests left the site (other than map tiles)"
 
@@ -71,7 +75,7 @@ def test_no_broken_internal_links(site: Path) -> None:
 def test_search_finds_aliases(web, base, query: str, expected: str) -> None:
     web.goto(base)
     web.locator("label.md-search__icon, .md-search__input").first.click()
-    web.locator("input.md-search__input").fill(query)
+    web.locator("input.md-search__input").press_sequentially(query, delay=30)  # Material listens for keys
     results = web.locator(".md-search-result__item a")
     results.first.wait_for(timeout=15_000)
     hrefs = [results.nth(i).get_attribute("href") or "" for i in range(min(results.count(), 10))]

@@ -134,3 +134,11 @@ def test_front_matter_is_safe_yaml_with_escaped_text(value: str) -> None:
     assert set(meta) == {"title", "tags", "search"} and meta["search"] == {"boost": 2}
     assert "<" not in meta["title"] and html.unescape(meta["title"]) == re.sub(r"\s+", " ", value).strip()
     assert meta["tags"] == [meta["title"]]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_md_link_title_keeps_the_link_whole(value: str) -> None:
+    out = render(f'| a |\n|---|\n| [text](page.md "{escape.md_link_title(value)}") |\n')
+    links = re.findall(r'<a href="([^"]*)" title="([^"]*)">text</a>', out)
+    assert len(links) == 1 and links[0][0] == "page.md", out
+    assert html.unescape(links[0][1]) == re.sub(r"\s+", " ", value).strip()

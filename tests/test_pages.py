@@ -129,7 +129,7 @@ def test_aliases_are_in_the_body_for_search(generated) -> None:
 def test_actor_profile_sections(generated) -> None:
     text = generated["actors/fixture-group.md"].content
     for heading in (
-        "## Names",
+        "## Also known as Jamaat Fixture, Old Fixture Name",
         "## Leaders",
         "## Size over time",
         "## Areas of activity",

@@ -15,7 +15,17 @@ from typing import Any
 import yaml
 from markupsafe import Markup
 
-__all__ = ["Markup", "attr", "front_matter", "html", "md", "md_paragraphs", "mermaid_label", "safe_url"]
+__all__ = [
+    "Markup",
+    "attr",
+    "front_matter",
+    "html",
+    "md",
+    "md_link_title",
+    "md_paragraphs",
+    "mermaid_label",
+    "safe_url",
+]
 
 _WS = re.compile(r"\s+")
 
@@ -74,6 +84,17 @@ def html(value: Any) -> str:
 def attr(value: Any) -> str:
     """Text for a quoted HTML attribute value (newlines become spaces)."""
     return "" if value is None else _html.escape(_WS.sub(" ", str(value)).strip(), quote=True)
+
+
+_TITLE_TABLE = str.maketrans(
+    {"`": "&#96;", "(": "&#40;", ")": "&#41;", "[": "&#91;", "]": "&#93;", "\\": "&#92;", "|": "&#124;"}
+)
+
+
+def md_link_title(value: Any) -> str:
+    """Text for the quoted title of a Markdown link, `[text](href "title")`: no quote, bracket or
+    parenthesis may end the title or the link early, and no pipe may end a table cell."""
+    return attr(value).translate(_TITLE_TABLE)
 
 
 def safe_url(value: Any) -> str | None:

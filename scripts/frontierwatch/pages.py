@@ -390,7 +390,7 @@ class Renderer:
         definition = ""
         with contextlib.suppress(KeyError):
             definition = vocab.term(terms, value).definition
-        title = escape.attr(f"{vocabulary_name}: {definition}")
+        title = escape.md_link_title(f"{vocabulary_name}: {definition}")
         classes = " ".join("." + c for c in cls.split())
         return Markup(f'[{escape.md(shown)}]({href} "{title}"){{ {classes} }}')
 
@@ -412,7 +412,7 @@ class Renderer:
                 text = ref.locator or src.title
                 if len(text) > 60:
                     text = text[:59].rstrip() + "…"
-                parts.append(f'[{escape.md(text)}]({href} "{escape.attr(src.title)}") ({grade})')
+                parts.append(f'[{escape.md(text)}]({href} "{escape.md_link_title(src.title)}") ({grade})')
             else:
                 loc = f", {escape.md(ref.locator)}" if ref.locator else ""
                 parts.append(f"[{escape.md(src.title)}]({href}) (reliability {grade}){loc}")
@@ -661,7 +661,7 @@ class Renderer:
         template = f"{rec.collection}.md.j2"
         meta: dict[str, Any] = {"hide": ["navigation"]}
         if isinstance(rec, Actor | Place | Person):
-            meta["search"] = {"boost": 2}
+            meta["search"] = {"boost": 3}
         elif isinstance(rec, Incident) and not self.options.search_incidents:
             meta["search"] = {"exclude": True}
         mini = self.options.maps and self.has_mini_map(rec)

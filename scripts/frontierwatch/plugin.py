@@ -2,7 +2,10 @@
 
     on_startup       remember whether this is `serve` (keep the last good site on bad data) or `build`
     on_files         load data/ once, generate every page as a virtual file, add the export files
+    on_nav           (serve) key of what links can resolve to, for the page cache
+    on_pre_page      (serve) reuse the HTML of a page whose Markdown did not change (buildcache)
     on_page_markdown the downloads page, once the exports are written
+    on_env           (serve) keep the theme's compiled templates across rebuilds (buildcache)
     on_page_context  "Edit this page" of a generated page opens its YAML file
     on_post_build    write the map files (overview and mini maps) and their assets
     on_serve         watch data/ so an edit rebuilds the site
@@ -27,8 +30,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from frontierwatch import buildcache, urls
 from frontierwatch import pages as pages_mod
-from frontierwatch import urls
 from frontierwatch.checks import CheckOptions
 
 log = logging.getLogger("mkdocs.plugins.frontierwatch")
@@ -91,6 +94,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         self.generated: dict[str, pages_mod.GeneratedPage] = {}
         self.worker: _Worker | None = None
         self.renderer: pages_mod.Renderer | None = None
+        self._render_key: str | None = None  # serve: what page HTML may be reused against
 
     # --- events -----------------------------------------------------------------------------------
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -126,6 +130,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             search_incidents=len(ds.incidents) <= self.config.search_incident_limit,
         )
         self.renderer = pages_mod.Renderer(ds, options)
+        # Templates compile once per process (serve rebuilds reuse them; Jinja checks the source).
+        self.renderer.env.bytecode_cache = buildcache.bytecode_cache(self.renderer.env, "pages")
         if parallel:
             # The worker writes straight into site_dir (already cleaned): exports first, then the maps.
             self.worker = _Worker(_background_job, self, config.site_dir, config.site_url or None, maps, exports)
@@ -141,6 +147,21 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             files.append(File.generated(config, page.src_uri, content=page.content))
             self.generated[page.src_uri] = page
         return files
+
+    def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
+        if _STATE["command"] == "serve":
+            self._render_key = buildcache.files_key(files) + buildcache.config_key(config)
+        return nav
+
+    def on_pre_page(self, page: Any, *, config: Any, files: Files) -> Any:
+        if _STATE["command"] == "serve" and self._render_key:
+            buildcache.cache_render(page, self._render_key)
+        return page
+
+    def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
+        if _STATE["command"] == "serve" and env.bytecode_cache is None:
+            env.bytecode_cache = buildcache.bytecode_cache(env, "theme")
+        return env
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
         """The downloads page lists the exports, which a background worker may still be writing."""

@@ -111,7 +111,7 @@ def broken_links(site: Path, check_anchors: bool = True) -> list[str]:
             if not path.exists():
                 broken.append(f"{rel} -> {link}")
                 continue
-            if check_anchors and target.fragment and path.suffix == ".html" and "maps" not in path.parts:
-                if unquote(target.fragment) not in parse(path).ids:
-                    broken.append(f"{rel} -> {link} (no such anchor)")
+            anchored = check_anchors and target.fragment and path.suffix == ".html" and "maps" not in path.parts
+            if anchored and unquote(target.fragment) not in parse(path).ids:
+                broken.append(f"{rel} -> {link} (no such anchor)")
     return broken

@@ -3,6 +3,7 @@ in the browser nothing executes and the strings show as text, on every page of t
 
 from __future__ import annotations
 
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ PAYLOAD = (
     "[x](javascript:window.__pwned=3) ${window.__pwned=4} `b` </textarea><!-- {{ 7*7 }} | c | \\u"
 )
 MARKER = "<script>window.__pwned=1</script>"
+PATTERNED = {"country", "nationality", "tags"}
 
 
 def poison(value: str, limit: int) -> str:
@@ -44,6 +46,8 @@ def hostile_copy(dest: Path) -> Path:
         file = ds.files[rec.id]
         raw = yaml.safe_load(file.read_text(encoding="utf-8"))
         for path, value, _step in walk(rec, "text"):
+            if any(part in PATTERNED for part in path if isinstance(part, str)):
+                continue  # not free text: country codes and tag slugs have a pattern the models enforce
             limit = 300 if len(str(value)) < 300 else 5000
             if path[-1] == "url" or (len(path) > 1 and path[-2] == "url"):
                 set_path(raw, path, 'https://example.org/"><script>window.__pwned=5</script>')
@@ -96,7 +100,7 @@ def test_payload_reached_every_kind_of_page(site: Path) -> None:
         "people/fixture-leader/",
     ):
         html = (site / url / "index.html").read_text(encoding="utf-8")
-        assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html, url
+        assert MARKER in unescape(html), url  # present, as character references
         assert "<script>window.__pwned" not in html, url
         assert 'href="javascript:' not in html.lower(), url
         assert "<img src=x" not in html, url

@@ -1,0 +1,98 @@
+"""The serve caches: a rebuild reuses the HTML of unchanged pages and converts changed ones again."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import jinja2
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.structure.pages import Page
+
+from frontierwatch import buildcache, plugin
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = Path(__file__).parent / "fixtures" / "small"
+
+
+def make_project(tmp_path: Path) -> Path:
+    """The repo's docs/ and config with a copy of the small fixture; no maps, exports or git dates."""
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    shutil.copytree(FIXTURE, tmp_path / "data")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    options = "      data_dir: data\n      maps: false\n      exports: false\n      git_dates: false"
+    config = config.replace("      data_dir: data # or set FRONTIERWATCH_DATA", options)
+    assert options in config
+    for line in ("      maps: true\n", "      exports: true\n", "      git_dates: true\n"):
+        config = config.replace(line, "")
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return tmp_path / "mkdocs.yml"
+
+
+@pytest.fixture(autouse=True)
+def serve_state(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setitem(plugin._STATE, "command", "serve")
+    monkeypatch.setitem(plugin._STATE, "last_good", {})
+    monkeypatch.delenv(plugin.DATA_ENV, raising=False)
+    buildcache.clear()
+    yield
+    buildcache.clear()
+
+
+def test_bytecode_cache_reuses_compiled_templates_and_sees_edits() -> None:
+    templates = {"t.txt": "a {{ x }}"}
+    compiled = []
+
+    class Env(jinja2.Environment):
+        def compile(self, *args, **kwargs):  # type: ignore[override]
+            compiled.append(args[1] if len(args) > 1 else kwargs.get("name"))
+            return super().compile(*args, **kwargs)
+
+    def env() -> jinja2.Environment:
+        e = Env(loader=jinja2.DictLoader(templates))
+        e.bytecode_cache = buildcache.bytecode_cache(e, "test")
+        return e
+
+    assert env().get_template("t.txt").render(x=1) == "a 1"
+    assert env().get_template("t.txt").render(x=2) == "a 2"
+    assert compiled == ["t.txt"]
+    templates["t.txt"] = "b {{ x }}"
+    assert env().get_template("t.txt").render(x=3) == "b 3"
+    assert compiled == ["t.txt", "t.txt"]
+
+
+def test_serve_rebuild_reuses_unchanged_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config_file = make_project(tmp_path)
+    site = tmp_path / "site"
+    converted: list[str] = []
+    original = Page.render
+
+    def counting(self, config, files):  # type: ignore[no-untyped-def]
+        converted.append(self.file.src_uri)
+        return original(self, config, files)
+
+    monkeypatch.setattr(Page, "render", counting)
+    build(load_config(str(config_file), site_dir=str(site)))
+    first = set(converted)
+    assert "incidents/fixture-clash.md" in first
+    before = (site / "incidents/fixture-clash/index.html").read_text(encoding="utf-8")
+
+    converted.clear()
+    build(load_config(str(config_file), site_dir=str(site)))
+    assert converted == []  # nothing changed: every page's HTML came from the cache
+    assert (site / "incidents/fixture-clash/index.html").read_text(encoding="utf-8") == before
+
+    data = tmp_path / "data" / "incidents" / "fixture-clash.yaml"
+    data.write_text(
+        data.read_text(encoding="utf-8").replace("Militants clash with border guards", "Edited title"), "utf-8"
+    )
+    converted.clear()
+    build(load_config(str(config_file), site_dir=str(site)))
+    assert "incidents/fixture-clash.md" in converted  # changed page converted again
+    assert len(converted) < len(first)  # pages that do not show the title were reused
+    html = (site / "incidents/fixture-clash/index.html").read_text(encoding="utf-8")
+    assert "Edited title" in html and "Militants clash with border guards" not in html
+    index = (site / "incidents/index.html").read_text(encoding="utf-8")
+    assert "Edited title" in index  # the incident index links it by its new title

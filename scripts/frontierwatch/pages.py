@@ -691,7 +691,8 @@ class Renderer:
         add(GeneratedPage(EDITORS, self.page(EDITORS, "editors.md.j2", "Editors' guide"), "Editors' guide"))
         for collection, src in INDEX.items():
             title = INDEX_TITLES[collection]
-            add(GeneratedPage(src, self.page(src, f"{collection}_index.md.j2", title), title))
+            meta = {"hide": ["toc"]} if collection in ("claims", "sources", "people") else None
+            add(GeneratedPage(src, self.page(src, f"{collection}_index.md.j2", title, meta), title))
         for year in self.years:
             src = self.year_src[year]
             title = f"Incidents in {year}"

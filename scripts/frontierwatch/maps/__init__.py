@@ -17,6 +17,7 @@ still draws its own layers over a plain background.
 from __future__ import annotations
 
 import html
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,23 +73,43 @@ class FrontierLayers(MacroElement):
         self.blob_json = json_for_html(blob)
 
 
+_TITLE_MARK = "@@FRONTIERWATCH-MAP-TITLE@@"
+_BLOB_MARK = "@@FRONTIERWATCH-MAP-BLOB@@"
+#: (map folder, max zoom) -> the folium document around the title and the blob, split at both.
+_SKELETONS: dict[tuple[str, int], tuple[str, str, str]] = {}
+
+
+def _skeleton(options: MapOptions) -> tuple[str, str, str]:
+    """Folium renders one document per map folder; each map fills in its title and blob (10,000+ mini maps)."""
+    key = (posixpath.dirname(options.map_file), options.tile_max_zoom)
+    parts = _SKELETONS.get(key)
+    if parts is None:
+        m = folium.Map(
+            location=FRONTIER_CENTRE,
+            zoom_start=6,
+            tiles=None,  # the script adds the configured tile layer (and handles its absence)
+            control_scale=True,
+            prefer_canvas=True,
+            max_zoom=options.tile_max_zoom,
+            font_size="13px",
+        )
+        # Per instance, never add_js_link(): that mutates the class for every later map.
+        m.default_js = [(name, urls.relative(options.map_file, path)) for name, path in JS_ASSETS]
+        m.default_css = [(name, urls.relative(options.map_file, path)) for name, path in CSS_ASSETS]
+        layers = FrontierLayers({})
+        layers.blob_json = _BLOB_MARK
+        m.add_child(layers)
+        root = m.get_root()
+        root.title = _TITLE_MARK
+        head, rest = root.render().split(_TITLE_MARK)
+        middle, tail = rest.split(_BLOB_MARK)
+        parts = _SKELETONS[key] = (head, middle, tail)
+    return parts
+
+
 def _render(blob: dict[str, Any], options: MapOptions, title: str) -> str:
-    m = folium.Map(
-        location=FRONTIER_CENTRE,
-        zoom_start=6,
-        tiles=None,  # the script adds the configured tile layer (and handles its absence)
-        control_scale=True,
-        prefer_canvas=True,
-        max_zoom=options.tile_max_zoom,
-        font_size="13px",
-    )
-    # Per instance, never add_js_link(): that mutates the class for every later map.
-    m.default_js = [(name, urls.relative(options.map_file, path)) for name, path in JS_ASSETS]
-    m.default_css = [(name, urls.relative(options.map_file, path)) for name, path in CSS_ASSETS]
-    m.add_child(FrontierLayers(blob))
-    root = m.get_root()
-    root.title = html.escape(title)  # branca prints the title unescaped
-    return root.render()
+    head, middle, tail = _skeleton(options)
+    return head + html.escape(title) + middle + json_for_html(blob) + tail  # branca prints the title unescaped
 
 
 def overview_map(ds: Dataset, options: MapOptions | None = None) -> str:

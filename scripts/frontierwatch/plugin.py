@@ -2,8 +2,10 @@
 
     on_startup       remember whether this is `serve` (keep the last good site on bad data) or `build`
     on_files         load data/ once, generate every page as a virtual file, add the export files
-    on_nav           (serve) key of what links can resolve to, for the page cache
-    on_pre_page      (serve) reuse the HTML of a page whose Markdown did not change (buildcache)
+    on_nav           (serve) key of what links can resolve to, for the page cache; (build) fork a
+                     second process that converts pages' Markdown from the end of the list (prerender)
+    on_pre_page      (serve) reuse the HTML of a page whose Markdown did not change (buildcache);
+                     (build) reuse the HTML the second process made
     on_page_markdown the downloads page, once the exports are written
     on_env           (serve) keep the theme's compiled templates across rebuilds (buildcache)
     on_page_context  "Edit this page" of a generated page opens its YAML file
@@ -30,7 +32,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from frontierwatch import buildcache, urls
+from frontierwatch import buildcache, prerender, urls
 from frontierwatch import pages as pages_mod
 from frontierwatch.checks import CheckOptions
 
@@ -95,6 +97,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         self.worker: _Worker | None = None
         self.renderer: pages_mod.Renderer | None = None
         self._render_key: str | None = None  # serve: what page HTML may be reused against
+        self.prerender: prerender.Prerenderer | None = None  # build: pages converted on a second core
 
     # --- events -----------------------------------------------------------------------------------
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -151,14 +154,21 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
         if _STATE["command"] == "serve":
             self._render_key = buildcache.files_key(files) + buildcache.config_key(config)
+        elif self.config.enabled and self._parallel():
+            self.prerender = prerender.start(config, files, skip={pages_mod.DOWNLOADS})
         return nav
 
     def on_pre_page(self, page: Any, *, config: Any, files: Files) -> Any:
         if _STATE["command"] == "serve" and self._render_key:
             buildcache.cache_render(page, self._render_key)
+        elif self.prerender is not None:
+            self.prerender.take(page)
         return page
 
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
+        if self.prerender is not None:
+            self.prerender.finish()
+            self.prerender = None
         if _STATE["command"] == "serve" and env.bytecode_cache is None:
             env.bytecode_cache = buildcache.bytecode_cache(env, "theme")
         return env

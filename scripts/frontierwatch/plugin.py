@@ -171,6 +171,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             self.prerender = None
         if _STATE["command"] == "serve" and env.bytecode_cache is None:
             env.bytecode_cache = buildcache.bytecode_cache(env, "theme")
+        env.globals["fw_fragments"] = _Fragments()  # shared theme fragments: see docs/overrides/main.html
         return env
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
@@ -183,6 +184,11 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
 
     def on_page_context(self, context: dict[str, Any], *, page: Any, config: Any, nav: Any) -> dict[str, Any]:
         gen = self.generated.get(page.file.src_uri)
+        # Pages out of the nav (records, years) in one folder render the same tabs and nav sidebar
+        # (links are relative, so the folder is the key).
+        out_of_nav = gen is not None and page.file.inclusion.is_not_in_nav() and page.parent is None
+        folder = page.url.rstrip("/").rpartition("/")[0]
+        context["fw_nav_key"] = folder if out_of_nav and page not in nav.pages else None
         if gen is not None and gen.data_file:
             page.edit_url = self._edit_url(config, self.data_dir / gen.data_file)  # type: ignore[operator]
         elif gen is not None:
@@ -290,6 +296,23 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         if config.repo_url:
             edit_uri = urljoin(config.repo_url.rstrip("/") + "/", edit_uri)
         return urljoin(edit_uri, rel)
+
+
+class _Fragments:
+    """Rendered theme fragments shared by pages that render them identically (one build)."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, Any] = {}
+
+    def has(self, key: str) -> bool:
+        return key in self._items
+
+    def get(self, key: str) -> Any:
+        return self._items[key]
+
+    def put(self, key: str, html: Any) -> Any:
+        self._items[key] = html
+        return html
 
 
 class _Worker:

@@ -225,6 +225,7 @@ class Renderer:
             number=lambda v: f"{v:,}" if isinstance(v, int) else v,
             raw=Markup,
             join=_join,
+            count=lambda n, one, many=None: f"{n:,} {one if n == 1 else (many or one + 's')}",
         )
         env.globals.update(
             link=self._link,

@@ -108,18 +108,21 @@ class Record(Strict):
     collection: ClassVar[str] = ""
     _id: str = PrivateAttr(default="")
 
+    # Both are read hundreds of thousands of times per build: they read the instance dicts directly
+    # (`self._id` goes through pydantic's __getattr__, 40 times slower).
     @property
     def id(self) -> str:
-        return self._id
+        return self.__pydantic_private__["_id"]  # type: ignore[index]
 
     @property
     def label(self) -> str:
         """The name a reader sees for this record."""
+        values = self.__dict__  # field values
         for attr in ("name", "title", "statement"):
-            value = getattr(self, attr, None)
+            value = values.get(attr)
             if value:
                 return str(value)
-        return self._id
+        return self.__pydantic_private__["_id"]  # type: ignore[index]
 
 
 # --- sources ------------------------------------------------------------------------------------------

@@ -103,6 +103,7 @@ def test_prerender_gives_the_same_site_as_one_process(tmp_path: Path, monkeypatc
 
     monkeypatch.setitem(plugin._STATE, "command", "build")
     monkeypatch.setattr(prerender, "MIN_PAGES", 1)
+    monkeypatch.setattr(prerender, "MIN_RECORDS", 1)
     reused: list[int] = []
     finish = prerender.Prerenderer.finish
 
@@ -125,3 +126,15 @@ def test_prerender_gives_the_same_site_as_one_process(tmp_path: Path, monkeypatc
     assert one == two and one
     for rel in one:
         assert (tmp_path / "one" / rel).read_bytes() == (tmp_path / "two" / rel).read_bytes(), rel
+
+
+def test_prerender_generate_gives_the_same_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    from frontierwatch import pages, prerender
+    from frontierwatch.loader import load
+
+    monkeypatch.setattr(prerender, "MIN_RECORDS", 1)
+    ds = load(FIXTURE)
+    serial = pages.Renderer(ds, pages.PageOptions()).generate()
+    two = prerender.generate(pages.Renderer(ds, pages.PageOptions()))
+    assert two == serial
+    assert sum(1 for p in two if p.record_id) == sum(len(c) for c in ds.records.values())

@@ -142,7 +142,9 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             downloads = self._write_exports(exports, Path(config.site_dir) / "downloads", config.site_url or None)
             self.renderer.options = dataclasses.replace(options, downloads=downloads)
         self.generated = {}
-        for page in self.renderer.generate():
+        # With `parallel`, a forked process renders every other record page (prerender.generate).
+        generated = prerender.generate(self.renderer) if self._parallel() else self.renderer.generate()
+        for page in generated:
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
                 log.info(f"frontierwatch: {page.src_uri} is hand-written in docs/; not generating it")

@@ -19,6 +19,7 @@ left to MkDocs.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import multiprocessing
@@ -164,3 +165,77 @@ def start(config: Any, files: Any, skip: Iterable[str] = ()) -> Prerenderer | No
     if not hasattr(os, "fork") or sum(1 for _ in files.documentation_pages()) < MIN_PAGES:
         return None
     return Prerenderer(config, files, skip)
+
+
+#: Below this many records, generating the record pages in a second process costs more than it saves.
+MIN_RECORDS = 500
+
+
+def generate(renderer: Any) -> list[Any]:
+    """`renderer.generate()`, with every other record page rendered by a forked process (same pages, same order).
+
+    The child renders the record pages of every second record and sends them back; the parent renders the
+    rest, with a placeholder where each of the child's pages goes, then puts them in."""
+    records = [rec for coll in renderer.ds.records.values() for rec in coll.values()]
+    if not hasattr(os, "fork") or len(records) < MIN_RECORDS:
+        return renderer.generate()
+    theirs = {rec.id for rec in records[1::2]}
+    ctx = multiprocessing.get_context("fork")
+    conn, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_generate_part, args=(child, renderer, [r for r in records if r.id in theirs]))
+    proc.daemon = True
+    proc.start()
+    child.close()
+    original = renderer.record_page
+    try:
+        renderer.record_page = lambda rec: _Placeholder(rec.id) if rec.id in theirs else original(rec)
+        try:
+            pages = renderer.generate()
+        finally:
+            del renderer.record_page
+        received: dict[str, Any] = {}
+        while True:
+            try:
+                batch = conn.recv()
+            except EOFError:
+                raise RuntimeError("the second process stopped before sending every record page") from None
+            if batch is None:
+                break
+            if isinstance(batch, str):
+                raise RuntimeError(f"generating record pages in the second process failed:\n{batch}")
+            for page in batch:
+                received[page.record_id] = page
+    finally:
+        conn.close()
+        proc.join(timeout=10)
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+    return [received[p.record_id] if isinstance(p, _Placeholder) else p for p in pages]
+
+
+class _Placeholder:
+    __slots__ = ("record_id",)
+
+    def __init__(self, record_id: str) -> None:
+        self.record_id = record_id
+
+
+def _generate_part(conn: Any, renderer: Any, records: list[Any]) -> None:
+    import traceback
+
+    try:
+        batch = []
+        for rec in records:
+            batch.append(renderer.record_page(rec))
+            if len(batch) >= 200:
+                conn.send(batch)
+                batch = []
+        conn.send(batch)
+        conn.send(None)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            conn.send(traceback.format_exc(limit=8))
+    finally:
+        conn.close()
+        os._exit(0)

@@ -7,6 +7,8 @@ files and fails when the committed copy drifts from the models (`frontierwatch s
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,13 @@ SCHEMA_BASE = "https://frontierwatch.example/schema/v1/"
 
 
 def schemas() -> dict[str, dict[str, Any]]:
-    """File name -> JSON Schema document, for every collection and the briefing."""
+    """File name -> JSON Schema document, for every collection and the briefing (a fresh copy each call)."""
+    return copy.deepcopy(_schemas())
+
+
+@functools.lru_cache(maxsize=1)
+def _schemas() -> dict[str, dict[str, Any]]:
+    """Made once per process (pydantic takes a while; `mkdocs serve` exports on every rebuild)."""
     models: dict[str, type[BaseModel]] = {name: model for name, model in COLLECTIONS.items()}
     models["briefing"] = Briefing
     out = {}

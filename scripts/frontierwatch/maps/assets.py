@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -53,8 +54,11 @@ def _round_coords(value: object) -> object:
     return value
 
 
+@functools.lru_cache(maxsize=1)
 def geo_script() -> str:
-    """`fw-geo.js`: the reference outlines and border as a global, with a label point per country."""
+    """`fw-geo.js`: the reference outlines and border as a global, with a label point per country.
+
+    Made once per process: `mkdocs serve` writes it on every rebuild."""
     from shapely.geometry import shape
 
     collection = reference_geography()

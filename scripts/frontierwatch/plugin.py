@@ -208,7 +208,18 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         if self.data_dir is not None and self.data_dir.is_dir():
-            server.watch(str(self.data_dir))
+            # MkDocs polls watched folders every 0.5 s; a small data folder is polled every 0.1 s (an
+            # edit shows ~0.2 s sooner). The interval is read when the folder's poller is created.
+            observer = getattr(server, "observer", None)
+            saved = getattr(observer, "_timeout", None)
+            fast = isinstance(saved, float | int) and _fewer_files_than(self.data_dir, FAST_POLL_FILES)
+            if fast:
+                observer._timeout = min(saved, 0.1)  # type: ignore[union-attr]
+            try:
+                server.watch(str(self.data_dir))
+            finally:
+                if fast:
+                    observer._timeout = saved  # type: ignore[union-attr]
         return server
 
     # --- helpers ----------------------------------------------------------------------------------
@@ -366,6 +377,19 @@ def _background_job(
         conn.send(("error", traceback.format_exc(limit=8)))
     finally:
         conn.close()
+
+
+#: Data folders with fewer files than this are polled every 0.1 s during `serve`.
+FAST_POLL_FILES = 2000
+
+
+def _fewer_files_than(folder: Path, limit: int) -> bool:
+    count = 0
+    for _, _, names in os.walk(folder):
+        count += len(names)
+        if count >= limit:
+            return False
+    return True
 
 
 _NO_MAP = (

@@ -7,7 +7,8 @@ claims and relationships) in a temporary folder, never in data/, and measures:
 
   validate      wall time of `python -m frontierwatch validate DIR` (median of --runs)
   build         wall time of `mkdocs build` of the site with that data (median of --runs), and its CPU time
-  peak memory   the largest resident set of one build process (wait4's ru_maxrss, git included)
+  peak memory   the largest resident set of one build process (wait4's ru_maxrss, git included), and the
+                largest sum over the build and the worker it forks, sampled every 0.1 s (shared pages counted twice)
   site          size in MB and number of files of the built site; rendered pages
   overview map  size of maps/overview.html
   serve edit    `mkdocs serve` on 127.0.0.1: time from changing one incident's title in its YAML file until
@@ -65,9 +66,31 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONWARNINGS": "ignore"}
 class Run:
     wall: float
     cpu: float
-    max_rss_kib: int
+    max_rss_kib: int  # the largest single process (wait4's ru_maxrss)
     returncode: int
     output: str
+    tree_rss_kib: int = 0  # the largest sum of resident sets of all its processes at once (sampled)
+
+
+PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def session_rss_kib(sid: int) -> int:
+    """Sum of the resident sets of the processes of session `sid` (the command and any worker it forks)."""
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            if int(fields[3]) != sid:  # fields after "(comm)": state ppid pgrp session ...
+                continue
+            with open(f"/proc/{entry.name}/statm", "rb") as f:
+                total += int(f.read().split()[1]) * PAGE_KIB
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
 
 
 def run(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float) -> Run:
@@ -79,7 +102,11 @@ def run(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None =
         )
         deadline = start + timeout
         killed = False
+        tree, next_sample = 0, start
         while True:
+            if time.perf_counter() >= next_sample:
+                tree = max(tree, session_rss_kib(proc.pid))
+                next_sample = time.perf_counter() + 0.1
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
@@ -94,7 +121,8 @@ def run(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None =
         proc.returncode = -9 if killed else os.waitstatus_to_exitcode(status)  # reaped: Popen must not wait again
         log.seek(0)
         output = log.read()
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, proc.returncode, output)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(wall, cpu, usage.ru_maxrss, proc.returncode, output, max(tree, usage.ru_maxrss))
 
 
 def check(result: Run, what: str) -> Run:
@@ -335,6 +363,7 @@ class SizeResult:
     build_s: list[float] = field(default_factory=list)
     build_cpu_s: list[float] = field(default_factory=list)
     peak_mib: float = 0.0
+    peak_all_mib: float = 0.0
     site_mb: float = 0.0
     site_files: int = 0
     html_pages: int = 0
@@ -381,6 +410,7 @@ def report(results: list[SizeResult], real_serve: list[float], info: dict) -> li
         ("  build CPU (s)", [f"{med(r.build_cpu_s):.1f}" for r in results]),
         ("  runs (s)", [" ".join(f"{t:.1f}" for t in r.build_s) for r in results]),
         ("peak memory (MiB)", [f"{r.peak_mib:,.0f}" for r in results]),
+        ("  all processes (MiB)", [f"{r.peak_all_mib:,.0f}" for r in results]),
         ("site (MB / files)", [f"{r.site_mb:,.1f} / {r.site_files:,}" for r in results]),
         ("overview map (MB)", [f"{r.overview_mb:.2f}" for r in results]),
         ("serve: edit shown (s)", [f"{med(r.serve_edit_s):.1f}" for r in results]),
@@ -412,8 +442,9 @@ def report(results: list[SizeResult], real_serve: list[float], info: dict) -> li
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000], help="incidents (none: real data only)")
     parser.add_argument("--runs", type=int, default=3, help="runs of each timed step (median reported)")
+    parser.add_argument("--baseline-runs", type=int, help="runs of each baseline build (default: --runs)")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--work", type=Path, help="working folder (default: a new temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the working folder (datasets are reused)")
@@ -440,14 +471,18 @@ def main() -> int:
                 res.validate_s = validate(data, args.runs, args.timeout)
                 print(f"  validate: {' '.join(f'{t:.2f}' for t in res.validate_s)} s", flush=True)
             site = work / f"site{size}"
-            peak = 0
+            peak = peak_all = 0
             for _ in range(args.runs):
                 b = build(project, data, site, args.timeout)
                 res.build_s.append(b.wall)
                 res.build_cpu_s.append(b.cpu)
-                peak = max(peak, b.max_rss_kib)
-                print(f"  build: {b.wall:.1f} s (CPU {b.cpu:.1f} s, peak {b.max_rss_kib / 1024:.0f} MiB)", flush=True)
-            res.peak_mib = peak / 1024
+                peak, peak_all = max(peak, b.max_rss_kib), max(peak_all, b.tree_rss_kib)
+                print(
+                    f"  build: {b.wall:.1f} s (CPU {b.cpu:.1f} s, peak {b.max_rss_kib / 1024:.0f} MiB, "
+                    f"all processes {b.tree_rss_kib / 1024:.0f} MiB)",
+                    flush=True,
+                )
+            res.peak_mib, res.peak_all_mib = peak / 1024, peak_all / 1024
             figures = site_figures(site)
             res.site_mb, res.overview_mb = figures["site_mb"], figures["overview_mb"]
             res.site_files, res.html_pages = int(figures["site_files"]), int(figures["html_pages"])
@@ -458,7 +493,7 @@ def main() -> int:
                     ("matched", md_bytes // res.pages, res.matched_s),
                 ):
                     root = write_baseline(work / f"baseline-{name}-{size}", project, res.html_pages, avg)
-                    for _ in range(args.runs):
+                    for _ in range(args.baseline_runs or args.runs):
                         into.append(build_baseline(root, args.timeout).wall)
                     print(
                         f"  {name} Material ({res.html_pages:,} pages): {' '.join(f'{t:.1f}' for t in into)} s",

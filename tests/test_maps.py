@@ -248,7 +248,8 @@ def test_no_third_party_url_but_the_tiles(ds: Dataset) -> None:
         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "https://www.openstreetmap.org/copyright",  # in the attribution, not a request
     }
-    assert blob_of(default)["tiles"]["attribution"] == MapOptions().tile_attribution
+    attribution = blob_of(default)["tiles"]["attribution"]  # its link leaves without opener or referrer
+    assert attribution == MapOptions().tile_attribution.replace('">', '" rel="noopener noreferrer">', 1)
 
 
 def test_folium_classes_not_mutated(ds: Dataset) -> None:

@@ -9,6 +9,7 @@
     on_page_markdown the downloads page, once the exports are written
     on_env           (serve) keep the theme's compiled templates across rebuilds (buildcache)
     on_page_context  "Edit this page" of a generated page opens its YAML file
+    on_post_page     links to other sites get rel="noopener noreferrer" (linksafety; also on_post_template)
     on_post_build    write the map files (overview and mini maps) and their assets
     on_serve         watch data/ so an edit rebuilds the site
 
@@ -32,7 +33,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from frontierwatch import buildcache, prerender, urls
+from frontierwatch import buildcache, linksafety, prerender, urls
 from frontierwatch import pages as pages_mod
 from frontierwatch.checks import CheckOptions
 
@@ -196,6 +197,15 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         elif gen is not None:
             page.edit_url = None  # an index page has no single file behind it
         return context
+
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        """Links to other sites (sources, "Edit this page", the footer) open without opener or referrer."""
+        return linksafety.harden_links(output, config.site_url) if self.config.enabled else output
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
+        if self.config.enabled and template_name.endswith(".html"):  # 404.html
+            return linksafety.harden_links(output_content, config.site_url)
+        return output_content
 
     def on_post_build(self, *, config: Any) -> None:
         if not self.config.enabled or self.dataset is None:

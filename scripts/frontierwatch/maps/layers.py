@@ -18,6 +18,7 @@ from typing import Any
 from frontierwatch import urls
 from frontierwatch.dataset import Dataset
 from frontierwatch.geography import border_length_km
+from frontierwatch.linksafety import harden_links
 from frontierwatch.models import Actor, Incident, Person, Place, Record
 from frontierwatch.vocab import (
     ACLED_EVENT_TYPES,
@@ -304,7 +305,7 @@ class BlobBuilder:
             "title": title,
             "tiles": {
                 "url": options.tile_url,
-                "attribution": options.tile_attribution,
+                "attribution": harden_links(options.tile_attribution),  # fw-map.js marks Leaflet's own link
                 "maxZoom": options.tile_max_zoom,
             },
             "links": {c: link(c) for c in ("incidents", "places", "actors")},

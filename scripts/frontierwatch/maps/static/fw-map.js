@@ -161,11 +161,18 @@
       }
     });
     container.classList.add("fw-no-tiles"); // until a tile arrives
-    // Links in the attribution leave the iframe.
-    map.attributionControl.getContainer().addEventListener("click", function (ev) {
-      var a = ev.target.closest && ev.target.closest("a");
-      if (a) { a.target = "_blank"; a.rel = "noopener"; }
-    });
+    // Links in the attribution leave the iframe: a new tab, with neither opener nor referrer. Leaflet
+    // rewrites the attribution (its own prefix link and each layer's) in _update, so mark them after each.
+    var attrControl = map.attributionControl;
+    var updateAttribution = attrControl._update;
+    attrControl._update = function () {
+      updateAttribution.apply(this, arguments);
+      Array.prototype.forEach.call(this.getContainer().querySelectorAll("a[href]"), function (a) {
+        a.target = "_blank";
+        a.rel = "noopener noreferrer";
+      });
+    };
+    attrControl._update();
 
     // Reference geography: country outlines (labelled when there are no tiles) and the border line.
     var geo = window.FW_GEO || { features: [] };

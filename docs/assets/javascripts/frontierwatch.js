@@ -76,3 +76,15 @@
     init(document);
   }
 })();
+
+/* Accessibility: Material's search overlay is a dialog without a name (axe: aria-dialog-name). The header
+ * survives instant navigation, so naming it once is enough. */
+(function () {
+  "use strict";
+  function name() {
+    var dialog = document.querySelector(".md-search[role='dialog']");
+    if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "Search");
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", name);
+  else name();
+})();

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,10 +102,16 @@ def _skeleton(options: MapOptions) -> tuple[str, str, str]:
         m.add_child(layers)
         root = m.get_root()
         root.title = _TITLE_MARK
-        head, rest = root.render().split(_TITLE_MARK)
+        head, rest = _accessible(root.render()).split(_TITLE_MARK)
         middle, tail = rest.split(_BLOB_MARK)
         parts = _SKELETONS[key] = (head, middle, tail)
     return parts
+
+
+def _accessible(document: str) -> str:
+    """Folium's page declares no language and forbids zooming (axe: html-has-lang, meta-viewport)."""
+    document = document.replace("<html>", '<html lang="en">', 1)
+    return re.sub(r",\s*maximum-scale=1\.0,\s*user-scalable=no", "", document, count=1)
 
 
 def _render(blob: dict[str, Any], options: MapOptions, title: str) -> str:

@@ -53,9 +53,9 @@ def test_page_loads_without_errors(web, base, path: str) -> None:
     if web.locator("iframe").count():
         web.locator("iframe").first.scroll_into_view_if_needed()
         frame = web.frame_locator("iframe").first
-        frame.locator(".leaflet-container").wait_for(timeout=10_000)
+        frame.locator(".leaflet-container").wait_for(timeout=30_000)
     if web.locator("pre.mermaid").count():  # Material swaps each for a div with the SVG in a closed shadow root
-        web.wait_for_function("document.querySelectorAll('pre.mermaid').length === 0", timeout=15_000)
+        web.wait_for_function("document.querySelectorAll('pre.mermaid').length === 0", timeout=30_000)
     assert web.fw_errors == []
     assert web.fw_outside == [], "requests left the site (other than map tiles)"
 
@@ -77,7 +77,7 @@ def test_search_finds_aliases(web, base, query: str, expected: str) -> None:
     web.locator("label.md-search__icon, .md-search__input").first.click()
     web.locator("input.md-search__input").press_sequentially(query, delay=30)  # Material listens for keys
     results = web.locator(".md-search-result__item a")
-    results.first.wait_for(timeout=15_000)
+    results.first.wait_for(timeout=30_000)
     hrefs = [results.nth(i).get_attribute("href") or "" for i in range(min(results.count(), 10))]
     assert any(expected in h for h in hrefs), hrefs
 
@@ -112,7 +112,7 @@ def test_instant_navigation_keeps_tables_and_maps_working(web, base) -> None:
     assert web.evaluate("window.__fwSamePage === true")
     web.locator("article iframe").first.scroll_into_view_if_needed()  # loading=lazy: load it by looking at it
     frame = web.frame_locator("article iframe").first
-    frame.locator(".leaflet-container").wait_for(timeout=10_000)
+    frame.locator(".leaflet-container").wait_for(timeout=30_000)
     assert web.fw_errors == []
 
 

@@ -573,6 +573,11 @@
           var toggle = el("button", "fw-panel-toggle", mini ? "Key" : "Layers and key");
           toggle.type = "button";
           var body = el("div", "fw-panel-body");
+          // The body scrolls on a small map: a named region the keyboard can reach and scroll (axe:
+          // scrollable-region-focusable; a mini map's key has no control of its own to focus).
+          body.tabIndex = 0;
+          body.setAttribute("role", "region");
+          body.setAttribute("aria-label", mini ? "Map key" : "Map layers and key");
           var open = !mini && map.getSize().x >= 900 && map.getSize().y >= 500;
           function setOpen(v) {
             open = v;

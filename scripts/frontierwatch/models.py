@@ -150,7 +150,7 @@ class FighterRange(Strict):
 class Leader(Strict):
     person: PersonId = _f("The leader.", "mehdi-arslan")
     role: ShortText = _f("Title or role.", "leader")
-    from_: PartialDate | None = Field(None, alias="from", description="Start.", examples=["2021"])
+    from_: PartialDate | None = Field(None, alias="from", description="Start.", examples=["2006"])
     to: PartialDate | None = _o("End.", "2016")
     sources: OptionalSources = Field(default_factory=list)
 

@@ -288,3 +288,49 @@ def test_hostile_build_is_safe_too(tmp_path_factory: pytest.TempPathFactory) -> 
     assert javascript_urls(site) == []
     assert unsafe_external_links(site, OWN_HOST) == []
     assert third_party_references(site, OWN_HOST) == []
+
+
+# --- in the browser: every request a reader's browser makes --------------------------------------------
+@pytest.fixture(scope="module")
+def served_site(tmp_path_factory: pytest.TempPathFactory):
+    from site_helpers import serve_and_build
+
+    base, server, _site = serve_and_build(tmp_path_factory.mktemp("reader-safety-served"), ROOT / "data")
+    yield base
+    server.shutdown()  # type: ignore[attr-defined]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("path", ["", "actors/tehrik-e-taliban-tajikistan/", "map/"])
+def test_browser_asks_only_the_site_and_the_tile_server(page, served_site: str, path: str) -> None:
+    """Every request the page and its map make goes to the site (127.0.0.1) or the tile server; tiles are
+    answered locally (stub_network), anything else would be recorded and aborted."""
+    from site_helpers import stub_network
+
+    requests: list[str] = []
+    outside: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    stub_network(page.context, served_site, outside)
+    page.goto(served_site + path)
+    page.wait_for_load_state("load")
+    iframe = page.locator("article iframe").first
+    if iframe.count():
+        iframe.scroll_into_view_if_needed()
+        frame = iframe.element_handle().content_frame()
+        frame.wait_for_selector("html[data-fw-drawn]", state="attached", timeout=15_000)
+        page.wait_for_timeout(500)
+    page.wait_for_load_state("networkidle")
+    hosts = {urlsplit(u).hostname for u in requests if not u.startswith(("data:", "blob:"))}
+    allowed = {"127.0.0.1", TILE_HOST}
+    assert hosts <= allowed, sorted(u for u in requests if urlsplit(u).hostname not in allowed | {None})
+    if iframe.count():
+        assert TILE_HOST in hosts, "the map asked for no tile: the check above saw no map"
+        # Leaflet's own link and the tile attribution, as the map script leaves them in the document
+        links = frame.eval_on_selector_all(
+            ".leaflet-control-attribution a[href]", "els => els.map(a => [a.href, a.rel, a.target])"
+        )
+        assert {h.split("/")[2] for h, _, _ in links} >= {"leafletjs.com", "www.openstreetmap.org"}, links
+        for href, rel, _target in links:
+            assert {"noopener", "noreferrer"} <= set(rel.split()), (href, rel)
+    assert outside == []

@@ -445,6 +445,7 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000], help="incidents (none: real data only)")
     parser.add_argument("--runs", type=int, default=3, help="runs of each timed step (median reported)")
     parser.add_argument("--baseline-runs", type=int, help="runs of each baseline build (default: --runs)")
+    parser.add_argument("--serve-runs", type=int, help="edits timed per serve test (default: --runs)")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--work", type=Path, help="working folder (default: a new temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the working folder (datasets are reused)")
@@ -501,11 +502,11 @@ def main() -> int:
                     )
                     shutil.rmtree(root)
             if "serve" not in args.skip:
-                res.serve_edit_s = serve_edit(project, data, args.runs, args.timeout)
+                res.serve_edit_s = serve_edit(project, data, args.serve_runs or args.runs, args.timeout)
                 print(f"  serve edit: {' '.join(f'{t:.2f}' for t in res.serve_edit_s)} s", flush=True)
             results.append(res)
         if "real" not in args.skip:
-            real_serve = serve_edit(project, project / "data", max(args.runs, 3), args.timeout)
+            real_serve = serve_edit(project, project / "data", max(args.serve_runs or args.runs, 3), args.timeout)
             print(f"real data serve edit: {' '.join(f'{t:.2f}' for t in real_serve)} s", flush=True)
     finally:
         if not args.keep and args.work is None:

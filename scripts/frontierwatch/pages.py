@@ -124,6 +124,7 @@ class PageOptions:
     index_limit: int = 500  # incidents index shows them all up to this many, else the latest
     graph_limit: int = 150  # most edges drawn in one Mermaid graph
     search_incidents: bool = True  # False: incident pages stay out of the search index (very large datasets)
+    direct_incidents: bool = False  # True: incident pages are written by the plugin, not MkDocs (URL links)
     repo_url: str | None = None
 
 
@@ -338,6 +339,10 @@ class Renderer:
                 label = self._labels[record_id] = escape.md(rec.label)
         else:
             label = escape.md(text)
+        if self.options.direct_incidents and rec.collection == "incidents":
+            # Not an MkDocs page (see direct.py): a raw HTML link to its URL, which MkDocs leaves alone.
+            href = urls.relative(_page_file(here), urls.page_url(rec.collection, rec.id))
+            return f'<a href="{escape.attr(href)}">{label}</a>'
         return f"[{label}]({self._rel(here, f'{rec.collection}/{rec.id}.md')})"
 
     @jinja2.pass_context
@@ -708,6 +713,15 @@ class Renderer:
     def downloads_page(self, downloads: Sequence[Download] | None = None) -> str:
         items = downloads if downloads is not None else self.options.downloads
         return self.page(DOWNLOADS, "downloads.md.j2", "Data downloads", downloads=items)
+
+
+def _page_file(src: str) -> str:
+    """The built HTML file of the Markdown file `src` (directory URLs): `a/b.md` -> `a/b/index.html`."""
+    if src == HOME:
+        return "index.html"
+    if src.endswith("/index.md") or src == "index.md":
+        return src[: -len(".md")] + ".html"
+    return src[:-3] + "/index.html"
 
 
 def _anchor(href: str, text: Any, *extra: str) -> Markup:

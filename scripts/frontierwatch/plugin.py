@@ -33,7 +33,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from frontierwatch import buildcache, linksafety, prerender, urls
+from frontierwatch import buildcache, direct, linksafety, prerender, urls
 from frontierwatch import pages as pages_mod
 from frontierwatch.checks import CheckOptions
 
@@ -71,6 +71,9 @@ class FrontierWatchConfig(Config):
     # `serve`); incident pages leave the search index when there are more of them than search_incident_limit.
     parallel = opt.Type(bool, default=True)
     search_incident_limit = opt.Type(int, default=2000)
+    # Above this many incidents, incident pages bypass MkDocs' per-page pipeline: one shell page rendered by
+    # MkDocs gives the theme's HTML, the plugin writes every incident page into it (direct.py).
+    direct_incident_pages_over = opt.Type(int, default=1000)
 
     # Pages: how long lists get before they are cut (with a link to the rest).
     list_limit = opt.Type(int, default=100)
@@ -99,6 +102,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         self.renderer: pages_mod.Renderer | None = None
         self._render_key: str | None = None  # serve: what page HTML may be reused against
         self.prerender: prerender.Prerenderer | None = None  # build: pages converted on a second core
+        self.direct_pages: list[pages_mod.GeneratedPage] = []  # incident pages written by direct.py
+        self.shell: str | None = None  # the shell page's HTML (direct pages)
 
     # --- events -----------------------------------------------------------------------------------
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -132,6 +137,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             index_limit=self.config.index_limit,
             graph_limit=self.config.graph_limit,
             search_incidents=len(ds.incidents) <= self.config.search_incident_limit,
+            direct_incidents=len(ds.incidents) > self.config.direct_incident_pages_over,
         )
         self.renderer = pages_mod.Renderer(ds, options)
         # Templates compile once per process (serve rebuilds reuse them; Jinja checks the source).
@@ -143,6 +149,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             downloads = self._write_exports(exports, Path(config.site_dir) / "downloads", config.site_url or None)
             self.renderer.options = dataclasses.replace(options, downloads=downloads)
         self.generated = {}
+        self.direct_pages = []
+        self.shell = None
         # With `parallel`, a forked process renders every other record page (prerender.generate).
         generated = prerender.generate(self.renderer) if self._parallel() else self.renderer.generate()
         for page in generated:
@@ -150,8 +158,13 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             if existing is not None:
                 log.info(f"frontierwatch: {page.src_uri} is hand-written in docs/; not generating it")
                 continue
+            if options.direct_incidents and page.record_id in ds.incidents and page.src_uri.startswith("incidents/"):
+                self.direct_pages.append(page)
+                continue
             files.append(File.generated(config, page.src_uri, content=page.content))
             self.generated[page.src_uri] = page
+        if self.direct_pages:
+            files.append(File.generated(config, direct.SHELL_SRC, content=direct.SHELL_MARKDOWN))
         return files
 
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
@@ -185,7 +198,16 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             return text.split("---\n", 2)[2] if text.startswith("---\n") else text
         return markdown
 
+    def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
+        if self.direct_pages and page.file.src_uri == direct.SHELL_SRC:
+            return direct.SHELL_CONTENT
+        return html
+
     def on_page_context(self, context: dict[str, Any], *, page: Any, config: Any, nav: Any) -> dict[str, Any]:
+        if self.direct_pages and page.file.src_uri == direct.SHELL_SRC:
+            # Every direct page's edit link is its YAML file's, or none when the data is outside the project.
+            sample = self.data_dir / self.direct_pages[0].data_file  # type: ignore[operator]
+            page.edit_url = direct.EDIT if self._edit_url(config, sample) else None
         gen = self.generated.get(page.file.src_uri)
         # Pages out of the nav (records, years) in one folder render the same tabs and nav sidebar
         # (links are relative, so the folder is the key).
@@ -200,16 +222,22 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
         """Links to other sites (sources, "Edit this page", the footer) open without opener or referrer."""
+        if self.direct_pages and page.file.src_uri == direct.SHELL_SRC:
+            self.shell = output  # direct pages are hardened one by one
         return linksafety.harden_links(output, config.site_url) if self.config.enabled else output
 
     def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
         if self.config.enabled and template_name.endswith(".html"):  # 404.html
             return linksafety.harden_links(output_content, config.site_url)
+        if self.direct_pages and template_name == "sitemap.xml":
+            return _sitemap(output_content, config.site_url, self.direct_pages)
         return output_content
 
     def on_post_build(self, *, config: Any) -> None:
         if not self.config.enabled or self.dataset is None:
             return
+        if self.direct_pages:
+            self._write_direct_pages(config)
         if self.worker is not None:
             self.worker.finish()
             self.worker = None
@@ -303,6 +331,41 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             path = urls.map_file(record.collection, record.id)
             html = maps.mini_map(self.dataset, record, self._map_options(maps, path))
             _write(site / path, html if html is not None else _NO_MAP)
+
+    def _write_direct_pages(self, config: Any) -> None:
+        """Every incident page: its Markdown converted and written into the shell page's HTML (direct.py)."""
+        import shutil
+
+        site = Path(config.site_dir)
+        shutil.rmtree(site / direct.SHELL_URL, ignore_errors=True)
+        if self.shell is None:
+            raise PluginError(f"frontierwatch: the shell page {direct.SHELL_SRC} was not rendered")
+        shell = direct.Shell(linksafety.harden_links(self.shell, config.site_url))
+        converter = direct.Converter(config.markdown_extensions, config.mdx_configs or {})
+        edit = direct.EDIT in self.shell
+
+        def write(pages: list[pages_mod.GeneratedPage]) -> None:
+            for page in pages:
+                url = page.src_uri[:-3] + "/"
+                body, toc = converter.convert(page.content, page.src_uri, url)
+                body = linksafety.harden_links(body, config.site_url)
+                edit_url = self._edit_url(config, self.data_dir / page.data_file) if edit else None  # type: ignore[operator]
+                _write(site / url / "index.html", shell.page(url, page.title, body, toc, edit_url))
+
+        if not hasattr(os, "fork") or len(self.direct_pages) < prerender.MIN_RECORDS:
+            write(self.direct_pages)
+        else:  # half of the pages in a forked process (the machine has two cores)
+            proc = multiprocessing.get_context("fork").Process(
+                target=_run_and_exit, args=(write, self.direct_pages[1::2])
+            )
+            proc.start()
+            try:
+                write(self.direct_pages[0::2])
+            finally:
+                proc.join()
+            if proc.exitcode != 0:
+                raise PluginError("frontierwatch: writing incident pages in the second process failed")
+        log.info(f"frontierwatch: {len(self.direct_pages)} incident pages written into {direct.SHELL_SRC}")
 
     def _edit_url(self, config: Any, data_file: Path) -> str | None:
         """The repository's edit URL of a data file, when the data lives inside the project.
@@ -411,6 +474,32 @@ _NO_MAP = (
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+def _run_and_exit(job: Any, *args: Any) -> None:
+    """A forked process's target: run `job`, print what went wrong, exit without Python's clean-up."""
+    code = 0
+    try:
+        job(*args)
+    except BaseException:
+        traceback.print_exc(limit=8)
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _sitemap(xml: str, site_url: str | None, pages: list[pages_mod.GeneratedPage]) -> str:
+    """The sitemap without the shell page, with the direct incident pages."""
+    import html
+    import re
+
+    xml = re.sub(r"\s*<url>(?:(?!</url>).)*?" + re.escape(direct.SHELL_URL) + r".*?</url>", "", xml, flags=re.S)
+    if site_url:
+        base = site_url if site_url.endswith("/") else site_url + "/"
+        loc = "\n    <url>\n         <loc>{}/</loc>\n    </url>"
+        entries = "".join(loc.format(html.escape(base + p.src_uri[:-3])) for p in pages)
+        xml = xml.replace("</urlset>", entries.lstrip("\n") + "\n</urlset>") if entries else xml
+    return xml
 
 
 def _border_length() -> float | None:

@@ -72,8 +72,9 @@ class FrontierWatchConfig(Config):
     parallel = opt.Type(bool, default=True)
     search_incident_limit = opt.Type(int, default=2000)
     # Above this many incidents, incident pages bypass MkDocs' per-page pipeline: one shell page rendered by
-    # MkDocs gives the theme's HTML, the plugin writes every incident page into it (direct.py).
-    direct_incident_pages_over = opt.Type(int, default=1000)
+    # MkDocs gives the theme's HTML, the plugin writes every incident page into it (direct.py). Direct pages
+    # are not in the search index, so this defaults to search_incident_limit: no dataset loses search by it.
+    direct_incident_pages_over = opt.Type(int, default=2000)
 
     # Pages: how long lists get before they are cut (with a link to the rest).
     list_limit = opt.Type(int, default=100)

@@ -97,16 +97,14 @@ def test_record_pages_stay_out_of_the_nav(built: Path) -> None:
     assert "incidents/fixture-clash/" not in html.split('<div class="md-content"')[0]
 
 
-def test_maps_and_exports_are_written_when_present(built: Path) -> None:
-    if plugin._optional("maps") is not None:
-        assert (built / "maps/overview.html").is_file()
-        assert (built / "maps/incidents/fixture-clash.html").is_file()
-        assert (built / "assets/frontierwatch").is_dir()
-    if plugin._optional("exports") is not None:
-        downloads = (built / "downloads/index.html").read_text(encoding="utf-8")
-        for f in (built / "downloads").iterdir():
-            if f.is_file() and f.name != "index.html":
-                assert f.name in downloads
+def test_maps_and_exports_are_written(built: Path) -> None:
+    assert (built / "maps/overview.html").is_file()
+    assert (built / "maps/incidents/fixture-clash.html").is_file()
+    assert (built / "assets/frontierwatch").is_dir()
+    downloads = (built / "downloads/index.html").read_text(encoding="utf-8")
+    for f in (built / "downloads").iterdir():
+        if f.is_file() and f.name != "index.html":
+            assert f.name in downloads
 
 
 def test_bad_data_fails_the_build_with_located_messages(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

@@ -33,7 +33,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from frontierwatch import buildcache, direct, linksafety, prerender, urls
+from frontierwatch import buildcache, direct, geography, linksafety, prerender, urls
+from frontierwatch import exports as exports_mod
+from frontierwatch import maps as maps_mod
 from frontierwatch import pages as pages_mod
 from frontierwatch.checks import CheckOptions
 
@@ -83,15 +85,6 @@ class FrontierWatchConfig(Config):
     snippets_dir = opt.Type(str, default="_snippets")
 
 
-def _optional(module: str) -> Any | None:
-    """Import a sibling module written by another work stream, or None while it is absent."""
-    try:
-        return __import__(f"frontierwatch.{module}", fromlist=["_"])
-    except ImportError as exc:
-        log.info(f"frontierwatch: {module} not available ({exc}); building without it")
-        return None
-
-
 class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
     supports_multiple_instances = False
 
@@ -122,10 +115,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             return files
         ds = self._load()
         self.dataset = ds
-        maps = _optional("maps") if self.config.maps else None
-        exports = _optional("exports") if self.config.exports else None
-        if exports is not None and not hasattr(exports, "write_all"):
-            exports = None
+        maps = maps_mod if self.config.maps else None
+        exports = exports_mod if self.config.exports else None
         self.worker = None
         parallel = self._parallel() and (maps is not None or exports is not None)
         options = pages_mod.PageOptions(
@@ -242,8 +233,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         if self.worker is not None:
             self.worker.finish()
             self.worker = None
-        elif self.config.maps and (maps := _optional("maps")) is not None:
-            self._write_maps(maps, Path(config.site_dir))
+        elif self.config.maps:
+            self._write_maps(maps_mod, Path(config.site_dir))
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         if self.data_dir is not None and self.data_dir.is_dir():
@@ -503,9 +494,5 @@ def _sitemap(xml: str, site_url: str | None, pages: list[pages_mod.GeneratedPage
     return xml
 
 
-def _border_length() -> float | None:
-    geography = _optional("geography")
-    try:
-        return float(geography.border_length_km()) if geography is not None else None
-    except Exception:  # the reference geography is optional for a page build
-        return None
+def _border_length() -> float:
+    return float(geography.border_length_km())

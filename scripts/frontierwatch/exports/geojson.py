@@ -78,13 +78,18 @@ def document(ctx: Context) -> dict[str, Any]:
 
 
 def render(ctx: Context) -> str:
-    return json.dumps(document(ctx), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+    return _dumps(document(ctx))
+
+
+def _dumps(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
 
 
 def write(ctx: Context, out_dir: Path) -> list[tuple[str, str, int, str]]:
-    text = render(ctx)
+    doc = document(ctx)
+    text = _dumps(doc)
     (out_dir / "incidents.geojson").write_bytes(text.encode("utf-8"))
-    n = len(json.loads(text)["features"])
+    n = len(doc["features"])
     return [
         (
             "incidents.geojson",

@@ -434,7 +434,7 @@ def bundle(ctx: Context) -> stix2.v21.Bundle:
     )
 
 
-def render(ctx: Context) -> str:
+def document(ctx: Context) -> dict[str, Any]:
     # Not `pretty=True`: its spec-order key sort is quadratic (tens of seconds for 1,000 incidents). The
     # library writes standard properties in a fixed order but custom ones in set order, which changes from
     # run to run; so custom properties are re-sorted by name after the standard ones.
@@ -446,13 +446,21 @@ def render(ctx: Context) -> str:
         }
         for obj in doc["objects"]
     ]
+    return doc
+
+
+def render(ctx: Context) -> str:
+    return _dumps(document(ctx))
+
+
+def _dumps(doc: dict[str, Any]) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
 
 def write(ctx: Context, out_dir: Path) -> list[tuple[str, str, int, str]]:
-    text = render(ctx)
-    (out_dir / "frontierwatch.stix.json").write_bytes(text.encode("utf-8"))
-    n = len(json.loads(text)["objects"])
+    doc = document(ctx)
+    (out_dir / "frontierwatch.stix.json").write_bytes(_dumps(doc).encode("utf-8"))
+    n = len(doc["objects"])
     return [
         (
             "frontierwatch.stix.json",

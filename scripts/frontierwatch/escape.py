@@ -136,7 +136,7 @@ def front_matter(meta: dict[str, Any]) -> str:
 
     def clean(value: Any) -> Any:
         if isinstance(value, str):
-            return _html.escape(_WS.sub(" ", value).strip(), quote=True)
+            return attr(value)
         if isinstance(value, dict):
             return {k: clean(v) for k, v in value.items()}
         if isinstance(value, list | tuple):

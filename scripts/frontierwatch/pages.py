@@ -124,7 +124,7 @@ class PageOptions:
     index_limit: int = 500  # incidents index shows them all up to this many, else the latest
     graph_limit: int = 150  # most edges drawn in one Mermaid graph
     search_incidents: bool = True  # False: incident pages stay out of the search index (very large datasets)
-    direct_incidents: bool = False  # True: incident pages are written by the plugin, not MkDocs (URL links)
+    direct_records: bool = False  # True: record pages are written by direct.py, not MkDocs (links are URLs)
     repo_url: str | None = None
 
 
@@ -136,6 +136,7 @@ class GeneratedPage:
     record_id: str | None = None
     data_file: str | None = None  # path relative to the data folder: `incidents/<id>.yaml`
     mini_map: bool = False  # the page embeds urls.map_file(collection, record_id)
+    meta: Mapping[str, Any] = field(default_factory=dict)  # front matter besides the title
 
 
 # --- small formatting helpers (all return plain text; the template escapes) ---------------------------
@@ -339,11 +340,17 @@ class Renderer:
                 label = self._labels[record_id] = escape.md(rec.label)
         else:
             label = escape.md(text)
-        if self.options.direct_incidents and rec.collection == "incidents":
+        return self._record_link(here, rec, label)
+
+    def _record_link(self, here: str, rec: Record, label: str, title: str | None = None) -> str:
+        """Link from `here` to a record's page: `label` is Markdown already; `title` an optional tooltip."""
+        tip = escape.md_link_title(title) if title else None  # also fine in an HTML attribute and a table cell
+        if self.options.direct_records:
             # Not an MkDocs page (see direct.py): a raw HTML link to its URL, which MkDocs leaves alone.
-            href = urls.relative(_page_file(here), urls.page_url(rec.collection, rec.id))
-            return f'<a href="{escape.attr(href)}">{label}</a>'
-        return f"[{label}]({self._rel(here, f'{rec.collection}/{rec.id}.md')})"
+            href = escape.attr(urls.relative(_page_file(here), urls.page_url(rec.collection, rec.id)))
+            return f'<a href="{href}" title="{tip}">{label}</a>' if tip else f'<a href="{href}">{label}</a>'
+        href = self._rel(here, f"{rec.collection}/{rec.id}.md")
+        return f'[{label}]({href} "{tip}")' if tip else f"[{label}]({href})"
 
     @jinja2.pass_context
     def _incident_table(self, ctx: Any, incidents: Iterable[Incident]) -> Markup:
@@ -412,16 +419,15 @@ class Renderer:
             if src is None:
                 parts.append(escape.md(ref.source))
                 continue
-            href = self._rel(here, f"sources/{src.id}.md")
             grade = value_of(src.reliability)
             if compact:
                 text = ref.locator or src.title
                 if len(text) > 60:
                     text = text[:59].rstrip() + "…"
-                parts.append(f'[{escape.md(text)}]({href} "{escape.md_link_title(src.title)}") ({grade})')
+                parts.append(f"{self._record_link(here, src, escape.md(text), src.title)} ({grade})")
             else:
                 loc = f", {escape.md(ref.locator)}" if ref.locator else ""
-                parts.append(f"[{escape.md(src.title)}]({href}) (reliability {grade}){loc}")
+                parts.append(f"{self._record_link(here, src, escape.md(src.title))} (reliability {grade}){loc}")
         return Markup("; ".join(dict.fromkeys(parts)))
 
     @jinja2.pass_context
@@ -672,7 +678,8 @@ class Renderer:
             meta["search"] = {"exclude": True}
         mini = self.options.maps and self.has_mini_map(rec)
         content = self.page(src, template, rec.label, meta, rec=rec, mini_map=mini)
-        return GeneratedPage(src, content, rec.label, rec.id, f"{rec.collection}/{rec.id}.yaml", mini_map=mini)
+        data_file = f"{rec.collection}/{rec.id}.yaml"
+        return GeneratedPage(src, content, rec.label, rec.id, data_file, mini_map=mini, meta=meta)
 
     def has_mini_map(self, rec: Record) -> bool:
         ds = self.ds
@@ -685,7 +692,8 @@ class Renderer:
             return bool(loc and ds.places.get(loc.place) and ds.places[loc.place].location)
         return False
 
-    def generate(self) -> list[GeneratedPage]:
+    def generate(self, records: bool = True) -> list[GeneratedPage]:
+        """Every page of the site; without the record pages when `records` is False (direct.py writes them)."""
         pages: list[GeneratedPage] = []
         add = pages.append
         ds = self.ds
@@ -703,7 +711,7 @@ class Renderer:
             src = self.year_src[year]
             title = f"Incidents in {year}"
             add(GeneratedPage(src, self.page(src, "incidents_year.md.j2", title, year=year), title))
-        for collection in COLLECTIONS:
+        for collection in COLLECTIONS if records else ():
             for rec in ds.records[collection].values():
                 add(self.record_page(rec))
         # Last: the plugin may fill it in only when the exports (made in the background) are done.

@@ -1,16 +1,18 @@
 """The MkDocs plugin: a thin adapter from MkDocs events to the package's modules.
 
     on_startup       remember whether this is `serve` (keep the last good site on bad data) or `build`
-    on_files         load data/ once, generate every page as a virtual file, add the export files
-    on_nav           (serve) key of what links can resolve to, for the page cache; (build) fork a
-                     second process that converts pages' Markdown from the end of the list (prerender)
-    on_pre_page      (serve) reuse the HTML of a page whose Markdown did not change (buildcache);
-                     (build) reuse the HTML the second process made
+    on_files         load data/ once, generate every page as a virtual file; (build) fork the worker that
+                     writes the exports and maps; with many records, start writing the record pages
+                     without MkDocs (direct.py: one shell page per collection instead)
+    on_nav           (serve) key of what links can resolve to, for the page cache
+    on_pre_page      (serve) reuse the HTML of a page whose Markdown did not change (buildcache)
     on_page_markdown the downloads page, once the exports are written
     on_env           (serve) keep the theme's compiled templates across rebuilds (buildcache)
     on_page_context  "Edit this page" of a generated page opens its YAML file
-    on_post_page     links to other sites get rel="noopener noreferrer" (linksafety; also on_post_template)
-    on_post_build    write the map files (overview and mini maps) and their assets
+    on_post_page     links to other sites get rel="noopener noreferrer" (linksafety; also on_post_template);
+                     a rendered shell page goes to the record page writers
+    on_post_build    (before search writes its index) the record pages' search entries; the map files
+    on_build_error   stop the workers
     on_serve         watch data/ so an edit rebuilds the site
 
 Everything else lives in modules that do not import MkDocs: loader, pages, maps, exports, gitdates.
@@ -20,9 +22,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import multiprocessing
 import os
-import traceback
+import shutil
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -30,14 +31,15 @@ from urllib.parse import urljoin
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from frontierwatch import buildcache, direct, geography, linksafety, prerender, urls
+from frontierwatch import buildcache, direct, geography, linksafety, urls
 from frontierwatch import exports as exports_mod
 from frontierwatch import maps as maps_mod
 from frontierwatch import pages as pages_mod
 from frontierwatch.checks import CheckOptions
+from frontierwatch.forked import Forked
 
 log = logging.getLogger("mkdocs.plugins.frontierwatch")
 
@@ -69,14 +71,14 @@ class FrontierWatchConfig(Config):
     # Exports: the open-data files of the downloads page (issue 6).
     exports = opt.Type(bool, default=True)
 
-    # Speed: maps and exports are written by a forked process while MkDocs renders the pages (not during
-    # `serve`); incident pages leave the search index when there are more of them than search_incident_limit.
+    # Speed: maps, exports and direct record pages are written by forked processes while MkDocs renders
+    # the other pages (not during `serve`). Above direct_record_pages_over records, record pages bypass
+    # MkDocs' per-page pipeline: one shell page per collection rendered by MkDocs gives the theme's HTML,
+    # direct.py writes every record page into it. Incident pages leave the search index when there are
+    # more of them than search_incident_limit (the index is downloaded by every reader who searches).
     parallel = opt.Type(bool, default=True)
+    direct_record_pages_over = opt.Type(int, default=1000)
     search_incident_limit = opt.Type(int, default=2000)
-    # Above this many incidents, incident pages bypass MkDocs' per-page pipeline: one shell page rendered by
-    # MkDocs gives the theme's HTML, the plugin writes every incident page into it (direct.py). Direct pages
-    # are not in the search index, so this defaults to search_incident_limit: no dataset loses search by it.
-    direct_incident_pages_over = opt.Type(int, default=2000)
 
     # Pages: how long lists get before they are cut (with a link to the rest).
     list_limit = opt.Type(int, default=100)
@@ -95,9 +97,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         self.worker: _Worker | None = None
         self.renderer: pages_mod.Renderer | None = None
         self._render_key: str | None = None  # serve: what page HTML may be reused against
-        self.prerender: prerender.Prerenderer | None = None  # build: pages converted on a second core
-        self.direct_pages: list[pages_mod.GeneratedPage] = []  # incident pages written by direct.py
-        self.shell: str | None = None  # the shell page's HTML (direct pages)
+        self.direct: direct.DirectPages | None = None  # record pages written without MkDocs
 
     # --- events -----------------------------------------------------------------------------------
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -115,9 +115,10 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             return files
         ds = self._load()
         self.dataset = ds
+        self._stop_workers()  # a serve rebuild after a failed build
+        direct_records = sum(len(c) for c in ds.records.values()) > self.config.direct_record_pages_over
         maps = maps_mod if self.config.maps else None
         exports = exports_mod if self.config.exports else None
-        self.worker = None
         parallel = self._parallel() and (maps is not None or exports is not None)
         options = pages_mod.PageOptions(
             maps=maps is not None,
@@ -129,54 +130,42 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             index_limit=self.config.index_limit,
             graph_limit=self.config.graph_limit,
             search_incidents=len(ds.incidents) <= self.config.search_incident_limit,
-            direct_incidents=len(ds.incidents) > self.config.direct_incident_pages_over,
+            direct_records=direct_records,
         )
         self.renderer = pages_mod.Renderer(ds, options)
         # Templates compile once per process (serve rebuilds reuse them; Jinja checks the source).
         self.renderer.env.bytecode_cache = buildcache.bytecode_cache(self.renderer.env, "pages")
         if parallel:
             # The worker writes straight into site_dir (already cleaned): exports first, then the maps.
-            self.worker = _Worker(_background_job, self, config.site_dir, config.site_url or None, maps, exports)
+            self.worker = _Worker(self, config.site_dir, config.site_url or None, maps, exports)
         elif exports is not None:
             downloads = self._write_exports(exports, Path(config.site_dir) / "downloads", config.site_url or None)
             self.renderer.options = dataclasses.replace(options, downloads=downloads)
+        if direct_records:  # the record pages' workers start now, while MkDocs renders the other pages
+            records = [r for r in ds.all_records() if not _hand_written(files, urls.page_src(r.collection, r.id))]
+            processes = (os.cpu_count() or 1) if self._parallel() else 0
+            self.direct = direct.DirectPages(self._direct_job(config), records, processes)
+            for collection in self.direct.collections:
+                files.append(File.generated(config, direct.shell_src(collection), content=direct.SHELL_MARKDOWN))
         self.generated = {}
-        self.direct_pages = []
-        self.shell = None
-        # With `parallel`, a forked process renders every other record page (prerender.generate).
-        generated = prerender.generate(self.renderer) if self._parallel() else self.renderer.generate()
-        for page in generated:
-            existing = files.get_file_from_path(page.src_uri)
-            if existing is not None:
-                log.info(f"frontierwatch: {page.src_uri} is hand-written in docs/; not generating it")
-                continue
-            if options.direct_incidents and page.record_id in ds.incidents and page.src_uri.startswith("incidents/"):
-                self.direct_pages.append(page)
+        for page in self.renderer.generate(records=not direct_records):
+            if _hand_written(files, page.src_uri):
                 continue
             files.append(File.generated(config, page.src_uri, content=page.content))
             self.generated[page.src_uri] = page
-        if self.direct_pages:
-            files.append(File.generated(config, direct.SHELL_SRC, content=direct.SHELL_MARKDOWN))
         return files
 
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
         if _STATE["command"] == "serve":
             self._render_key = buildcache.files_key(files) + buildcache.config_key(config)
-        elif self.config.enabled and self._parallel():
-            self.prerender = prerender.start(config, files, skip={pages_mod.DOWNLOADS})
         return nav
 
     def on_pre_page(self, page: Any, *, config: Any, files: Files) -> Any:
         if _STATE["command"] == "serve" and self._render_key:
             buildcache.cache_render(page, self._render_key)
-        elif self.prerender is not None:
-            self.prerender.take(page)
         return page
 
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
-        if self.prerender is not None:
-            self.prerender.finish()
-            self.prerender = None
         if _STATE["command"] == "serve" and env.bytecode_cache is None:
             env.bytecode_cache = buildcache.bytecode_cache(env, "theme")
         env.globals["fw_fragments"] = _Fragments()  # shared theme fragments: see docs/overrides/main.html
@@ -185,21 +174,23 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
         """The downloads page lists the exports, which a background worker may still be writing."""
         if page.file.src_uri == pages_mod.DOWNLOADS and page.file.src_uri in self.generated and self.worker:
-            downloads = self.worker.receive()  # the worker sends the export list before drawing maps
+            try:
+                downloads = self.worker.receive()  # the worker sends the export list before drawing maps
+            except RuntimeError as error:
+                raise PluginError(f"frontierwatch: {error}") from None
             text = self.renderer.downloads_page(downloads)
             return text.split("---\n", 2)[2] if text.startswith("---\n") else text
         return markdown
 
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Any) -> str:
-        if self.direct_pages and page.file.src_uri == direct.SHELL_SRC:
+        if self._shell_of(page) is not None:
             return direct.SHELL_CONTENT
         return html
 
     def on_page_context(self, context: dict[str, Any], *, page: Any, config: Any, nav: Any) -> dict[str, Any]:
-        if self.direct_pages and page.file.src_uri == direct.SHELL_SRC:
+        if self._shell_of(page) is not None:
             # Every direct page's edit link is its YAML file's, or none when the data is outside the project.
-            sample = self.data_dir / self.direct_pages[0].data_file  # type: ignore[operator]
-            page.edit_url = direct.EDIT if self._edit_url(config, sample) else None
+            page.edit_url = direct.EDIT if self._edit_url(config, self.data_dir / "x.yaml") else None  # type: ignore[operator]
         gen = self.generated.get(page.file.src_uri)
         # Pages out of the nav (records, years) in one folder render the same tabs and nav sidebar
         # (links are relative, so the folder is the key).
@@ -214,27 +205,37 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
         """Links to other sites (sources, "Edit this page", the footer) open without opener or referrer."""
-        if self.direct_pages and page.file.src_uri == direct.SHELL_SRC:
-            self.shell = output  # direct pages are hardened one by one
-        return linksafety.harden_links(output, config.site_url) if self.config.enabled else output
+        output = linksafety.harden_links(output, config.site_url) if self.config.enabled else output
+        collection = self._shell_of(page)
+        if collection is not None:
+            self.direct.add_shell(collection, output)  # type: ignore[union-attr]
+        return output
 
     def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
         if self.config.enabled and template_name.endswith(".html"):  # 404.html
             return linksafety.harden_links(output_content, config.site_url)
-        if self.direct_pages and template_name == "sitemap.xml":
-            return _sitemap(output_content, config.site_url, self.direct_pages)
+        if self.direct is not None and template_name == "sitemap.xml":
+            return _sitemap(output_content, config.site_url, self.direct.urls())
         return output_content
 
+    @event_priority(50)  # before the search plugin writes its index: direct pages add their entries
     def on_post_build(self, *, config: Any) -> None:
         if not self.config.enabled or self.dataset is None:
             return
-        if self.direct_pages:
-            self._write_direct_pages(config)
-        if self.worker is not None:
-            self.worker.finish()
-            self.worker = None
-        elif self.config.maps:
-            self._write_maps(maps_mod, Path(config.site_dir))
+        try:
+            if self.direct is not None:
+                self._finish_direct(config)
+            if self.worker is not None:
+                self.worker.finish()
+            elif self.config.maps:
+                self._write_maps(maps_mod, Path(config.site_dir))
+        except RuntimeError as error:
+            raise PluginError(f"frontierwatch: {error}") from None
+        finally:
+            self._stop_workers()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._stop_workers()
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         if self.data_dir is not None and self.data_dir.is_dir():
@@ -324,40 +325,44 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             html = maps.mini_map(self.dataset, record, self._map_options(maps, path))
             _write(site / path, html if html is not None else _NO_MAP)
 
-    def _write_direct_pages(self, config: Any) -> None:
-        """Every incident page: its Markdown converted and written into the shell page's HTML (direct.py)."""
-        import shutil
+    def _direct_job(self, config: Any) -> direct.Job:
+        assert self.renderer is not None and self.data_dir is not None
+        data_dir = self.data_dir
+        return direct.Job(
+            record_page=self.renderer.record_page,
+            site_dir=Path(config.site_dir),
+            extensions=config.markdown_extensions,
+            extension_configs=config.mdx_configs or {},
+            site_url=config.site_url or None,
+            edit_url=lambda data_file: self._edit_url(config, data_dir / data_file),
+            search_index=_new_search_index(config),
+        )
 
-        site = Path(config.site_dir)
-        shutil.rmtree(site / direct.SHELL_URL, ignore_errors=True)
-        if self.shell is None:
-            raise PluginError(f"frontierwatch: the shell page {direct.SHELL_SRC} was not rendered")
-        shell = direct.Shell(linksafety.harden_links(self.shell, config.site_url))
-        converter = direct.Converter(config.markdown_extensions, config.mdx_configs or {})
-        edit = direct.EDIT in self.shell
+    def _shell_of(self, page: Any) -> str | None:
+        """The collection whose shell page `page` is, or None."""
+        if self.direct is None:
+            return None
+        collection, _, name = page.file.src_uri.partition("/")
+        return collection if name == direct.SHELL_NAME + ".md" and collection in self.direct.collections else None
 
-        def write(pages: list[pages_mod.GeneratedPage]) -> None:
-            for page in pages:
-                url = page.src_uri[:-3] + "/"
-                body, toc = converter.convert(page.content, page.src_uri, url)
-                body = linksafety.harden_links(body, config.site_url)
-                edit_url = self._edit_url(config, self.data_dir / page.data_file) if edit else None  # type: ignore[operator]
-                _write(site / url / "index.html", shell.page(url, page.title, body, toc, edit_url))
+    def _finish_direct(self, config: Any) -> None:
+        """Wait for the record pages; their search entries join the site's index; the shells go."""
+        assert self.direct is not None
+        entries = self.direct.finish()
+        index = _search_plugin_index(config)
+        if index is not None:
+            direct.SearchEntries.extend(index, entries)
+        for collection in self.direct.collections:
+            shutil.rmtree(Path(config.site_dir) / direct.shell_url(collection), ignore_errors=True)
+        log.info(f"frontierwatch: {len(self.direct.records)} record pages written into their shell pages")
 
-        if not hasattr(os, "fork") or len(self.direct_pages) < prerender.MIN_RECORDS:
-            write(self.direct_pages)
-        else:  # half of the pages in a forked process (the machine has two cores)
-            proc = multiprocessing.get_context("fork").Process(
-                target=_run_and_exit, args=(write, self.direct_pages[1::2])
-            )
-            proc.start()
-            try:
-                write(self.direct_pages[0::2])
-            finally:
-                proc.join()
-            if proc.exitcode != 0:
-                raise PluginError("frontierwatch: writing incident pages in the second process failed")
-        log.info(f"frontierwatch: {len(self.direct_pages)} incident pages written into {direct.SHELL_SRC}")
+    def _stop_workers(self) -> None:
+        if self.direct is not None:
+            self.direct.close()
+            self.direct = None
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker = None
 
     def _edit_url(self, config: Any, data_file: Path) -> str | None:
         """The repository's edit URL of a data file, when the data lives inside the project.
@@ -394,54 +399,35 @@ class _Fragments:
 
 
 class _Worker:
-    """A forked process that runs `job(conn, *args)`; it sends the export list, then "done" (or an error)."""
+    """The forked process that writes the exports (their list is sent first, for the downloads page), then
+    every map."""
 
-    def __init__(self, job: Any, *args: Any) -> None:
-        ctx = multiprocessing.get_context("fork")
-        self._conn, child = ctx.Pipe(duplex=False)
-        self._proc = ctx.Process(target=job, args=(child, *args), daemon=True)
-        self._proc.start()
-        child.close()
+    def __init__(self, plugin: FrontierWatchPlugin, site_dir: str, site_url: str | None, maps: Any, exports: Any):
+        def job(conn: Any) -> None:
+            site = Path(site_dir)
+            downloads = plugin._write_exports(exports, site / "downloads", site_url) if exports is not None else None
+            conn.send(("downloads", downloads))
+            if maps is not None:
+                plugin._write_maps(maps, site)
+            conn.send(("done", None))
+
+        self._forked = Forked(job, "the maps and exports worker")
         self._downloads: Any = _PENDING
-
-    def _recv(self) -> Any:
-        try:
-            kind, value = self._conn.recv()
-        except EOFError:
-            raise PluginError("frontierwatch: the maps/exports worker stopped without a result") from None
-        if kind == "error":
-            raise PluginError(f"frontierwatch: writing maps or exports failed:\n{value}")
-        return value
 
     def receive(self) -> Any:
         if self._downloads is _PENDING:
-            self._downloads = self._recv()
+            self._downloads = self._forked.recv()[1]
         return self._downloads
 
     def finish(self) -> None:
         self.receive()
-        self._recv()  # "done"
-        self._proc.join()
+        self._forked.recv()  # "done"
+
+    def stop(self) -> None:
+        self._forked.stop()
 
 
 _PENDING = object()
-
-
-def _background_job(
-    conn: Any, plugin: FrontierWatchPlugin, site_dir: str, site_url: str | None, maps: Any, exports: Any
-) -> None:
-    """Runs in the forked worker: exports (reported at once, for the downloads page), then every map."""
-    try:
-        site = Path(site_dir)
-        downloads = plugin._write_exports(exports, site / "downloads", site_url) if exports is not None else None
-        conn.send(("downloads", downloads))
-        if maps is not None:
-            plugin._write_maps(maps, site)
-        conn.send(("done", None))
-    except BaseException:
-        conn.send(("error", traceback.format_exc(limit=8)))
-    finally:
-        conn.close()
 
 
 #: Data folders with fewer files than this are polled every 0.1 s during `serve`.
@@ -468,30 +454,46 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _run_and_exit(job: Any, *args: Any) -> None:
-    """A forked process's target: run `job`, print what went wrong, exit without Python's clean-up."""
-    code = 0
-    try:
-        job(*args)
-    except BaseException:
-        traceback.print_exc(limit=8)
-        code = 1
-    finally:
-        os._exit(code)
-
-
-def _sitemap(xml: str, site_url: str | None, pages: list[pages_mod.GeneratedPage]) -> str:
-    """The sitemap without the shell page, with the direct incident pages."""
+def _sitemap(xml: str, site_url: str | None, page_urls: list[str]) -> str:
+    """The sitemap without the shell pages, with the direct record pages."""
     import html
     import re
 
-    xml = re.sub(r"\s*<url>(?:(?!</url>).)*?" + re.escape(direct.SHELL_URL) + r".*?</url>", "", xml, flags=re.S)
+    shell = re.escape("/" + direct.SHELL_NAME + "/")
+    xml = re.sub(r"\s*<url>(?:(?!</url>).)*?" + shell + r".*?</url>", "", xml, flags=re.S)
     if site_url:
         base = site_url if site_url.endswith("/") else site_url + "/"
-        loc = "\n    <url>\n         <loc>{}/</loc>\n    </url>"
-        entries = "".join(loc.format(html.escape(base + p.src_uri[:-3])) for p in pages)
+        loc = "\n    <url>\n         <loc>{}</loc>\n    </url>"
+        entries = "".join(loc.format(html.escape(base + url)) for url in page_urls)
         xml = xml.replace("</urlset>", entries.lstrip("\n") + "\n</urlset>") if entries else xml
     return xml
+
+
+def _hand_written(files: Files, src_uri: str) -> bool:
+    """A page the plugin would generate is already in docs/: the hand-written one wins."""
+    if files.get_file_from_path(src_uri) is None:
+        return False
+    log.info(f"frontierwatch: {src_uri} is hand-written in docs/; not generating it")
+    return True
+
+
+def _search_plugin(config: Any) -> Any:
+    plugins = config.plugins
+    return plugins.get("material/search") or plugins.get("search")
+
+
+def _search_plugin_index(config: Any) -> Any:
+    return getattr(_search_plugin(config), "search_index", None)
+
+
+def _new_search_index(config: Any) -> Any:
+    """A factory of empty indexes like the site's search plugin's (None: the site has no search)."""
+    search = _search_plugin(config)
+    index = getattr(search, "search_index", None)
+    if index is None:
+        return None
+    index_type, options = type(index), dict(search.config)
+    return lambda: index_type(**options)
 
 
 def _border_length() -> float:

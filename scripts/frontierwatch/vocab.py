@@ -25,18 +25,44 @@ def _enum(name: str, terms: tuple[Term, ...]) -> type[StrEnum]:
 
 # --- Sources: Admiralty (NATO AJP-2.1) reliability of a source --------------------------------------
 RELIABILITY = (
-    Term("A", "Completely reliable", "No doubt of authenticity, trustworthiness or competency; a history of complete reliability."),
-    Term("B", "Usually reliable", "Minor doubt about authenticity, trustworthiness or competency; a history of valid information most of the time."),
-    Term("C", "Fairly reliable", "Doubt of authenticity, trustworthiness or competency, but has provided valid information in the past."),
-    Term("D", "Not usually reliable", "Significant doubt about authenticity, trustworthiness or competency, but has provided valid information in the past."),
-    Term("E", "Unreliable", "Lacking in authenticity, trustworthiness and competency; a history of invalid information."),
+    Term(
+        "A",
+        "Completely reliable",
+        "No doubt of authenticity, trustworthiness or competency; a history of complete reliability.",
+    ),
+    Term(
+        "B",
+        "Usually reliable",
+        "Minor doubt about authenticity, trustworthiness or competency; a history of valid information most of the time.",
+    ),
+    Term(
+        "C",
+        "Fairly reliable",
+        "Doubt of authenticity, trustworthiness or competency, but has provided valid information in the past.",
+    ),
+    Term(
+        "D",
+        "Not usually reliable",
+        "Significant doubt about authenticity, trustworthiness or competency, but has provided valid information in the past.",
+    ),
+    Term(
+        "E", "Unreliable", "Lacking in authenticity, trustworthiness and competency; a history of invalid information."
+    ),
     Term("F", "Reliability cannot be judged", "No basis exists for evaluating the reliability of the source."),
 )
 # --- Claims: Admiralty credibility of one piece of information ---------------------------------------
 CREDIBILITY = (
-    Term("1", "Confirmed by other sources", "Confirmed by other independent sources; logical in itself; consistent with other information."),
+    Term(
+        "1",
+        "Confirmed by other sources",
+        "Confirmed by other independent sources; logical in itself; consistent with other information.",
+    ),
     Term("2", "Probably true", "Not confirmed; logical in itself; consistent with other information on the subject."),
-    Term("3", "Possibly true", "Not confirmed; reasonably logical in itself; agrees with some other information on the subject."),
+    Term(
+        "3",
+        "Possibly true",
+        "Not confirmed; reasonably logical in itself; agrees with some other information on the subject.",
+    ),
     Term("4", "Doubtful", "Not confirmed; possible but not logical; no other information on the subject."),
     Term("5", "Improbable", "Not confirmed; not logical in itself; contradicted by other information on the subject."),
     Term("6", "Truth cannot be judged", "No basis exists for evaluating the validity of the information."),
@@ -52,8 +78,16 @@ LIKELIHOOD = (
     Term("almost-certain", "Almost certain", "Nearly certain: 95-99 per cent."),
 )
 CONFIDENCE = (
-    Term("low", "Low confidence", "Information is scant, questionable, fragmented or from a single uncorroborated source."),
-    Term("moderate", "Moderate confidence", "Credibly sourced and plausible, but not corroborated enough for a higher level."),
+    Term(
+        "low",
+        "Low confidence",
+        "Information is scant, questionable, fragmented or from a single uncorroborated source.",
+    ),
+    Term(
+        "moderate",
+        "Moderate confidence",
+        "Credibly sourced and plausible, but not corroborated enough for a higher level.",
+    ),
     Term("high", "High confidence", "Based on high-quality information from multiple sources that agree."),
 )
 CLAIM_STATUS = (

@@ -18,8 +18,10 @@ from markupsafe import Markup
 __all__ = [
     "Markup",
     "attr",
+    "code",
     "front_matter",
     "html",
+    "html_paragraphs",
     "md",
     "md_link_title",
     "md_paragraphs",
@@ -76,9 +78,22 @@ def md_paragraphs(value: Any) -> str:
     return "\n\n".join(md(p) for p in paragraphs)
 
 
+def html_paragraphs(value: Any) -> str:
+    """Multi-paragraph plain text as HTML paragraphs: blank lines separate them; each is escaped as `html`."""
+    if value is None:
+        return ""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", str(value)) if p.strip()]
+    return "\n".join(f"<p>{html(_WS.sub(' ', p))}</p>" for p in paragraphs)
+
+
 def html(value: Any) -> str:
     """Text for an HTML element body."""
     return "" if value is None else _html.escape(str(value), quote=True)
+
+
+def code(value: Any) -> str:
+    """Text for a `<pre><code>` block (a Mermaid graph): `&`, `<` and `>` escaped, quotes kept."""
+    return "" if value is None else _html.escape(str(value), quote=False)
 
 
 def attr(value: Any) -> str:

@@ -124,7 +124,6 @@ class PageOptions:
     index_limit: int = 500  # incidents index shows them all up to this many, else the latest
     graph_limit: int = 150  # most edges drawn in one Mermaid graph
     search_incidents: bool = True  # False: incident pages stay out of the search index (very large datasets)
-    direct_records: bool = False  # True: record pages are written by direct.py, not MkDocs (links are URLs)
     repo_url: str | None = None
 
 
@@ -137,6 +136,7 @@ class GeneratedPage:
     data_file: str | None = None  # path relative to the data folder: `incidents/<id>.yaml`
     mini_map: bool = False  # the page embeds urls.map_file(collection, record_id)
     meta: Mapping[str, Any] = field(default_factory=dict)  # front matter besides the title
+    toc: list[dict[str, Any]] = field(default_factory=list)  # record pages (HTML): python-markdown's toc_tokens
 
 
 # --- small formatting helpers (all return plain text; the template escapes) ---------------------------
@@ -343,14 +343,13 @@ class Renderer:
         return self._record_link(here, rec, label)
 
     def _record_link(self, here: str, rec: Record, label: str, title: str | None = None) -> str:
-        """Link from `here` to a record's page: `label` is Markdown already; `title` an optional tooltip."""
+        """Link from `here` to a record's page: `label` is Markdown already; `title` an optional tooltip.
+
+        Record pages are not MkDocs pages (record_pages.py, direct.py): the link is raw HTML with the page's
+        URL, which MkDocs leaves alone. Its label is still Markdown (inline HTML keeps Markdown inside)."""
         tip = escape.md_link_title(title) if title else None  # also fine in an HTML attribute and a table cell
-        if self.options.direct_records:
-            # Not an MkDocs page (see direct.py): a raw HTML link to its URL, which MkDocs leaves alone.
-            href = escape.attr(urls.relative(_page_file(here), urls.page_url(rec.collection, rec.id)))
-            return f'<a href="{href}" title="{tip}">{label}</a>' if tip else f'<a href="{href}">{label}</a>'
-        href = self._rel(here, f"{rec.collection}/{rec.id}.md")
-        return f'[{label}]({href} "{tip}")' if tip else f"[{label}]({href})"
+        href = escape.attr(urls.relative(_page_file(here), urls.page_url(rec.collection, rec.id)))
+        return f'<a href="{href}" title="{tip}">{label}</a>' if tip else f'<a href="{href}">{label}</a>'
 
     @jinja2.pass_context
     def _incident_table(self, ctx: Any, incidents: Iterable[Incident]) -> Markup:
@@ -441,6 +440,10 @@ class Renderer:
 
     @jinja2.pass_context
     def _footer(self, ctx: Any, record: Record) -> Markup:
+        return self.footer_html(record)
+
+    def footer_html(self, record: Record) -> Markup:
+        """The record's file and when it last changed (from git)."""
         data_file = f"{record.collection}/{record.id}.yaml"
         changed = self.options.last_changed.get(data_file)
         when = f"last changed {changed.isoformat()}" if changed else "not yet committed (no date in git)"
@@ -668,19 +671,6 @@ class Renderer:
         front = escape.front_matter({"title": title, **(meta or {})})
         return front + self.render(template, src, title=title, **ctx)
 
-    def record_page(self, rec: Record) -> GeneratedPage:
-        src = urls.page_src(rec.collection, rec.id)
-        template = f"{rec.collection}.md.j2"
-        meta: dict[str, Any] = {"hide": ["navigation"]}
-        if isinstance(rec, Actor | Place | Person):
-            meta["search"] = {"boost": 3}
-        elif isinstance(rec, Incident) and not self.options.search_incidents:
-            meta["search"] = {"exclude": True}
-        mini = self.options.maps and self.has_mini_map(rec)
-        content = self.page(src, template, rec.label, meta, rec=rec, mini_map=mini)
-        data_file = f"{rec.collection}/{rec.id}.yaml"
-        return GeneratedPage(src, content, rec.label, rec.id, data_file, mini_map=mini, meta=meta)
-
     def has_mini_map(self, rec: Record) -> bool:
         ds = self.ds
         if isinstance(rec, Incident | Place):
@@ -692,8 +682,8 @@ class Renderer:
             return bool(loc and ds.places.get(loc.place) and ds.places[loc.place].location)
         return False
 
-    def generate(self, records: bool = True) -> list[GeneratedPage]:
-        """Every page of the site; without the record pages when `records` is False (direct.py writes them)."""
+    def generate(self) -> list[GeneratedPage]:
+        """Every Markdown page of the site: all but the record pages (record_pages.py writes those)."""
         pages: list[GeneratedPage] = []
         add = pages.append
         ds = self.ds
@@ -711,9 +701,6 @@ class Renderer:
             src = self.year_src[year]
             title = f"Incidents in {year}"
             add(GeneratedPage(src, self.page(src, "incidents_year.md.j2", title, year=year), title))
-        for collection in COLLECTIONS if records else ():
-            for rec in ds.records[collection].values():
-                add(self.record_page(rec))
         # Last: the plugin may fill it in only when the exports (made in the background) are done.
         add(GeneratedPage(DOWNLOADS, self.downloads_page(), "Data downloads"))
         return pages

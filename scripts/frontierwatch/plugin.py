@@ -1,9 +1,9 @@
 """The MkDocs plugin: a thin adapter from MkDocs events to the package's modules.
 
     on_startup       remember whether this is `serve` (keep the last good site on bad data) or `build`
-    on_files         load data/ once, generate every page as a virtual file; (build) fork the worker that
-                     writes the exports and maps; with many records, start writing the record pages
-                     without MkDocs (direct.py: one shell page per collection instead)
+    on_files         load data/ once; generate the Markdown pages as virtual files, and one shell page per
+                     collection; (build) fork the workers that write the exports and maps, and the record
+                     pages (record_pages.py, as HTML, without MkDocs: direct.py)
     on_nav           (serve) key of what links can resolve to, for the page cache
     on_pre_page      (serve) reuse the HTML of a page whose Markdown did not change (buildcache)
     on_page_markdown the downloads page, once the exports are written
@@ -40,6 +40,7 @@ from frontierwatch import maps as maps_mod
 from frontierwatch import pages as pages_mod
 from frontierwatch.checks import CheckOptions
 from frontierwatch.forked import Forked
+from frontierwatch.record_pages import RecordPages
 
 log = logging.getLogger("mkdocs.plugins.frontierwatch")
 
@@ -71,13 +72,10 @@ class FrontierWatchConfig(Config):
     # Exports: the open-data files of the downloads page (issue 6).
     exports = opt.Type(bool, default=True)
 
-    # Speed: maps, exports and direct record pages are written by forked processes while MkDocs renders
-    # the other pages (not during `serve`). Above direct_record_pages_over records, record pages bypass
-    # MkDocs' per-page pipeline: one shell page per collection rendered by MkDocs gives the theme's HTML,
-    # direct.py writes every record page into it. Incident pages leave the search index when there are
-    # more of them than search_incident_limit (the index is downloaded by every reader who searches).
+    # Speed: maps, exports and record pages are written by forked processes while MkDocs renders the other
+    # pages (not during `serve`). Incident pages leave the search index when there are more of them than
+    # search_incident_limit (the index is downloaded by every reader who searches).
     parallel = opt.Type(bool, default=True)
-    direct_record_pages_over = opt.Type(int, default=1000)
     search_incident_limit = opt.Type(int, default=2000)
 
     # Pages: how long lists get before they are cut (with a link to the rest).
@@ -116,7 +114,6 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         ds = self._load()
         self.dataset = ds
         self._stop_workers()  # a serve rebuild after a failed build
-        direct_records = sum(len(c) for c in ds.records.values()) > self.config.direct_record_pages_over
         maps = maps_mod if self.config.maps else None
         exports = exports_mod if self.config.exports else None
         parallel = self._parallel() and (maps is not None or exports is not None)
@@ -130,7 +127,6 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             index_limit=self.config.index_limit,
             graph_limit=self.config.graph_limit,
             search_incidents=len(ds.incidents) <= self.config.search_incident_limit,
-            direct_records=direct_records,
         )
         self.renderer = pages_mod.Renderer(ds, options)
         # Templates compile once per process (serve rebuilds reuse them; Jinja checks the source).
@@ -141,14 +137,16 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         elif exports is not None:
             downloads = self._write_exports(exports, Path(config.site_dir) / "downloads", config.site_url or None)
             self.renderer.options = dataclasses.replace(options, downloads=downloads)
-        if direct_records:  # the record pages' workers start now, while MkDocs renders the other pages
-            records = [r for r in ds.all_records() if not _hand_written(files, urls.page_src(r.collection, r.id))]
-            processes = (os.cpu_count() or 1) if self._parallel() else 0
-            self.direct = direct.DirectPages(self._direct_job(config), records, processes)
-            for collection in self.direct.collections:
-                files.append(File.generated(config, direct.shell_src(collection), content=direct.SHELL_MARKDOWN))
+        # The record pages' workers start now, while MkDocs renders the other pages.
+        record_pages = RecordPages(self.renderer)
+        record_pages.warm()  # once, before the workers fork
+        records = [r for r in ds.all_records() if not _hand_written(files, urls.page_src(r.collection, r.id))]
+        processes = (os.cpu_count() or 1) if self._parallel() else 0
+        self.direct = direct.DirectPages(self._direct_job(config, record_pages), records, processes)
+        for collection in self.direct.collections:
+            files.append(File.generated(config, direct.shell_src(collection), content=direct.SHELL_MARKDOWN))
         self.generated = {}
-        for page in self.renderer.generate(records=not direct_records):
+        for page in self.renderer.generate():
             if _hand_written(files, page.src_uri):
                 continue
             files.append(File.generated(config, page.src_uri, content=page.content))
@@ -325,14 +323,12 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             html = maps.mini_map(self.dataset, record, self._map_options(maps, path))
             _write(site / path, html if html is not None else _NO_MAP)
 
-    def _direct_job(self, config: Any) -> direct.Job:
-        assert self.renderer is not None and self.data_dir is not None
+    def _direct_job(self, config: Any, record_pages: RecordPages) -> direct.Job:
+        assert self.data_dir is not None
         data_dir = self.data_dir
         return direct.Job(
-            record_page=self.renderer.record_page,
+            record_page=record_pages.page,
             site_dir=Path(config.site_dir),
-            extensions=config.markdown_extensions,
-            extension_configs=config.mdx_configs or {},
             site_url=config.site_url or None,
             edit_url=lambda data_file: self._edit_url(config, data_dir / data_file),
             search_index=_new_search_index(config),

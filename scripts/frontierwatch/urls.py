@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from posixpath import relpath
-
 MAPS_DIR = "maps"
 ASSETS_DIR = "assets/frontierwatch"
 
@@ -26,7 +24,26 @@ def map_file(collection: str | None = None, record_id: str | None = None) -> str
 
 
 def relative(from_file: str, to_path: str) -> str:
-    """URL of site path `to_path` relative to the site file `from_file` (works under any sub-path)."""
-    start = from_file.rsplit("/", 1)[0] if "/" in from_file else "."
-    rel = relpath(to_path, start)
-    return rel + "/" if to_path.endswith("/") and not rel.endswith("/") else rel
+    """URL of site path `to_path` relative to the site file `from_file` (works under any sub-path).
+
+    What `posixpath.relpath` gives for these normalised paths (a trailing slash kept), without its
+    `abspath` calls: every link of every record page goes through here."""
+    start = from_file.rpartition("/")[0]
+    here = start.split("/") if start else []
+    there = to_path.split("/")
+    common = 0
+    while common < len(here) and common < len(there) and here[common] == there[common]:
+        common += 1
+    rel = "/".join([".."] * (len(here) - common) + there[common:])
+    if not rel:
+        return "./" if to_path.endswith("/") else "."
+    return rel
+
+
+def src_url(src: str) -> str:
+    """The site-relative URL of a Markdown page (directory URLs): `a/b.md` -> `a/b/`, `a/index.md` -> `a/`."""
+    if src == "index.md":
+        return ""
+    if src.endswith("/index.md"):
+        return src[: -len("index.md")]
+    return src[:-3] + "/"

@@ -1,4 +1,4 @@
-"""The serve caches: a rebuild reuses the HTML of unchanged pages and converts changed ones again."""
+"""The serve caches: a rebuild reuses the HTML of unchanged Markdown pages and converts changed ones again."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def test_serve_rebuild_reuses_unchanged_pages(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr(Page, "render", counting)
     build(load_config(str(config_file), site_dir=str(site)))
     first = set(converted)
-    assert "incidents/fixture-clash.md" in first
+    assert "incidents/index.md" in first and "incidents/_shell.md" in first
     before = (site / "incidents/fixture-clash/index.html").read_text(encoding="utf-8")
 
     converted.clear()
@@ -90,51 +90,9 @@ def test_serve_rebuild_reuses_unchanged_pages(tmp_path: Path, monkeypatch: pytes
     )
     converted.clear()
     build(load_config(str(config_file), site_dir=str(site)))
-    assert "incidents/fixture-clash.md" in converted  # changed page converted again
+    assert "incidents/index.md" in converted  # a page showing the title converted again
     assert len(converted) < len(first)  # pages that do not show the title were reused
-    html = (site / "incidents/fixture-clash/index.html").read_text(encoding="utf-8")
+    html = (site / "incidents/fixture-clash/index.html").read_text(encoding="utf-8")  # record pages: direct.py
     assert "Edited title" in html and "Militants clash with border guards" not in html
     index = (site / "incidents/index.html").read_text(encoding="utf-8")
     assert "Edited title" in index  # the incident index links it by its new title
-
-
-def test_prerender_gives_the_same_site_as_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from frontierwatch import prerender
-
-    monkeypatch.setitem(plugin._STATE, "command", "build")
-    monkeypatch.setattr(prerender, "MIN_PAGES", 1)
-    monkeypatch.setattr(prerender, "MIN_RECORDS", 1)
-    reused: list[int] = []
-    finish = prerender.Prerenderer.finish
-
-    def counting_finish(self):  # type: ignore[no-untyped-def]
-        reused.append(self.reused)
-        return finish(self)
-
-    monkeypatch.setattr(prerender.Prerenderer, "finish", counting_finish)
-    config_file = make_project(tmp_path)
-    build(load_config(str(config_file), site_dir=str(tmp_path / "two"), strict=True))
-    assert reused and reused[0] > 0  # the second process converted some pages
-    serial = config_file.read_text(encoding="utf-8").replace(
-        "      data_dir: data\n", "      data_dir: data\n      parallel: false\n"
-    )
-    config_file.write_text(serial, encoding="utf-8")
-    build(load_config(str(config_file), site_dir=str(tmp_path / "one"), strict=True))
-    assert len(reused) == 1  # no second process when parallel is off
-    one = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*.html"))
-    two = sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*.html"))
-    assert one == two and one
-    for rel in one:
-        assert (tmp_path / "one" / rel).read_bytes() == (tmp_path / "two" / rel).read_bytes(), rel
-
-
-def test_prerender_generate_gives_the_same_pages(monkeypatch: pytest.MonkeyPatch) -> None:
-    from frontierwatch import pages, prerender
-    from frontierwatch.loader import load
-
-    monkeypatch.setattr(prerender, "MIN_RECORDS", 1)
-    ds = load(FIXTURE)
-    serial = pages.Renderer(ds, pages.PageOptions()).generate()
-    two = prerender.generate(pages.Renderer(ds, pages.PageOptions()))
-    assert two == serial
-    assert sum(1 for p in two if p.record_id) == sum(len(c) for c in ds.records.values())

@@ -19,6 +19,7 @@ Nothing here imports MkDocs except `SearchEntries`, which builds MkDocs' table o
 from __future__ import annotations
 
 import html
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -107,16 +108,19 @@ class SearchEntries:
     def __init__(self, index: Any) -> None:
         self.index = index
 
-    def add(self, url: str, title: str, body: str, toc: list[dict[str, Any]], meta: Mapping[str, Any]) -> None:
+    def add(
+        self, url: str, title: str, body: str, toc: list[dict[str, Any]], meta: Mapping[str, Any]
+    ) -> list[dict[str, Any]]:
+        """Index one page; returns its entries."""
         from types import SimpleNamespace
 
         from mkdocs.structure.toc import get_toc
 
         page = SimpleNamespace(url=url, title=title, content=body, toc=get_toc(toc), meta=dict(meta, title=title))
+        entries = _entry_list(self.index)
+        start = len(entries)
         self.index.add_entry_from_context(page)
-
-    def entries(self) -> list[dict[str, Any]]:
-        return list(_entry_list(self.index))
+        return entries[start:]
 
     @staticmethod
     def extend(index: Any, entries: Sequence[dict[str, Any]]) -> None:
@@ -144,13 +148,14 @@ class Job:
 ShellSource = Callable[[bool], "Mapping[str, Shell] | None"]
 
 
-def write_pages(job: Job, records: Iterable[Any], shells: ShellSource) -> list[dict[str, Any]]:
-    """Render and write the pages of `records`; return their search entries.
+def write_pages(job: Job, records: Iterable[Any], shells: ShellSource) -> list[list[dict[str, Any]]]:
+    """Render and write the pages of `records`; return each page's search entries.
 
     Until `shells` has the shell pages, rendered pages wait in memory: in a worker, rendering overlaps
     MkDocs' rendering of the shells."""
     search = SearchEntries(job.search_index()) if job.search_index is not None else None
     waiting: list[tuple[str, str, str, str, list[dict[str, Any]], str | None]] = []
+    entries: list[list[dict[str, Any]]] = []
     ready: Mapping[str, Shell] | None = None
     for rec in records:
         page = job.record_page(rec)
@@ -158,7 +163,7 @@ def write_pages(job: Job, records: Iterable[Any], shells: ShellSource) -> list[d
         title = escape.attr(page.title)  # what MkDocs reads from the front matter (escape.front_matter)
         body, toc = linksafety.harden_links(page.content, job.site_url), page.toc
         if search is not None:
-            search.add(url, title, body, toc, page.meta)
+            entries.append(search.add(url, title, body, toc, page.meta))
             body = _SEARCH_ATTRS.sub("", body)
         edit = job.edit_url(page.data_file) if page.data_file else None
         waiting.append((rec.collection, url, title, body, toc, edit))
@@ -167,7 +172,7 @@ def write_pages(job: Job, records: Iterable[Any], shells: ShellSource) -> list[d
             _flush(job.site_dir, ready, waiting)
     if waiting:
         _flush(job.site_dir, ready or shells(True) or {}, waiting)
-    return search.entries() if search is not None else []
+    return entries
 
 
 def _flush(site: Path, shells: Mapping[str, Shell], waiting: list[tuple]) -> None:
@@ -185,7 +190,7 @@ class DirectPages:
         self.job, self.records = job, list(records)
         self.collections = sorted({rec.collection for rec in self.records})
         self.shells: dict[str, str] = {}
-        self.entries: list[dict[str, Any]] = []
+        self._entries: list[list[dict[str, Any]]] = []  # each record's search entries, in record order
         self._workers: list[Forked] = []
         if processes > 0 and hasattr(os, "fork"):
             for n in range(processes):  # every n-th record: each worker gets its share of every collection
@@ -205,22 +210,26 @@ class DirectPages:
             for worker in self._workers:
                 worker.send(("shells", shells))
         else:
-            self.entries = write_pages(self.job, self.records, lambda block: shells)
+            self._entries = write_pages(self.job, self.records, lambda block: shells)
 
     def finish(self) -> list[dict[str, Any]]:
-        """Wait for the workers; return every page's search entries (raises RuntimeError if one failed)."""
+        """Wait for the workers; return the pages' search entries in record order, as one process would
+        have made them (raises RuntimeError if a worker failed)."""
         if set(self.shells) != set(self.collections):
             self.close()
             missing = ", ".join(shell_src(c) for c in self.collections if c not in self.shells)
             raise RuntimeError(f"the shell pages {missing} were not rendered")
         try:
+            shares = []
             for worker in self._workers:
                 kind, value = worker.recv()
                 assert kind == "entries", kind
-                self.entries.extend(value)
+                shares.append(value)
         finally:
             self.close()
-        return self.entries
+        if shares:  # worker n wrote records n, n + k, n + 2k, ...
+            self._entries = [e for group in itertools.zip_longest(*shares) for e in group if e is not None]
+        return [entry for page in self._entries for entry in page]
 
     def close(self) -> None:
         for worker in self._workers:

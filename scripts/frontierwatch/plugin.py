@@ -20,10 +20,12 @@ Everything else lives in modules that do not import MkDocs: loader, pages, maps,
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -172,10 +174,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
         """The downloads page lists the exports, which a background worker may still be writing."""
         if page.file.src_uri == pages_mod.DOWNLOADS and page.file.src_uri in self.generated and self.worker:
-            try:
+            with _worker_errors():
                 downloads = self.worker.receive()  # the worker sends the export list before drawing maps
-            except RuntimeError as error:
-                raise PluginError(f"frontierwatch: {error}") from None
             text = self.renderer.downloads_page(downloads)
             return text.split("---\n", 2)[2] if text.startswith("---\n") else text
         return markdown
@@ -206,7 +206,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         output = linksafety.harden_links(output, config.site_url) if self.config.enabled else output
         collection = self._shell_of(page)
         if collection is not None:
-            self.direct.add_shell(collection, output)  # type: ignore[union-attr]
+            with _worker_errors():  # a worker that already failed says why now
+                self.direct.add_shell(collection, output)  # type: ignore[union-attr]
         return output
 
     def on_post_template(self, output_content: str, *, template_name: str, config: Any) -> str:
@@ -221,14 +222,13 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         if not self.config.enabled or self.dataset is None:
             return
         try:
-            if self.direct is not None:
-                self._finish_direct(config)
-            if self.worker is not None:
-                self.worker.finish()
-            elif self.config.maps:
+            with _worker_errors():
+                if self.direct is not None:
+                    self._finish_direct(config)
+                if self.worker is not None:
+                    self.worker.finish()
+            if self.worker is None and self.config.maps:
                 self._write_maps(maps_mod, Path(config.site_dir))
-        except RuntimeError as error:
-            raise PluginError(f"frontierwatch: {error}") from None
         finally:
             self._stop_workers()
 
@@ -463,6 +463,16 @@ def _sitemap(xml: str, site_url: str | None, page_urls: list[str]) -> str:
         entries = "".join(loc.format(html.escape(base + url)) for url in page_urls)
         xml = xml.replace("</urlset>", entries.lstrip("\n") + "\n</urlset>") if entries else xml
     return xml
+
+
+@contextlib.contextmanager
+def _worker_errors() -> Iterator[None]:
+    """A forked worker's failure (RuntimeError with its traceback) stops the build as a PluginError: MkDocs
+    prints it as an error, not a traceback of its own."""
+    try:
+        yield
+    except RuntimeError as error:
+        raise PluginError(f"frontierwatch: {error}") from None
 
 
 def _hand_written(files: Files, src_uri: str) -> bool:

@@ -1,15 +1,17 @@
-"""Incident pages written into one shell page (`direct_incident_pages_over`, direct.py) match what MkDocs
-writes for them: same Material page, title, content, table of contents and edit link; every internal link
-works; hostile strings stay escaped. A small threshold makes the 19 real incidents "a large dataset"."""
+"""Record pages written into their collection's shell page (direct.py) are whole Material pages: title,
+section navigation, table of contents, edit link and content; they are in the search index and the
+sitemap, the shells are not; every internal link works; hostile strings stay escaped."""
 
 from __future__ import annotations
 
+import json
 import re
 from html import unescape
 from pathlib import Path
 
 import pytest
 
+from frontierwatch import urls
 from frontierwatch.loader import load
 
 from site_helpers import ROOT, broken_links, build, make_project  # isort: skip
@@ -18,52 +20,60 @@ from test_hostile_site import MARKER, hostile_copy  # isort: skip
 pytestmark = [pytest.mark.slow]
 
 
-def _normal(html: str) -> str:
-    return "\n".join(line.strip() for line in re.sub(r">\s*<", ">\n<", html).splitlines() if line.strip())
-
-
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("direct")
-    plain = build(make_project(tmp / "plain", ROOT / "data"), tmp / "plain" / "site")
-    direct = build(make_project(tmp / "direct", ROOT / "data", direct_incident_pages_over=5), tmp / "direct" / "site")
-    return plain, direct
+    return build(make_project(tmp, ROOT / "data"), tmp / "site")
 
 
-def test_incident_pages_match_mkdocs_pages(sites: tuple[Path, Path]) -> None:
-    plain, direct = sites
+def _toc_links(html: str) -> list[str]:
+    toc = html[html.index('<nav class="md-nav md-nav--secondary"') :]
+    toc = toc[: toc.index("</nav>\n</div>") if "</nav>\n</div>" in toc else len(toc)]
+    return re.findall(r'<a href="#([^"]+)" class="md-nav__link">', toc)
+
+
+def test_every_record_page_is_a_whole_material_page(site: Path) -> None:
     ds = load(ROOT / "data")
-    assert len(ds.incidents) > 5
-    for inc in ds.incidents.values():
-        ours = (direct / "incidents" / inc.id / "index.html").read_text(encoding="utf-8")
-        assert _normal(ours) == _normal((plain / "incidents" / inc.id / "index.html").read_text(encoding="utf-8"))
-        assert 'class="md-header' in ours and "fw-kicker" in ours  # the Material shell and the content
-        title = re.search(r"<title>(.*?)</title>", ours, re.S).group(1)  # type: ignore[union-attr]
-        assert unescape(title).startswith(inc.title)
-        edit = re.search(r'<a href="([^"]+)" title="Edit this page"', ours)
-        assert edit and edit.group(1).endswith(f"/data/incidents/{inc.id}.yaml")
-    # Every other page is the same too (links to incident pages are URLs instead of Markdown files).
-    for page in sorted(plain.rglob("*.html")):
-        rel = page.relative_to(plain)
-        if rel.parts[0] != "maps":
-            other = (direct / rel).read_text(encoding="utf-8")
-            assert _normal(other) == _normal(page.read_text(encoding="utf-8")), rel
+    for rec in ds.all_records():
+        html = (site / urls.page_url(rec.collection, rec.id) / "index.html").read_text(encoding="utf-8")
+        assert 'class="md-header' in html and "fw-kicker" in html, rec.id  # the theme and the content
+        title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)  # type: ignore[union-attr]
+        assert unescape(title).startswith(" ".join(rec.label.split())[:40]), rec.id
+        edit = re.search(r'<a href="([^"]+)" title="Edit this page"', html)
+        assert edit and edit.group(1).endswith(f"/data/{rec.collection}/{rec.id}.yaml"), rec.id
+        assert re.search(r'class="md-tabs__link">\s*Records\s*</a>', html), rec.id  # the site's tabs
+        headings = re.findall(r'<h[23] id="([^"]+)">', html)
+        assert _toc_links(html) == headings, rec.id  # the sidebar lists the page's own sections
+        assert "_shell" not in html and "fwshell" not in html.lower(), rec.id
 
 
-def test_shell_page_leaves_no_trace(sites: tuple[Path, Path]) -> None:
-    _, direct = sites
-    assert not (direct / "incidents" / "_shell").exists()
-    for name in ("sitemap.xml", "search/search_index.json"):
-        assert "_shell" not in (direct / name).read_text(encoding="utf-8"), name
-    sitemap = (direct / "sitemap.xml").read_text(encoding="utf-8")
-    for inc_id in load(ROOT / "data").incidents:
-        assert sitemap.count(f"/incidents/{inc_id}/</loc>") == 1, inc_id
-    assert broken_links(direct) == []
+def test_shell_pages_leave_no_trace(site: Path) -> None:
+    for collection in ("incidents", "actors", "claims", "places"):
+        assert not (site / collection / "_shell").exists()
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "_shell" not in sitemap
+    for rec in load(ROOT / "data").all_records():
+        assert sitemap.count(f"/{rec.collection}/{rec.id}/</loc>") == 1, rec.id
+    assert broken_links(site) == []
+
+
+def test_record_pages_are_in_the_search_index(site: Path) -> None:
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    assert not any("_shell" in d["location"] for d in docs)
+    by_location = {d["location"]: d for d in docs}
+    ds = load(ROOT / "data")
+    for rec in ds.all_records():
+        url = urls.page_url(rec.collection, rec.id)
+        assert url in by_location, rec.id
+        section = "cited-by" if rec.collection == "sources" else "sources"
+        assert f"{url}#{section}" in by_location, rec.id
+    actor = next(iter(ds.actors))
+    assert by_location[f"actors/{actor}/"]["boost"] == 3
 
 
 def test_hostile_strings_stay_escaped(tmp_path: Path) -> None:
     data = hostile_copy(tmp_path)
-    site = build(make_project(tmp_path, data, reject_markup=False, direct_incident_pages_over=0), tmp_path / "site")
+    site = build(make_project(tmp_path, data, reject_markup=False), tmp_path / "site")
     html = (site / "incidents" / "fixture-clash" / "index.html").read_text(encoding="utf-8")
     assert MARKER in unescape(html)
     assert "<script>window.__pwned" not in html

@@ -1,0 +1,139 @@
+"""direct.py: shell pages filled with record pages, in this process and in forked workers; forked.py."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from frontierwatch import direct, forked, plugin
+from frontierwatch.pages import GeneratedPage
+
+from test_buildcache import make_project  # isort: skip
+
+SHELL = (
+    "<html><head><title>FWSHELLTITLE - Site</title>"
+    '<link rel="canonical" href="https://x.org/incidents/_shell/"></head><body>'
+    '<a href="https://fwshell.invalid/edit" title="Edit this page">edit</a>'
+    '<nav><ul><li class="md-nav__item">\n<a href="#fwshelltoc" class="md-nav__link">fwshelltoc</a>\n</li></ul></nav>'
+    f'<a href="#fwshelltoc" class="md-skip">skip</a><article>{direct.SHELL_CONTENT}</article></body></html>'
+)
+
+
+def test_shell_page_gets_title_url_toc_edit_link_and_body() -> None:
+    shell = direct.Shell(SHELL, direct.shell_url("incidents"))
+    toc = [
+        {
+            "level": 1,
+            "id": "t",
+            "name": "T",
+            "children": [{"level": 2, "id": "a", "name": "A &amp; B", "children": []}],
+        }
+    ]
+    out = shell.page("incidents/x/", "Fish &amp; chips", "<p>body</p>", toc, "https://edit.example/x.yaml")
+    assert "<title>Fish &amp; chips - Site</title>" in out
+    assert 'href="https://x.org/incidents/x/"' in out and "_shell" not in out
+    assert '<a href="https://edit.example/x.yaml" title="Edit this page">' in out
+    assert '<a href="#a" class="md-nav__link">A &amp; B</a>' in out and "fwshelltoc" not in out
+    assert '<a href="#t" class="md-skip">' in out
+    assert "<article><p>body</p></article>" in out
+
+
+def _job(tmp_path: Path, pages: dict[str, GeneratedPage]) -> direct.Job:
+    return direct.Job(
+        record_page=lambda rec: pages[rec.id],
+        site_dir=tmp_path,
+        site_url="https://x.org/",
+        edit_url=lambda data_file: f"https://edit.example/{data_file}",
+        search_index=None,
+    )
+
+
+class _Rec:
+    def __init__(self, collection: str, rid: str) -> None:
+        self.collection, self.id = collection, rid
+
+
+@pytest.mark.parametrize("processes", [0, 2])
+def test_pages_are_written_in_this_process_or_in_workers(tmp_path: Path, processes: int) -> None:
+    records = [_Rec("incidents", f"i{n}") for n in range(5)] + [_Rec("claims", "c0")]
+    pages = {
+        r.id: GeneratedPage(
+            f"{r.collection}/{r.id}.md",
+            f'<p>{r.id} <a href="https://other.example/">out</a></p>',
+            f"Title {r.id}",
+            r.id,
+            f"{r.collection}/{r.id}.yaml",
+        )
+        for r in records
+    }
+    writer = direct.DirectPages(_job(tmp_path, pages), records, processes)
+    assert writer.collections == ["claims", "incidents"]
+    writer.add_shell("incidents", SHELL)
+    assert not (tmp_path / "incidents" / "i0").exists() or processes  # in-process: waits for every shell
+    writer.add_shell("claims", SHELL.replace("incidents/_shell/", "claims/_shell/"))
+    assert writer.finish() == []
+    for r in records:
+        out = (tmp_path / r.collection / r.id / "index.html").read_text(encoding="utf-8")
+        assert f"<title>Title {r.id} - Site</title>" in out
+        assert f"https://edit.example/{r.collection}/{r.id}.yaml" in out
+        assert 'rel="noopener noreferrer"' in out  # links to other sites hardened
+    assert sorted(writer.urls()) == sorted(f"{r.collection}/{r.id}/" for r in records)
+
+
+def test_a_failing_worker_stops_the_build_with_its_reason(tmp_path: Path) -> None:
+    records = [_Rec("incidents", f"i{n}") for n in range(4)]
+
+    def broken(rec: _Rec) -> GeneratedPage:
+        raise ValueError(f"cannot render {rec.id}")
+
+    job = _job(tmp_path, {})
+    job.record_page = broken
+    writer = direct.DirectPages(job, records, 2)
+    with pytest.raises(RuntimeError, match="cannot render i"):  # when the shells go out, or at the end
+        writer.add_shell("incidents", SHELL)
+        writer.finish()
+    writer.close()
+
+
+def test_missing_shell_is_reported(tmp_path: Path) -> None:
+    writer = direct.DirectPages(_job(tmp_path, {}), [_Rec("incidents", "i0")], 0)
+    with pytest.raises(RuntimeError, match=r"incidents/_shell\.md were not rendered"):
+        writer.finish()
+
+
+def test_forked_reports_errors_and_results() -> None:
+    def job(conn) -> None:  # type: ignore[no-untyped-def]
+        _, value = conn.recv()
+        conn.send(("double", value * 2))
+        raise KeyError("gone")
+
+    child = forked.Forked(job, "the test worker")
+    child.send(("number", 21))
+    assert child.recv() == ("double", 42)
+    with pytest.raises(RuntimeError, match=r"(?s)the test worker failed:.*KeyError: 'gone'"):
+        child.recv()
+    child.stop()
+
+
+def test_forked_workers_give_the_same_site_as_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(plugin._STATE, "command", "build")
+    monkeypatch.setitem(plugin._STATE, "last_good", {})
+    monkeypatch.delenv(plugin.DATA_ENV, raising=False)
+    config_file = make_project(tmp_path)
+    build(load_config(str(config_file), site_dir=str(tmp_path / "two"), strict=True))
+    serial = config_file.read_text(encoding="utf-8").replace(
+        "      data_dir: data\n", "      data_dir: data\n      parallel: false\n"
+    )
+    config_file.write_text(serial, encoding="utf-8")
+    build(load_config(str(config_file), site_dir=str(tmp_path / "one"), strict=True))
+    one = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file())
+    two = sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*") if p.is_file())
+    assert one == two and Path("incidents/fixture-clash/index.html") in one
+    assert not any(direct.SHELL_NAME in str(p) for p in one)
+    for rel in one:
+        assert (tmp_path / "one" / rel).read_bytes() == (tmp_path / "two" / rel).read_bytes(), rel
+    shutil.rmtree(tmp_path / "one")

@@ -1,0 +1,218 @@
+"""Record pages (HTML) on the small fixture: golden HTML, links, table of contents, content, escaping.
+
+Regenerate the golden files after an intended change with
+
+    FRONTIERWATCH_REGEN_GOLDEN=1 pytest tests/test_record_pages.py
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from frontierwatch import pages, urls
+from frontierwatch.checks import CheckOptions
+from frontierwatch.loader import load
+from frontierwatch.pages import PageOptions
+from frontierwatch.record_pages import RecordPages, toc_tokens
+
+from test_pages import FIXTURE, OPTIONS  # isort: skip
+
+GOLDEN = Path(__file__).parent / "golden" / "record_pages"
+REGEN = os.environ.get("FRONTIERWATCH_REGEN_GOLDEN") == "1"
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load(FIXTURE)
+
+
+@pytest.fixture(scope="module")
+def record_pages(ds):
+    return {p.src_uri: p for p in _render(ds, OPTIONS)}
+
+
+def _render(ds, options: PageOptions) -> list[pages.GeneratedPage]:
+    renderer = RecordPages(pages.Renderer(ds, options))
+    return [renderer.page(rec) for rec in ds.all_records()]
+
+
+def test_golden_html(record_pages) -> None:
+    if REGEN:
+        for old in GOLDEN.rglob("*.html"):
+            old.unlink()
+    mismatched = []
+    for src, page in record_pages.items():
+        golden = GOLDEN / (src.removesuffix(".md") + ".html")
+        if REGEN:
+            golden.parent.mkdir(parents=True, exist_ok=True)
+            golden.write_text(page.content, encoding="utf-8")
+        elif not golden.is_file() or golden.read_text(encoding="utf-8") != page.content:
+            mismatched.append(src)
+    names = {src.removesuffix(".md") + ".html" for src in record_pages}
+    stale = sorted(name for p in GOLDEN.rglob("*.html") if (name := str(p.relative_to(GOLDEN))) not in names)
+    assert not mismatched, f"record page HTML differs from {GOLDEN} for {mismatched}; set FRONTIERWATCH_REGEN_GOLDEN=1"
+    assert not stale, f"golden files without a page: {stale}"
+
+
+def test_one_page_per_record_knowing_its_file_and_map(ds, record_pages) -> None:
+    assert set(record_pages) == {urls.page_src(r.collection, r.id) for r in ds.all_records()}
+    for src, page in record_pages.items():
+        assert page.data_file == src.removesuffix(".md") + ".yaml"
+    assert record_pages["incidents/fixture-clash.md"].mini_map
+    assert record_pages["places/fixture-district.md"].mini_map
+    assert record_pages["actors/fixture-group.md"].mini_map  # its area has a point
+    assert not record_pages["actors/fixture-state.md"].mini_map  # no area, no map
+    assert not record_pages["claims/fixture-denied-claim.md"].mini_map
+
+
+class _Checker(HTMLParser):
+    """Collects links and ids, and fails on unbalanced tags (the templates write HTML by hand)."""
+
+    VOID = frozenset({"br", "img", "input", "meta", "link", "hr", "source", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.ids: set[str] = set()
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if found.get("id"):
+            self.ids.add(found["id"] or "")
+        if tag in ("a", "iframe") and (found.get("href") or found.get("src")):
+            self.hrefs.append(found.get("href") or found.get("src") or "")
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack and self.stack[-1] == tag, f"</{tag}> closes <{self.stack[-1] if self.stack else None}>"
+        self.stack.pop()
+
+
+def test_html_is_balanced_and_every_link_resolves(ds, record_pages) -> None:
+    markdown_pages = {urls.src_url(p.src_uri) for p in pages.generate(ds, OPTIONS)}
+    record_urls = {urls.page_url(r.collection, r.id) for r in ds.all_records()}
+    for src, page in record_pages.items():
+        checker = _Checker()
+        checker.feed(page.content)
+        checker.close()
+        assert checker.stack == [], (src, checker.stack)
+        here = src.removesuffix(".md") + "/"
+        for href in checker.hrefs:
+            if href.startswith("https://"):
+                continue
+            path, _, anchor = href.partition("#")
+            if not path:
+                assert anchor in checker.ids, (src, href)
+                continue
+            target = posixpath.normpath(posixpath.join(here, path))
+            if path.endswith(".html"):
+                assert target.startswith("maps/"), (src, href)
+                continue
+            target = "" if target == "." else target + "/"
+            assert target in markdown_pages | record_urls, f"{src} links to {href} ({target})"
+
+
+def test_records_link_each_other(record_pages) -> None:
+    clash = record_pages["incidents/fixture-clash.md"].content
+    for target in (
+        "../../actors/fixture-group/",
+        "../../actors/fixture-state/",
+        "../../places/fixture-tj-district/",
+        "../../claims/fixture-sponsorship-claim/",
+        "../../sources/fixture-article/",
+    ):
+        assert f'<a href="{target}"' in clash
+    assert "5 low · 5 best · 6 high" in clash
+    assert "border guards" in clash
+    assert "last changed 2025-12-28" in clash
+    assert '<iframe src="../../maps/incidents/fixture-clash.html" loading="lazy"' in clash
+    assert '<a href="../../methodology/#date-precision">' in clash
+
+
+def test_aliases_are_in_the_body_for_search(record_pages) -> None:
+    assert "Jamaat Fixture" in record_pages["actors/fixture-group.md"].content
+    assert "Maymay" in record_pages["places/fixture-district.md"].content
+    assert "Mullah Fixture" in record_pages["people/fixture-founder.md"].content
+
+
+def test_actor_profile_sections_and_toc(record_pages) -> None:
+    page = record_pages["actors/fixture-group.md"]
+    names = ["Profile", "Also known as Jamaat Fixture, Old Fixture Name", "Leaders", "Size over time"]
+    names += ["Areas of activity"]
+    names += ["Map", "Relationships", "Incidents", "Claims about it", "Sources"]
+    for name in names:
+        assert f'>{name}<a class="headerlink"' in page.content
+    [title] = page.toc
+    assert title["level"] == 1 and [t["name"] for t in title["children"]] == names
+    assert title["children"][2]["id"] == "leaders"
+    assert '<pre class="mermaid"><code>graph LR' in page.content
+    assert "1,500" not in page.content and "1500 / 2000 / 2000" in page.content
+    assert "June 2023: renamed <strong>Fixture Group</strong>" in page.content
+
+
+def test_denied_claim(record_pages) -> None:
+    claim = record_pages["claims/fixture-denied-claim.md"].content
+    assert "<strong>Denied by</strong>" in claim and "fw-claim-status-denied" in claim
+
+
+def test_long_lists_are_cut_with_a_pointer(ds) -> None:
+    out = {p.src_uri: p.content for p in _render(ds, PageOptions(list_limit=1, index_limit=1))}
+    assert "the latest 1 are listed" in out["actors/fixture-group.md"]
+
+
+def test_search_settings(ds) -> None:
+    out = {p.src_uri: p.meta for p in _render(ds, PageOptions(search_incidents=False))}
+    assert out["incidents/fixture-clash.md"]["search"] == {"exclude": True}
+    assert out["actors/fixture-group.md"]["search"] == {"boost": 3}
+    assert "search" not in out["claims/fixture-denied-claim.md"]
+
+
+def test_toc_tokens_nest_by_level() -> None:
+    def h(level: int, anchor: str, name: str) -> str:
+        return f'<h{level} id="{anchor}">{name}<a class="headerlink" href="#{anchor}">¶</a></h{level}>'
+
+    html = h(1, "t", "Title") + h(2, "a", "A &amp; B") + h(3, "a1", "A1") + h(2, "b", "B") + h(3, "b1", "B1")
+    [title] = toc_tokens(html)
+    assert [(t["id"], t["name"], [c["id"] for c in t["children"]]) for t in title["children"]] == [
+        ("a", "A &amp; B", ["a1"]),
+        ("b", "B", ["b1"]),
+    ]
+    assert toc_tokens("<p>no headings</p>") == []
+
+
+def test_hostile_strings_are_escaped(tmp_path: Path) -> None:
+    """Every string a record page shows comes out as text: no tag, attribute or URL scheme gets through."""
+    import shutil
+
+    import yaml
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE, data)
+    evil = '<script>alert(1)</script>"><img src=x onerror=alert(2)> javascript:alert(3) {{ 7*7 }} ]]>'
+    path = data / "incidents" / "fixture-clash.yaml"
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    record["title"] = evil
+    record["summary"] = evil + "\n\nSecond " + evil
+    path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    actor_path = data / "actors" / "fixture-group.yaml"
+    actor = yaml.safe_load(actor_path.read_text(encoding="utf-8"))
+    actor["name"], actor["aims"] = evil, evil
+    actor_path.write_text(yaml.safe_dump(actor, allow_unicode=True), encoding="utf-8")
+    hostile = load(data, CheckOptions(reject_markup=False))
+    html = {p.src_uri: p.content for p in _render(hostile, OPTIONS)}
+    for src, content in html.items():
+        assert "<script>" not in content and "<img" not in content, src
+        assert 'href="javascript' not in content, src
+    clash = html["incidents/fixture-clash.md"]
+    assert "{{ 7*7 }}" in clash  # data is never a template
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&#34;&gt;&lt;img" in clash  # title, summary, the actor's link
+    assert clash.count("&lt;script&gt;") >= 4
+    assert "&lt;script&gt;" in html["places/fixture-tj-district.md"]  # the incident's title as a link label
+    assert html["actors/fixture-group.md"].count("&lt;script&gt;") >= 3  # name, aims, graph label

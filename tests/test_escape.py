@@ -81,9 +81,16 @@ def test_md_in_a_heading_and_a_link_label(value: str) -> None:
     assert link.count("<a ") == 1 and 'href="page.md"' in link and "javascript" not in link.split(">")[0]
 
 
-def test_md_paragraphs_keeps_paragraphs() -> None:
-    out = render(escape.md_paragraphs("one <b>\n\n two [x](javascript:y)"))
-    assert out.count("<p>") == 2 and "<b>" not in out and "<a" not in out
+def test_html_paragraphs_keeps_paragraphs() -> None:
+    out = escape.html_paragraphs("one <b>\n  more\n\n two [x](javascript:y)\n \n")
+    assert out == "<p>one &lt;b&gt; more</p>\n<p>two [x](javascript:y)</p>"
+    assert escape.html_paragraphs(None) == ""
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_code_keeps_quotes_and_escapes_tags(value: str) -> None:
+    out = escape.code(value)
+    assert "<" not in out and ">" not in out and html.unescape(out) == value
 
 
 @pytest.mark.parametrize("value", HOSTILE)

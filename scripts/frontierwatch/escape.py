@@ -24,7 +24,6 @@ __all__ = [
     "html_paragraphs",
     "md",
     "md_link_title",
-    "md_paragraphs",
     "mermaid_label",
     "safe_url",
 ]
@@ -68,14 +67,6 @@ def md(value: Any) -> str:
         return str(value)
     text = _WS.sub(" ", str(value)).translate(_MD_TABLE)
     return _LINE_START.sub(lambda m: f"{m.group(1)}&#{ord(m.group(2))};", text, count=1)
-
-
-def md_paragraphs(value: Any) -> str:
-    """Multi-paragraph plain text: blank lines separate paragraphs; each paragraph is escaped as `md`."""
-    if value is None:
-        return ""
-    paragraphs = [p for p in re.split(r"\n\s*\n", str(value)) if p.strip()]
-    return "\n\n".join(md(p) for p in paragraphs)
 
 
 def html_paragraphs(value: Any) -> str:

@@ -221,7 +221,6 @@ class Renderer:
             html=lambda v: Markup(escape.html(v)),
             attr=lambda v: Markup(escape.attr(v)),
             mermaid=lambda v: Markup(escape.mermaid_label(v)),
-            paragraphs=lambda v: Markup(escape.md_paragraphs(v)),
             value=value_of,
             size=human_size,
             number=lambda v: f"{v:,}" if isinstance(v, int) else v,
@@ -241,7 +240,6 @@ class Renderer:
             incidents_table=self._incident_table,
             sources=self._sources,
             iframe=self._iframe,
-            footer=self._footer,
             term_link=self._term_link,
             md=lambda v: Markup(escape.md(v)),
             raw=Markup,  # for trusted hand-written snippets only
@@ -437,10 +435,6 @@ class Renderer:
             f'<div class="{css}"><iframe src="{escape.attr(src)}" loading="lazy" '
             f'title="{escape.attr(title)}"></iframe></div>'
         )
-
-    @jinja2.pass_context
-    def _footer(self, ctx: Any, record: Record) -> Markup:
-        return self.footer_html(record)
 
     def footer_html(self, record: Record) -> Markup:
         """The record's file and when it last changed (from git)."""

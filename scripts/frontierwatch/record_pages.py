@@ -62,7 +62,7 @@ class RecordPages:
             badge=self._badge,
             sources=self._sources,
             iframe=self._iframe,
-            footer=self._footer,
+            footer=self.r.footer_html,
             incidents_table=self._incident_table,
             anchor=pages._anchor,
             slug=lambda text: slugify(str(text), "-"),
@@ -190,10 +190,6 @@ class RecordPages:
             f'<div class="{css}"><iframe src="{self._to(ctx["here"], map_path)}" loading="lazy" '
             f'title="{escape.attr(title)}"></iframe></div>'
         )
-
-    @jinja2.pass_context
-    def _footer(self, ctx: Any, record: Record) -> Markup:
-        return self.r.footer_html(record)
 
     @jinja2.pass_context
     def _incident_table(self, ctx: Any, incidents: Iterable[Incident]) -> Markup:

@@ -123,14 +123,42 @@ class SearchEntries:
         return entries[start:]
 
     @staticmethod
-    def extend(index: Any, entries: Sequence[dict[str, Any]]) -> None:
-        """Add `entries` to the site's search index `index` (the plugin's, before it writes the index)."""
-        _entry_list(index).extend(entries)
+    def add_to_site(plugins: Mapping[str, Any], entries: Sequence[dict[str, Any]]) -> None:
+        """Add `entries` to the site's search index (before the search plugin writes it)."""
+        index = getattr(_search_plugin(plugins), "search_index", None)
+        if index is not None:
+            _entry_list(index).extend(entries)
+
+
+def search_index_factory(plugins: Mapping[str, Any]) -> Callable[[], Any] | None:
+    """A factory of empty indexes like the site's search plugin's (None: the site has no search)."""
+    search = _search_plugin(plugins)
+    index = getattr(search, "search_index", None)
+    if index is None:
+        return None
+    index_type, options = type(index), dict(search.config)
+    return lambda: index_type(**options)
+
+
+def _search_plugin(plugins: Mapping[str, Any]) -> Any:
+    return plugins.get("material/search") or plugins.get("search")  # Material's, or MkDocs' own
 
 
 def _entry_list(index: Any) -> list[dict[str, Any]]:
     found = getattr(index, "entries", None)  # Material's search plugin
     return found if found is not None else index._entries  # MkDocs' own
+
+
+def sitemap(xml: str, site_url: str | None, page_urls: Sequence[str]) -> str:
+    """MkDocs' sitemap without the shell pages, with the record pages."""
+    shell = re.escape("/" + SHELL_NAME + "/")
+    xml = re.sub(r"\s*<url>(?:(?!</url>).)*?" + shell + r".*?</url>", "", xml, flags=re.S)
+    if site_url:
+        base = site_url if site_url.endswith("/") else site_url + "/"
+        loc = "\n    <url>\n         <loc>{}</loc>\n    </url>"
+        entries = "".join(loc.format(html.escape(base + url)) for url in page_urls)
+        xml = xml.replace("</urlset>", entries.lstrip("\n") + "\n</urlset>") if entries else xml
+    return xml
 
 
 @dataclass

@@ -1,21 +1,24 @@
 """The MkDocs plugin: a thin adapter from MkDocs events to the package's modules.
 
     on_startup       remember whether this is `serve` (keep the last good site on bad data) or `build`
-    on_files         load data/ once; generate the Markdown pages as virtual files, and one shell page per
-                     collection; (build) fork the workers that write the exports and maps, and the record
-                     pages (record_pages.py, as HTML, without MkDocs: direct.py)
+    on_files         load data/ once; the Markdown pages (pages.py) as virtual files, and one shell page
+                     per collection; (build) fork the workers that write the exports and maps (site_files.py)
+                     and the record pages (record_pages.py: HTML, written into the shells by direct.py)
     on_nav           (serve) key of what links can resolve to, for the page cache
     on_pre_page      (serve) reuse the HTML of a page whose Markdown did not change (buildcache)
     on_page_markdown the downloads page, once the exports are written
+    on_page_content  a shell page's content is the marker its record pages replace
     on_env           (serve) keep the theme's compiled templates across rebuilds (buildcache)
-    on_page_context  "Edit this page" of a generated page opens its YAML file
+    on_page_context  "Edit this page": none on generated index pages; a placeholder on shells
     on_post_page     links to other sites get rel="noopener noreferrer" (linksafety; also on_post_template);
-                     a rendered shell page goes to the record page writers
-    on_post_build    (before search writes its index) the record pages' search entries; the map files
+                     a rendered shell goes to the record page writers
+    on_post_template the sitemap lists record pages, not shells
+    on_post_build    (before search writes its index) wait for the workers; record pages' search entries
     on_build_error   stop the workers
     on_serve         watch data/ so an edit rebuilds the site
 
-Everything else lives in modules that do not import MkDocs: loader, pages, maps, exports, gitdates.
+Record pages are not MkDocs pages: at 10,000 incidents MkDocs' per-page pipeline (about 10 ms a page) was
+most of the build. Everything else lives in modules that do not import MkDocs.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import dataclasses
 import logging
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -36,12 +39,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from frontierwatch import buildcache, direct, geography, linksafety, urls
-from frontierwatch import exports as exports_mod
-from frontierwatch import maps as maps_mod
+from frontierwatch import buildcache, direct, geography, linksafety, site_files, urls
 from frontierwatch import pages as pages_mod
 from frontierwatch.checks import CheckOptions
-from frontierwatch.forked import Forked
+from frontierwatch.maps import MapOptions
 from frontierwatch.record_pages import RecordPages
 
 log = logging.getLogger("mkdocs.plugins.frontierwatch")
@@ -94,7 +95,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         self.data_dir: Path | None = None
         self.dataset: Any = None
         self.generated: dict[str, pages_mod.GeneratedPage] = {}
-        self.worker: _Worker | None = None
+        self.worker: site_files.Background | None = None
         self.renderer: pages_mod.Renderer | None = None
         self._render_key: str | None = None  # serve: what page HTML may be reused against
         self.direct: direct.DirectPages | None = None  # record pages written without MkDocs
@@ -116,11 +117,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         ds = self._load()
         self.dataset = ds
         self._stop_workers()  # a serve rebuild after a failed build
-        maps = maps_mod if self.config.maps else None
-        exports = exports_mod if self.config.exports else None
-        parallel = self._parallel() and (maps is not None or exports is not None)
         options = pages_mod.PageOptions(
-            maps=maps is not None,
+            maps=self.config.maps,
             last_changed=self._git_dates() if self.config.git_dates else {},
             downloads=None,
             border_length_km=_border_length(),
@@ -133,12 +131,13 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         self.renderer = pages_mod.Renderer(ds, options)
         # Templates compile once per process (serve rebuilds reuse them; Jinja checks the source).
         self.renderer.env.bytecode_cache = buildcache.bytecode_cache(self.renderer.env, "pages")
-        if parallel:
+        write_exports = self._exports_writer(config) if self.config.exports else None
+        write_maps = self._maps_writer(config) if self.config.maps else None
+        if self._parallel() and (write_exports or write_maps):
             # The worker writes straight into site_dir (already cleaned): exports first, then the maps.
-            self.worker = _Worker(self, config.site_dir, config.site_url or None, maps, exports)
-        elif exports is not None:
-            downloads = self._write_exports(exports, Path(config.site_dir) / "downloads", config.site_url or None)
-            self.renderer.options = dataclasses.replace(options, downloads=downloads)
+            self.worker = site_files.Background(write_exports, write_maps)
+        elif write_exports is not None:
+            self.renderer.options = dataclasses.replace(options, downloads=write_exports())
         # The record pages' workers start now, while MkDocs renders the other pages.
         record_pages = RecordPages(self.renderer)
         record_pages.warm()  # once, before the workers fork
@@ -168,14 +167,13 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
     def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
         if _STATE["command"] == "serve" and env.bytecode_cache is None:
             env.bytecode_cache = buildcache.bytecode_cache(env, "theme")
-        env.globals["fw_fragments"] = _Fragments()  # shared theme fragments: see docs/overrides/main.html
         return env
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
         """The downloads page lists the exports, which a background worker may still be writing."""
         if page.file.src_uri == pages_mod.DOWNLOADS and page.file.src_uri in self.generated and self.worker:
             with _worker_errors():
-                downloads = self.worker.receive()  # the worker sends the export list before drawing maps
+                downloads = self.worker.downloads()  # the worker sends the export list before drawing maps
             text = self.renderer.downloads_page(downloads)
             return text.split("---\n", 2)[2] if text.startswith("---\n") else text
         return markdown
@@ -189,16 +187,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         if self._shell_of(page) is not None:
             # Every direct page's edit link is its YAML file's, or none when the data is outside the project.
             page.edit_url = direct.EDIT if self._edit_url(config, self.data_dir / "x.yaml") else None  # type: ignore[operator]
-        gen = self.generated.get(page.file.src_uri)
-        # Pages out of the nav (records, years) in one folder render the same tabs and nav sidebar
-        # (links are relative, so the folder is the key).
-        out_of_nav = gen is not None and page.file.inclusion.is_not_in_nav() and page.parent is None
-        folder = page.url.rstrip("/").rpartition("/")[0]
-        context["fw_nav_key"] = folder if out_of_nav and page not in nav.pages else None
-        if gen is not None and gen.data_file:
-            page.edit_url = self._edit_url(config, self.data_dir / gen.data_file)  # type: ignore[operator]
-        elif gen is not None:
-            page.edit_url = None  # an index page has no single file behind it
+        if page.file.src_uri in self.generated:
+            page.edit_url = None  # a generated index page has no single file behind it
         return context
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
@@ -214,7 +204,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         if self.config.enabled and template_name.endswith(".html"):  # 404.html
             return linksafety.harden_links(output_content, config.site_url)
         if self.direct is not None and template_name == "sitemap.xml":
-            return _sitemap(output_content, config.site_url, self.direct.urls())
+            return direct.sitemap(output_content, config.site_url, self.direct.urls())
         return output_content
 
     @event_priority(50)  # before the search plugin writes its index: direct pages add their entries
@@ -228,7 +218,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
                 if self.worker is not None:
                     self.worker.finish()
             if self.worker is None and self.config.maps:
-                self._write_maps(maps_mod, Path(config.site_dir))
+                self._maps_writer(config)()  # serve, or no fork
         finally:
             self._stop_workers()
 
@@ -288,40 +278,22 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
     def _parallel(self) -> bool:
         return bool(self.config.parallel) and _STATE["command"] != "serve" and hasattr(os, "fork")
 
-    def _write_exports(self, exports: Any, out_dir: Path, site_url: str | None) -> list[pages_mod.Download]:
-        written = exports.write_all(self.dataset, out_dir, site_url)
-        return [
-            pages_mod.Download(
-                name=f.name,
-                size=f.size,
-                records=f.records,
-                media_type=f.media_type,
-                description=f.description,
-                licence=f.licence,
-                citation=getattr(f, "citation", ""),
+    def _exports_writer(self, config: Any) -> Callable[[], list[pages_mod.Download]]:
+        ds, out_dir, site_url = self.dataset, Path(config.site_dir) / "downloads", config.site_url or None
+        return lambda: site_files.write_exports(ds, out_dir, site_url)
+
+    def _maps_writer(self, config: Any) -> Callable[[], None]:
+        def options(map_file: str) -> MapOptions:
+            return MapOptions(
+                tile_url=self.config.tile_url,
+                tile_attribution=self.config.tile_attribution,
+                map_file=map_file,
+                overview_page="map/",
             )
-            for f in written
-        ]
 
-    def _map_options(self, maps: Any, map_file: str) -> Any:
-        return maps.MapOptions(
-            tile_url=self.config.tile_url,
-            tile_attribution=self.config.tile_attribution,
-            map_file=map_file,
-            overview_page="map/",
-        )
-
-    def _write_maps(self, maps: Any, site: Path) -> None:
-        """The map assets, the overview map and a mini map for every page that embeds one."""
-        maps.write_map_assets(site)
-        _write(site / urls.map_file(), maps.overview_map(self.dataset, self._map_options(maps, urls.map_file())))
-        assert self.renderer is not None
-        for record in self.dataset.all_records():
-            if not self.renderer.has_mini_map(record):
-                continue
-            path = urls.map_file(record.collection, record.id)
-            html = maps.mini_map(self.dataset, record, self._map_options(maps, path))
-            _write(site / path, html if html is not None else _NO_MAP)
+        ds, renderer, site = self.dataset, self.renderer, Path(config.site_dir)
+        assert renderer is not None
+        return lambda: site_files.write_maps(ds, site, options, renderer.has_mini_map)
 
     def _direct_job(self, config: Any, record_pages: RecordPages) -> direct.Job:
         assert self.data_dir is not None
@@ -331,7 +303,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             site_dir=Path(config.site_dir),
             site_url=config.site_url or None,
             edit_url=lambda data_file: self._edit_url(config, data_dir / data_file),
-            search_index=_new_search_index(config),
+            search_index=direct.search_index_factory(config.plugins),
         )
 
     def _shell_of(self, page: Any) -> str | None:
@@ -345,9 +317,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         """Wait for the record pages; their search entries join the site's index; the shells go."""
         assert self.direct is not None
         entries = self.direct.finish()
-        index = _search_plugin_index(config)
-        if index is not None:
-            direct.SearchEntries.extend(index, entries)
+        direct.SearchEntries.add_to_site(config.plugins, entries)
         for collection in self.direct.collections:
             shutil.rmtree(Path(config.site_dir) / direct.shell_url(collection), ignore_errors=True)
         log.info(f"frontierwatch: {len(self.direct.records)} record pages written into their shell pages")
@@ -377,55 +347,6 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         return urljoin(edit_uri, rel)
 
 
-class _Fragments:
-    """Rendered theme fragments shared by pages that render them identically (one build)."""
-
-    def __init__(self) -> None:
-        self._items: dict[str, Any] = {}
-
-    def has(self, key: str) -> bool:
-        return key in self._items
-
-    def get(self, key: str) -> Any:
-        return self._items[key]
-
-    def put(self, key: str, html: Any) -> Any:
-        self._items[key] = html
-        return html
-
-
-class _Worker:
-    """The forked process that writes the exports (their list is sent first, for the downloads page), then
-    every map."""
-
-    def __init__(self, plugin: FrontierWatchPlugin, site_dir: str, site_url: str | None, maps: Any, exports: Any):
-        def job(conn: Any) -> None:
-            site = Path(site_dir)
-            downloads = plugin._write_exports(exports, site / "downloads", site_url) if exports is not None else None
-            conn.send(("downloads", downloads))
-            if maps is not None:
-                plugin._write_maps(maps, site)
-            conn.send(("done", None))
-
-        self._forked = Forked(job, "the maps and exports worker")
-        self._downloads: Any = _PENDING
-
-    def receive(self) -> Any:
-        if self._downloads is _PENDING:
-            self._downloads = self._forked.recv()[1]
-        return self._downloads
-
-    def finish(self) -> None:
-        self.receive()
-        self._forked.recv()  # "done"
-
-    def stop(self) -> None:
-        self._forked.stop()
-
-
-_PENDING = object()
-
-
 #: Data folders with fewer files than this are polled every 0.1 s during `serve`.
 FAST_POLL_FILES = 2000
 
@@ -437,32 +358,6 @@ def _fewer_files_than(folder: Path, limit: int) -> bool:
         if count >= limit:
             return False
     return True
-
-
-_NO_MAP = (
-    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>No map</title></head>'
-    '<body style="font-family:sans-serif;margin:1rem">This record has no location to map.</body></html>'
-)
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-
-
-def _sitemap(xml: str, site_url: str | None, page_urls: list[str]) -> str:
-    """The sitemap without the shell pages, with the direct record pages."""
-    import html
-    import re
-
-    shell = re.escape("/" + direct.SHELL_NAME + "/")
-    xml = re.sub(r"\s*<url>(?:(?!</url>).)*?" + shell + r".*?</url>", "", xml, flags=re.S)
-    if site_url:
-        base = site_url if site_url.endswith("/") else site_url + "/"
-        loc = "\n    <url>\n         <loc>{}</loc>\n    </url>"
-        entries = "".join(loc.format(html.escape(base + url)) for url in page_urls)
-        xml = xml.replace("</urlset>", entries.lstrip("\n") + "\n</urlset>") if entries else xml
-    return xml
 
 
 @contextlib.contextmanager
@@ -481,25 +376,6 @@ def _hand_written(files: Files, src_uri: str) -> bool:
         return False
     log.info(f"frontierwatch: {src_uri} is hand-written in docs/; not generating it")
     return True
-
-
-def _search_plugin(config: Any) -> Any:
-    plugins = config.plugins
-    return plugins.get("material/search") or plugins.get("search")
-
-
-def _search_plugin_index(config: Any) -> Any:
-    return getattr(_search_plugin(config), "search_index", None)
-
-
-def _new_search_index(config: Any) -> Any:
-    """A factory of empty indexes like the site's search plugin's (None: the site has no search)."""
-    search = _search_plugin(config)
-    index = getattr(search, "search_index", None)
-    if index is None:
-        return None
-    index_type, options = type(index), dict(search.config)
-    return lambda: index_type(**options)
 
 
 def _border_length() -> float:

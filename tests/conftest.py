@@ -40,6 +40,19 @@ def serve_directory(directory: Path) -> tuple[str, http.server.ThreadingHTTPServ
     return f"http://127.0.0.1:{server.server_address[1]}/", server
 
 
+def settle(page: object, timeout_ms: int = 10_000) -> None:
+    """Wait until the page's network is idle (late tiles, the search index), but at most `timeout_ms`.
+
+    On a loaded machine a page may never go idle for Playwright's 500 ms window; that is no failure of the
+    page, so a timeout only adds a last second. Tests assert what they look for afterwards."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    try:
+        page.wait_for_load_state("networkidle", timeout=timeout_ms)  # type: ignore[attr-defined]
+    except PlaywrightTimeoutError:
+        page.wait_for_timeout(1_000)  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """Headless Debian Chromium driven by Playwright. Fails (not skips) when Chromium is missing."""

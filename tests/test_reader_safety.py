@@ -14,9 +14,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from conftest import ROOT
+from conftest import ROOT, settle
 from frontierwatch.linksafety import harden_links, is_external
 
 SITE_URL = "https://frontier-watch.github.io/frontier-watch/"
@@ -323,10 +322,7 @@ def test_browser_asks_only_the_site_and_the_tile_server(page, served_site: str, 
         page.wait_for_timeout(500)
     # Let late requests (tiles, search index) arrive; a page that never goes fully idle on a loaded machine
     # is no failure here: the assertions are about which hosts were asked, not about idleness.
-    try:
-        page.wait_for_load_state("networkidle", timeout=10_000)
-    except PlaywrightTimeoutError:
-        page.wait_for_timeout(1_000)
+    settle(page)
     hosts = {urlsplit(u).hostname for u in requests if not u.startswith(("data:", "blob:"))}
     allowed = {"127.0.0.1", TILE_HOST}
     assert hosts <= allowed, sorted(u for u in requests if urlsplit(u).hostname not in allowed | {None})

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
+from conftest import settle
 from frontierwatch.loader import load
 from frontierwatch.refs import walk
 
@@ -123,7 +124,7 @@ def test_nothing_executes_and_strings_render_as_text(page, base: str, site: Path
     for url in urls:
         url = "" if url == "./" else url
         page.goto(base + url)
-        page.wait_for_load_state("networkidle")
+        settle(page)
         if page.locator("pre.mermaid").count():
             page.wait_for_function("document.querySelectorAll('pre.mermaid').length === 0", timeout=30_000)
         for frame in page.frames:

@@ -9,6 +9,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from site_helpers import ROOT, broken_links, serve_and_build, stub_network
 
+from conftest import settle
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PAGES = [
@@ -48,7 +50,7 @@ def web(page, base):
 @pytest.mark.parametrize("path", PAGES)
 def test_page_loads_without_errors(web, base, path: str) -> None:
     web.goto(base + path)
-    web.wait_for_load_state("networkidle")
+    settle(web)
     assert web.locator("article h1").count() == 1
     if web.locator("iframe").count():
         web.locator("iframe").first.scroll_into_view_if_needed()
@@ -84,7 +86,7 @@ def test_search_finds_aliases(web, base, query: str, expected: str) -> None:
 
 def test_instant_navigation_keeps_tables_and_maps_working(web, base) -> None:
     web.goto(base)
-    web.wait_for_load_state("networkidle")
+    settle(web)
     web.evaluate("window.__fwSamePage = true")
     web.locator(".md-tabs__link", has_text="Records").first.click()
     web.wait_for_function("location.pathname.endsWith('/incidents/')")

@@ -243,7 +243,7 @@ class Renderer:
             term_link=self._term_link,
             md=lambda v: Markup(escape.md(v)),
             raw=Markup,  # for trusted hand-written snippets only
-            anchor=_anchor,
+            anchor=html_anchor,
         )
         return env
 
@@ -713,7 +713,7 @@ def _page_file(src: str) -> str:
     return src[:-3] + "/index.html"
 
 
-def _anchor(href: str, text: Any, *extra: str) -> Markup:
+def html_anchor(href: str, text: Any, *extra: str) -> Markup:
     """An HTML link (for where a Markdown link cannot go): href and text escaped for HTML."""
     attrs = "".join(f" {a}" for a in extra)
     return Markup(f'<a href="{escape.attr(href)}"{attrs}>{escape.html(text)}</a>')

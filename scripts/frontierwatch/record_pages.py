@@ -24,6 +24,7 @@ from markdown.extensions.toc import slugify
 from frontierwatch import escape, urls, vocab
 from frontierwatch.escape import Markup
 from frontierwatch.models import Actor, Incident, Person, Place, Record, SourceRef
+from frontierwatch.pages import INDEX, SINGULAR, VOCAB_ANCHORS, GeneratedPage, Renderer, html_anchor, label_of, value_of
 
 TEMPLATES = Path(__file__).parent / "templates" / "pages" / "record"
 METHODOLOGY_URL = "methodology/"
@@ -34,7 +35,7 @@ _HEADING = re.compile(r'<h([1-6]) id="([^"]*)">(.*?)<a class="headerlink"', re.S
 class RecordPages:
     """Renders record pages with the indexes of a `pages.Renderer` (which it shares)."""
 
-    def __init__(self, renderer: Any) -> None:
+    def __init__(self, renderer: Renderer) -> None:
         self.r = renderer
         self.ds = renderer.ds
         self.options = renderer.options
@@ -42,8 +43,6 @@ class RecordPages:
         self._labels: dict[str, str] = {}
 
     def _environment(self) -> jinja2.Environment:
-        from frontierwatch import pages
-
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(TEMPLATES)),
             autoescape=True,
@@ -64,13 +63,13 @@ class RecordPages:
             iframe=self._iframe,
             footer=self.r.footer_html,
             incidents_table=self._incident_table,
-            anchor=pages._anchor,
+            anchor=html_anchor,
             slug=lambda text: slugify(str(text), "-"),
-            label_of=pages.label_of,
+            label_of=label_of,
             vocab=vocab,
             urls=urls,
-            INDEX=pages.INDEX,
-            SINGULAR=pages.SINGULAR,
+            INDEX=INDEX,
+            SINGULAR=SINGULAR,
         )
         return env
 
@@ -81,10 +80,8 @@ class RecordPages:
         _ = self.ds.backrefs
 
     # --- one page -------------------------------------------------------------------------------------
-    def page(self, rec: Record) -> Any:
+    def page(self, rec: Record) -> GeneratedPage:
         """The record's `pages.GeneratedPage`: HTML content, table of contents, search settings."""
-        from frontierwatch.pages import GeneratedPage
-
         meta: dict[str, Any] = {"hide": ["navigation"]}
         if isinstance(rec, Actor | Place | Person):
             meta["search"] = {"boost": 3}
@@ -136,16 +133,12 @@ class RecordPages:
 
     @jinja2.pass_context
     def _term_link(self, ctx: Any, vocabulary_name: str, value: object, text: str | None = None) -> Markup:
-        from frontierwatch.pages import VOCAB_ANCHORS, label_of
-
         shown = text if text is not None else label_of(vocab.VOCABULARIES[vocabulary_name], value)
         href = self._to(ctx["here"], f"{METHODOLOGY_URL}#{VOCAB_ANCHORS[vocabulary_name]}")
         return Markup(f'<a href="{href}">{escape.html(shown)}</a>')
 
     @jinja2.pass_context
     def _badge(self, ctx: Any, vocabulary_name: str, value: object) -> Markup:
-        from frontierwatch.pages import VOCAB_ANCHORS, label_of, value_of
-
         terms = vocab.VOCABULARIES[vocabulary_name]
         anchor = VOCAB_ANCHORS[vocabulary_name]
         definition = ""
@@ -162,8 +155,6 @@ class RecordPages:
         """Source references: `Title (reliability F), locator; ...`, each title a link to the source.
 
         `compact` (for table cells): the locator is the link text and the title its tooltip."""
-        from frontierwatch.pages import value_of
-
         here = ctx["here"]
         parts = []
         for ref in refs:
@@ -194,8 +185,6 @@ class RecordPages:
     @jinja2.pass_context
     def _incident_table(self, ctx: Any, incidents: Iterable[Incident]) -> Markup:
         """The sortable incidents table (built in Python: it is the longest repeated thing on the site)."""
-        from frontierwatch.pages import value_of
-
         here = ctx["here"]
         rows = [
             "<table>\n<thead>\n<tr>\n<th>Date</th>\n<th>Incident</th>\n<th>Place</th>\n<th>Type</th>\n"

@@ -1,4 +1,6 @@
-"""Generate the site's Markdown pages from a Dataset, with compiled Jinja2 templates.
+"""Generate the site's Markdown pages (home, map, timeline, section indexes, year pages, methodology,
+downloads) from a Dataset, with compiled Jinja2 templates; record pages are HTML (record_pages.py), built
+on the `Renderer`'s indexes and helpers here.
 
 Independent of MkDocs: `generate(ds, options)` returns `GeneratedPage`s (a `src_uri` and its Markdown);
 the plugin turns them into virtual files. Every `{{ ... }}` in a Markdown template is escaped for Markdown
@@ -750,7 +752,7 @@ def _example(value: Any) -> str:
 
 
 def generate(ds: Dataset, options: PageOptions | None = None) -> list[GeneratedPage]:
-    """Every generated page of the site for `ds`."""
+    """Every Markdown page of the site for `ds` (all but the record pages)."""
     return Renderer(ds, options).generate()
 
 

@@ -35,6 +35,7 @@ def make_project(tmp_path: Path) -> Path:
 def serve_state(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setitem(plugin._STATE, "command", "serve")
     monkeypatch.setitem(plugin._STATE, "last_good", {})
+    monkeypatch.setitem(plugin._STATE, "search_cache", {})
     monkeypatch.delenv(plugin.DATA_ENV, raising=False)
     buildcache.clear()
     yield
@@ -79,10 +80,13 @@ def test_serve_rebuild_reuses_unchanged_pages(tmp_path: Path, monkeypatch: pytes
     assert "incidents/index.md" in first and "incidents/_shell.md" in first
     before = (site / "incidents/fixture-clash/index.html").read_text(encoding="utf-8")
 
+    search_before = (site / "search/search_index.json").read_bytes()
+
     converted.clear()
     build(load_config(str(config_file), site_dir=str(site)))
     assert converted == []  # nothing changed: every page's HTML came from the cache
     assert (site / "incidents/fixture-clash/index.html").read_text(encoding="utf-8") == before
+    assert (site / "search/search_index.json").read_bytes() == search_before  # record entries from the cache
 
     data = tmp_path / "data" / "incidents" / "fixture-clash.yaml"
     data.write_text(
@@ -96,3 +100,5 @@ def test_serve_rebuild_reuses_unchanged_pages(tmp_path: Path, monkeypatch: pytes
     assert "Edited title" in html and "Militants clash with border guards" not in html
     index = (site / "incidents/index.html").read_text(encoding="utf-8")
     assert "Edited title" in index  # the incident index links it by its new title
+    search = (site / "search/search_index.json").read_text(encoding="utf-8")
+    assert "Edited title" in search and "Militants clash with border guards" not in search

@@ -137,3 +137,33 @@ def test_forked_workers_give_the_same_site_as_one_process(tmp_path: Path, monkey
     for rel in one:
         assert (tmp_path / "one" / rel).read_bytes() == (tmp_path / "two" / rel).read_bytes(), rel
     shutil.rmtree(tmp_path / "one")
+
+
+def test_serve_reuses_search_entries_of_unchanged_pages(tmp_path: Path) -> None:
+    class Index:
+        def __init__(self) -> None:
+            self.entries: list[dict] = []
+
+        def add_entry_from_context(self, page) -> None:  # type: ignore[no-untyped-def]
+            indexed.append(page.url)
+            self.entries.append({"location": page.url, "title": page.title, "text": page.content})
+
+    indexed: list[str] = []
+    records = [_Rec("incidents", f"i{n}") for n in range(3)]
+    pages = {r.id: GeneratedPage(f"incidents/{r.id}.md", f"<p>{r.id}</p>", r.id, r.id, "x.yaml") for r in records}
+    job = _job(tmp_path, pages)
+    job.search_index, job.search_cache = Index, {}
+
+    def build() -> list[dict]:
+        writer = direct.DirectPages(job, records, 0)
+        writer.add_shell("incidents", SHELL)
+        return writer.finish()
+
+    first = build()
+    assert indexed == ["incidents/i0/", "incidents/i1/", "incidents/i2/"]
+    indexed.clear()
+    pages["i1"] = GeneratedPage("incidents/i1.md", "<p>edited</p>", "i1", "i1", "x.yaml")
+    second = build()
+    assert indexed == ["incidents/i1/"]  # only the edited page is indexed again
+    assert [e["location"] for e in second] == [e["location"] for e in first]
+    assert second[1]["text"] == "<p>edited</p>" and second[0] == first[0]

@@ -18,6 +18,7 @@ Nothing here imports MkDocs except `SearchEntries`, which builds MkDocs' table o
 
 from __future__ import annotations
 
+import hashlib
 import html
 import itertools
 import os
@@ -140,6 +141,13 @@ def search_index_factory(plugins: Mapping[str, Any]) -> Callable[[], Any] | None
     return lambda: index_type(**options)
 
 
+def search_settings(plugins: Mapping[str, Any]) -> str:
+    """The site's search plugin and its settings, as a key (entries made under other settings differ)."""
+    search = _search_plugin(plugins)
+    settings = sorted((str(k), repr(v)) for k, v in dict(getattr(search, "config", {}) or {}).items())
+    return f"{type(search).__module__}:{settings!r}"
+
+
 def _search_plugin(plugins: Mapping[str, Any]) -> Any:
     return plugins.get("material/search") or plugins.get("search")  # Material's, or MkDocs' own
 
@@ -170,6 +178,9 @@ class Job:
     site_url: str | None
     edit_url: Callable[[str], str | None]  # data file (relative to the data folder) -> its edit URL
     search_index: Callable[[], Any] | None  # a new, empty index of the site's search plugin; None: no search
+    #: In-process writing only (serve): a page's search entries by URL, kept from one build to the next and
+    #: reused while the page's title, HTML and settings are the same (indexing costs more than rendering).
+    search_cache: dict[str, tuple[bytes, list[dict[str, Any]]]] | None = None
 
 
 #: `shells(block)`: the collection -> Shell map, or None if it is not there yet and `block` is False.
@@ -191,7 +202,7 @@ def write_pages(job: Job, records: Iterable[Any], shells: ShellSource) -> list[l
         title = escape.attr(page.title)  # what MkDocs reads from the front matter (escape.front_matter)
         body, toc = linksafety.harden_links(page.content, job.site_url), page.toc
         if search is not None:
-            entries.append(search.add(url, title, body, toc, page.meta))
+            entries.append(_entries_of(search, job.search_cache, url, title, body, toc, page.meta))
             body = _SEARCH_ATTRS.sub("", body)
         edit = job.edit_url(page.data_file) if page.data_file else None
         waiting.append((rec.collection, url, title, body, toc, edit))
@@ -200,6 +211,26 @@ def write_pages(job: Job, records: Iterable[Any], shells: ShellSource) -> list[l
             _flush(job.site_dir, ready, waiting)
     if waiting:
         _flush(job.site_dir, ready or shells(True) or {}, waiting)
+    return entries
+
+
+def _entries_of(
+    search: SearchEntries,
+    cache: dict[str, tuple[bytes, list[dict[str, Any]]]] | None,
+    url: str,
+    title: str,
+    body: str,
+    toc: list[dict[str, Any]],
+    meta: Mapping[str, Any],
+) -> list[dict[str, Any]]:
+    if cache is None:
+        return search.add(url, title, body, toc, meta)
+    digest = hashlib.blake2b(repr((title, body, sorted(meta.items()))).encode(), digest_size=16).digest()
+    hit = cache.get(url)
+    if hit is not None and hit[0] == digest:
+        return hit[1]
+    entries = search.add(url, title, body, toc, meta)
+    cache[url] = (digest, entries)
     return entries
 
 

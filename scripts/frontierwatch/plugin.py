@@ -53,7 +53,7 @@ OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 
 # MkDocs re-creates plugins on every `serve` rebuild: what must outlive one build lives here.
-_STATE: dict[str, Any] = {"command": None, "last_good": {}}
+_STATE: dict[str, Any] = {"command": None, "last_good": {}, "search_cache": {}}
 
 
 class FrontierWatchConfig(Config):
@@ -304,7 +304,16 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             site_url=config.site_url or None,
             edit_url=lambda data_file: self._edit_url(config, data_dir / data_file),
             search_index=direct.search_index_factory(config.plugins),
+            search_cache=self._search_cache(config) if not self._parallel() else None,
         )
+
+    @staticmethod
+    def _search_cache(config: Any) -> dict[str, Any]:
+        """Record pages' search entries kept across serve rebuilds, while the search settings stay the same."""
+        key = direct.search_settings(config.plugins)
+        if key not in _STATE["search_cache"]:
+            _STATE["search_cache"] = {key: {}}
+        return _STATE["search_cache"][key]
 
     def _shell_of(self, page: Any) -> str | None:
         """The collection whose shell page `page` is, or None."""

@@ -31,7 +31,6 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
 
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
@@ -186,7 +185,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
     def on_page_context(self, context: dict[str, Any], *, page: Any, config: Any, nav: Any) -> dict[str, Any]:
         if self._shell_of(page) is not None:
             # Every direct page's edit link is its YAML file's, or none when the data is outside the project.
-            page.edit_url = direct.EDIT if self._edit_url(config, self.data_dir / "x.yaml") else None  # type: ignore[operator]
+            page.edit_url = direct.EDIT if _edit_url(config, self.data_dir / "x.yaml") else None  # type: ignore[operator]
         if page.file.src_uri in self.generated:
             page.edit_url = None  # a generated index page has no single file behind it
         return context
@@ -302,7 +301,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             record_page=record_pages.page,
             site_dir=Path(config.site_dir),
             site_url=config.site_url or None,
-            edit_url=lambda data_file: self._edit_url(config, data_dir / data_file),
+            edit_url=lambda data_file: _edit_url(config, data_dir / data_file),
             search_index=direct.search_index_factory(config.plugins),
             search_cache=self._search_cache(config) if not self._parallel() else None,
         )
@@ -339,22 +338,6 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             self.worker.stop()
             self.worker = None
 
-    def _edit_url(self, config: Any, data_file: Path) -> str | None:
-        """The repository's edit URL of a data file, when the data lives inside the project.
-
-        `edit_uri` points at docs/ in the repository (absolute, or relative to `repo_url`); the data file's
-        path relative to docs/ is joined onto it, so `../data/x.yaml` lands on the YAML file."""
-        if not config.edit_uri:
-            return None
-        project = Path(config.config_file_path or ".").resolve().parent
-        if not data_file.resolve().is_relative_to(project):
-            return None  # e.g. a synthetic dataset in /tmp: no file in the repository to edit
-        rel = os.path.relpath(data_file.resolve(), Path(config.docs_dir).resolve()).replace(os.sep, "/")
-        edit_uri = config.edit_uri if config.edit_uri.endswith("/") else config.edit_uri + "/"
-        if config.repo_url:
-            edit_uri = urljoin(config.repo_url.rstrip("/") + "/", edit_uri)
-        return urljoin(edit_uri, rel)
-
 
 #: Data folders with fewer files than this are polled every 0.1 s during `serve`.
 FAST_POLL_FILES = 2000
@@ -377,6 +360,11 @@ def _worker_errors() -> Iterator[None]:
         yield
     except RuntimeError as error:
         raise PluginError(f"frontierwatch: {error}") from None
+
+
+def _edit_url(config: Any, data_file: Path) -> str | None:
+    project = Path(config.config_file_path or ".").resolve().parent
+    return urls.edit_url(config.edit_uri, config.repo_url, project, Path(config.docs_dir), data_file)
 
 
 def _hand_written(files: Files, src_uri: str) -> bool:

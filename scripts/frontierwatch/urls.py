@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from urllib.parse import urljoin
+
 MAPS_DIR = "maps"
 ASSETS_DIR = "assets/frontierwatch"
 
@@ -47,3 +51,19 @@ def src_url(src: str) -> str:
     if src.endswith("/index.md"):
         return src[: -len("index.md")]
     return src[:-3] + "/"
+
+
+def edit_url(edit_uri: str | None, repo_url: str | None, project: Path, docs_dir: Path, data_file: Path) -> str | None:
+    """The repository's edit URL of a data file, when the data lives inside the project (else None).
+
+    MkDocs' `edit_uri` points at docs/ in the repository (absolute, or relative to `repo_url`); the data
+    file's path relative to docs/ is joined onto it, so `../data/x.yaml` lands on the YAML file."""
+    if not edit_uri:
+        return None
+    if not data_file.resolve().is_relative_to(project.resolve()):
+        return None  # e.g. a synthetic dataset in /tmp: no file in the repository to edit
+    rel = os.path.relpath(data_file.resolve(), docs_dir.resolve()).replace(os.sep, "/")
+    base = edit_uri if edit_uri.endswith("/") else edit_uri + "/"
+    if repo_url:
+        base = urljoin(repo_url.rstrip("/") + "/", base)
+    return urljoin(base, rel)

@@ -63,7 +63,7 @@ def test_pages_are_written_in_this_process_or_in_workers(tmp_path: Path, process
     pages = {
         r.id: GeneratedPage(
             f"{r.collection}/{r.id}.md",
-            f'<p>{r.id} <a href="https://other.example/">out</a></p>',
+            f'<p data-search-exclude="true">{r.id} <a href="https://other.example/">out</a></p>',
             f"Title {r.id}",
             r.id,
             f"{r.collection}/{r.id}.yaml",
@@ -81,6 +81,7 @@ def test_pages_are_written_in_this_process_or_in_workers(tmp_path: Path, process
         assert f"<title>Title {r.id} - Site</title>" in out
         assert f"https://edit.example/{r.collection}/{r.id}.yaml" in out
         assert 'rel="noopener noreferrer"' in out  # links to other sites hardened
+        assert "data-search-exclude" not in out and f"<p>{r.id} " in out  # search hints are for the index
     assert sorted(writer.urls()) == sorted(f"{r.collection}/{r.id}/" for r in records)
 
 

@@ -216,3 +216,15 @@ def test_hostile_strings_are_escaped(tmp_path: Path) -> None:
     assert clash.count("&lt;script&gt;") >= 4
     assert "&lt;script&gt;" in html["places/fixture-tj-district.md"]  # the incident's title as a link label
     assert html["actors/fixture-group.md"].count("&lt;script&gt;") >= 3  # name, aims, graph label
+
+
+def test_repeated_lists_stay_out_of_search(record_pages) -> None:
+    """Sections that only list other records carry data-search-exclude (the plugin strips it after indexing)."""
+    actor = record_pages["actors/fixture-group.md"].content
+    for section in ("sources", "map", "relationships", "incidents", "claims"):
+        assert f'<h2 id="{section}" data-search-exclude="true">' in actor, section
+    assert '<h2 id="profile">' in actor and '<h2 id="leaders">' in actor  # the record's own content stays
+    source = record_pages["sources/fixture-article.md"].content
+    assert '<h3 id="cited-incidents" data-search-exclude="true">' in source
+    toc = [t["id"] for t in record_pages["actors/fixture-group.md"].toc[0]["children"]]
+    assert "sources" in toc and "incidents" in toc  # still in the table of contents

@@ -203,7 +203,7 @@ def write_pages(job: Job, records: Iterable[Any], shells: ShellSource) -> list[l
         body, toc = linksafety.harden_links(page.content, job.site_url), page.toc
         if search is not None:
             entries.append(_entries_of(search, job.search_cache, url, title, body, toc, page.meta))
-            body = _SEARCH_ATTRS.sub("", body)
+        body = _SEARCH_ATTRS.sub("", body)  # search hints are for the index only, as Material does
         edit = job.edit_url(page.data_file) if page.data_file else None
         waiting.append((rec.collection, url, title, body, toc, edit))
         ready = ready or shells(False)

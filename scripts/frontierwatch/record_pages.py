@@ -29,7 +29,7 @@ from frontierwatch.pages import INDEX, SINGULAR, VOCAB_ANCHORS, GeneratedPage, R
 TEMPLATES = Path(__file__).parent / "templates" / "pages" / "record"
 METHODOLOGY_URL = "methodology/"
 
-_HEADING = re.compile(r'<h([1-6]) id="([^"]*)">(.*?)<a class="headerlink"', re.S)
+_HEADING = re.compile(r'<h([1-6]) id="([^"]*)"[^>]*>(.*?)<a class="headerlink"', re.S)
 
 
 class RecordPages:

@@ -185,6 +185,48 @@ def value_of(value: object) -> str:
     return str(getattr(value, "value", value))
 
 
+def incident_cells(i: Incident) -> tuple[str, list[tuple[str, str]], str]:
+    """An incidents table row's plain-text parts: fatalities (best, else low), the perpetrators and
+    claimants with how each is attributed, and the ACLED type."""
+    fat = ""
+    if i.fatalities is not None:
+        v = i.fatalities.best if i.fatalities.best is not None else i.fatalities.low
+        fat = f"{v:,}" if v is not None else ""
+    attributed = [
+        (a.actor, value_of(a.attribution) if a.attribution else "unattributed")
+        for a in i.actors
+        if value_of(a.role) in ("perpetrator", "claimant")
+    ]
+    return fat, attributed, f"{value_of(i.event_type)}: {value_of(i.sub_event_type)}"
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A vocabulary term shown as a badge: its label, methodology anchor, CSS classes and tooltip."""
+
+    label: str
+    anchor: str
+    classes: str
+    tooltip: str
+
+
+def badge_of(vocabulary_name: str, value: object) -> Badge:
+    terms = vocab.VOCABULARIES[vocabulary_name]
+    anchor = VOCAB_ANCHORS[vocabulary_name]
+    definition = ""
+    with contextlib.suppress(KeyError):
+        definition = vocab.term(terms, value).definition
+    return Badge(
+        label_of(terms, value), anchor, f"fw-badge fw-{anchor}-{value_of(value)}", f"{vocabulary_name}: {definition}"
+    )
+
+
+def compact_source_text(ref: SourceRef, src: Any) -> str:
+    """A source's link text in a table cell: the locator (else the title), cut to 60 characters."""
+    text = ref.locator or src.title
+    return text[:59].rstrip() + "…" if len(text) > 60 else text
+
+
 def human_size(size: int) -> str:
     for unit in ("bytes", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
@@ -360,16 +402,9 @@ class Renderer:
             "|---|---|---|---|---:|---|",
         ]
         for i in incidents:
-            fat = ""
-            if i.fatalities is not None:
-                v = i.fatalities.best if i.fatalities.best is not None else i.fatalities.low
-                fat = f"{v:,}" if v is not None else ""
-            attribution = "; ".join(
-                f"{self.link_md(here, a.actor)} ({value_of(a.attribution) if a.attribution else 'unattributed'})"
-                for a in i.actors
-                if value_of(a.role) in ("perpetrator", "claimant")
-            )
-            kind = escape.md(f"{value_of(i.event_type)}: {value_of(i.sub_event_type)}")
+            fat, attributed, kind = incident_cells(i)
+            attribution = "; ".join(f"{self.link_md(here, actor)} ({how})" for actor, how in attributed)
+            kind = escape.md(kind)
             title, place = self.link_md(here, i.id), self.link_md(here, i.place)
             lines.append(f"| {i.date} | {title} | {place} | {kind} | {fat} | {attribution} |")
         return Markup("\n".join(lines) + "\n")
@@ -395,16 +430,10 @@ class Renderer:
 
     @jinja2.pass_context
     def _badge(self, ctx: Any, vocabulary_name: str, value: object) -> Markup:
-        terms = vocab.VOCABULARIES[vocabulary_name]
-        shown = label_of(terms, value)
-        href = self._rel(ctx["here"], METHODOLOGY) + "#" + VOCAB_ANCHORS[vocabulary_name]
-        cls = f"fw-badge fw-{VOCAB_ANCHORS[vocabulary_name]}-{value_of(value)}"
-        definition = ""
-        with contextlib.suppress(KeyError):
-            definition = vocab.term(terms, value).definition
-        title = escape.md_link_title(f"{vocabulary_name}: {definition}")
-        classes = " ".join("." + c for c in cls.split())
-        return Markup(f'[{escape.md(shown)}]({href} "{title}"){{ {classes} }}')
+        b = badge_of(vocabulary_name, value)
+        href = self._rel(ctx["here"], METHODOLOGY) + "#" + b.anchor
+        classes = " ".join("." + c for c in b.classes.split())
+        return Markup(f'[{escape.md(b.label)}]({href} "{escape.md_link_title(b.tooltip)}"){{ {classes} }}')
 
     @jinja2.pass_context
     def _sources(self, ctx: Any, refs: Iterable[SourceRef], compact: bool = False) -> Markup:
@@ -420,9 +449,7 @@ class Renderer:
                 continue
             grade = value_of(src.reliability)
             if compact:
-                text = ref.locator or src.title
-                if len(text) > 60:
-                    text = text[:59].rstrip() + "…"
+                text = compact_source_text(ref, src)
                 parts.append(f"{self._record_link(here, src, escape.md(text), src.title)} ({grade})")
             else:
                 loc = f", {escape.md(ref.locator)}" if ref.locator else ""
@@ -431,8 +458,7 @@ class Renderer:
 
     @jinja2.pass_context
     def _iframe(self, ctx: Any, map_path: str, title: str, css: str = "fw-map") -> Markup:
-        here_file = ctx["here_url"] + "index.html" if ctx["here_url"] else "index.html"
-        src = urls.relative(here_file, map_path)
+        src = urls.relative(ctx["here_url"] + "index.html", map_path)
         return Markup(
             f'<div class="{css}"><iframe src="{escape.attr(src)}" loading="lazy" '
             f'title="{escape.attr(title)}"></iframe></div>'
@@ -660,7 +686,7 @@ class Renderer:
 
     # --- page rendering -------------------------------------------------------------------------------
     def render(self, template: str, here: str, **context: Any) -> str:
-        url = "" if here == HOME else (here[: -len("index.md")] if here.endswith("index.md") else here[:-3] + "/")
+        url = urls.src_url(here)
         return self.template(template).render(here=here, here_url=url, r=self, ds=self.ds, o=self.options, **context)
 
     def page(self, src: str, template: str, title: str, meta: Mapping[str, Any] | None = None, **ctx: Any) -> str:
@@ -708,11 +734,7 @@ class Renderer:
 
 def _page_file(src: str) -> str:
     """The built HTML file of the Markdown file `src` (directory URLs): `a/b.md` -> `a/b/index.html`."""
-    if src == HOME:
-        return "index.html"
-    if src.endswith("/index.md") or src == "index.md":
-        return src[: -len(".md")] + ".html"
-    return src[:-3] + "/index.html"
+    return urls.src_url(src) + "index.html"
 
 
 def html_anchor(href: str, text: Any, *extra: str) -> Markup:

@@ -12,7 +12,6 @@ A record page's URL is `<collection>/<id>/`; links are relative to it, as MkDocs
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -24,7 +23,19 @@ from markdown.extensions.toc import slugify
 from frontierwatch import escape, urls, vocab
 from frontierwatch.escape import Markup
 from frontierwatch.models import Actor, Incident, Person, Place, Record, SourceRef
-from frontierwatch.pages import INDEX, SINGULAR, VOCAB_ANCHORS, GeneratedPage, Renderer, html_anchor, label_of, value_of
+from frontierwatch.pages import (
+    INDEX,
+    SINGULAR,
+    VOCAB_ANCHORS,
+    GeneratedPage,
+    Renderer,
+    badge_of,
+    compact_source_text,
+    html_anchor,
+    incident_cells,
+    label_of,
+    value_of,
+)
 
 TEMPLATES = Path(__file__).parent / "templates" / "pages" / "record"
 METHODOLOGY_URL = "methodology/"
@@ -139,15 +150,10 @@ class RecordPages:
 
     @jinja2.pass_context
     def _badge(self, ctx: Any, vocabulary_name: str, value: object) -> Markup:
-        terms = vocab.VOCABULARIES[vocabulary_name]
-        anchor = VOCAB_ANCHORS[vocabulary_name]
-        definition = ""
-        with contextlib.suppress(KeyError):
-            definition = vocab.term(terms, value).definition
+        b = badge_of(vocabulary_name, value)
         return Markup(
-            f'<a class="fw-badge fw-{anchor}-{escape.attr(value_of(value))}" '
-            f'href="{self._to(ctx["here"], f"{METHODOLOGY_URL}#{anchor}")}" '
-            f'title="{escape.attr(f"{vocabulary_name}: {definition}")}">{escape.html(label_of(terms, value))}</a>'
+            f'<a class="{escape.attr(b.classes)}" href="{self._to(ctx["here"], f"{METHODOLOGY_URL}#{b.anchor}")}" '
+            f'title="{escape.attr(b.tooltip)}">{escape.html(b.label)}</a>'
         )
 
     @jinja2.pass_context
@@ -165,11 +171,8 @@ class RecordPages:
             href = self._to(here, urls.page_url("sources", src.id))
             grade = escape.html(value_of(src.reliability))
             if compact:
-                text = ref.locator or src.title
-                if len(text) > 60:
-                    text = text[:59].rstrip() + "…"
-                tip = escape.attr(src.title)
-                parts.append(f'<a href="{href}" title="{tip}">{escape.html(text)}</a> ({grade})')
+                text = escape.html(compact_source_text(ref, src))
+                parts.append(f'<a href="{href}" title="{escape.attr(src.title)}">{text}</a> ({grade})')
             else:
                 loc = f", {escape.html(ref.locator)}" if ref.locator else ""
                 parts.append(f'<a href="{href}">{escape.html(src.title)}</a> (reliability {grade}){loc}')
@@ -191,16 +194,9 @@ class RecordPages:
             '<th style="text-align: right;">Fatalities</th>\n<th>Attribution</th>\n</tr>\n</thead>\n<tbody>'
         ]
         for i in incidents:
-            fat = ""
-            if i.fatalities is not None:
-                v = i.fatalities.best if i.fatalities.best is not None else i.fatalities.low
-                fat = f"{v:,}" if v is not None else ""
-            attribution = "; ".join(
-                f"{self.link_html(here, a.actor)} ({value_of(a.attribution) if a.attribution else 'unattributed'})"
-                for a in i.actors
-                if value_of(a.role) in ("perpetrator", "claimant")
-            )
-            kind = escape.html(f"{value_of(i.event_type)}: {value_of(i.sub_event_type)}")
+            fat, attributed, kind = incident_cells(i)
+            attribution = "; ".join(f"{self.link_html(here, actor)} ({escape.html(how)})" for actor, how in attributed)
+            kind = escape.html(kind)
             rows.append(
                 f"<tr>\n<td>{i.date}</td>\n<td>{self.link_html(here, i.id)}</td>\n"
                 f"<td>{self.link_html(here, i.place)}</td>\n<td>{kind}</td>\n"

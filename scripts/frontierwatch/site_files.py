@@ -7,6 +7,7 @@ During `serve`, or without fork, the plugin calls `write_exports` and `write_map
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,19 +24,9 @@ NO_MAP = (
 
 
 def write_exports(ds: Any, out_dir: Path, site_url: str | None) -> list[Download]:
-    """Every export format into `out_dir`; the downloads page's list of them."""
-    return [
-        Download(
-            name=f.name,
-            size=f.size,
-            records=f.records,
-            media_type=f.media_type,
-            description=f.description,
-            licence=f.licence,
-            citation=f.citation,
-        )
-        for f in exports.write_all(ds, out_dir, site_url)
-    ]
+    """Every export format into `out_dir`; the downloads page's list of them (the fields it shows)."""
+    shown = [f.name for f in dataclasses.fields(Download)]
+    return [Download(**{name: getattr(f, name) for name in shown}) for f in exports.write_all(ds, out_dir, site_url)]
 
 
 def write_maps(ds: Any, site: Path, options: Callable[[str], Any], has_mini_map: Callable[[Any], bool]) -> None:

@@ -238,7 +238,7 @@ def bad_workflow(tmp_path: Path) -> Path:
 
 def test_the_expected_workflows_exist():
     names = {path.name for path in WORKFLOWS}
-    assert {"pr-check.yml", "publish.yml"} <= names, names
+    assert {"pr-check.yml", "publish.yml", "newest-versions.yml"} <= names, names
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
@@ -265,11 +265,10 @@ def test_pull_request_check_runs_every_gate():
     runs = "\n".join(step.get("run", "") for job in workflow["jobs"].values() for step in job.get("steps", []))
     for command in (
         "apt-get install -y chromium",
-        "pip install -e '.[test]'",
+        "./dev install test",
         "frontierwatch validate --format github",
         "frontierwatch schema --check",
-        "ruff check .",
-        "pytest",
+        "./dev test",
         "mkdocs build --strict",
     ):
         assert command in runs, command

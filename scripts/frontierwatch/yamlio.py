@@ -115,22 +115,26 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
     return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
 
 
-def _check_depth(text: str) -> None:
-    """Measure nesting with libyaml's iterative event parser, before the recursive composer sees it."""
-    loader = _Loader(text)
+def _too_deep(mark: Any) -> YamlProblem:
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return YamlProblem(
+        f"nesting deeper than {MAX_DEPTH} levels",
+        line,
+        column,
+        "records are shallow; check for stray brackets or dashes",
+    )
+
+
+def _check_depth(text: str, loader_class: type[Any] | None = None) -> None:
+    """Measure nesting with an iterative event parser (libyaml's by default), before the recursive composer sees it."""
+    loader = (loader_class or _Loader)(text)
     depth = 0
     try:
         while (event := loader.get_event()) is not None:
             if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    mark = event.start_mark
-                    raise YamlProblem(
-                        f"nesting deeper than {MAX_DEPTH} levels",
-                        mark.line + 1,
-                        mark.column + 1,
-                        "records are shallow; check for stray brackets or dashes",
-                    )
+                    raise _too_deep(event.start_mark)
             elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
                 depth -= 1
     finally:
@@ -158,6 +162,12 @@ def parse(raw: bytes) -> tuple[dict[str, Any], Positions]:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in (exc.problem or ""):
+            # Newer libyaml (PyYAML 6.0.4 and later) stops deep nesting with its own limit, scanning ahead of
+            # the events _check_depth counts. Measure again with PyYAML's pure-Python parser, which has no such
+            # limit, so the message and its position are the project's whichever library stopped first.
+            _check_depth(text, yaml.SafeLoader)
+            raise _too_deep(exc.problem_mark) from None
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or str(exc)
         at_end = exc.problem_mark is None or exc.problem_mark.index >= len(text.rstrip())

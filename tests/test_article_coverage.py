@@ -409,7 +409,7 @@ def test_every_number_in_the_article_is_listed() -> None:
 
 
 def test_the_loader_accepts_the_data() -> None:
-    loader = pytest.importorskip("frontierwatch.loader")
+    loader = pytest.importorskip("frontierwatch.data.loader")
     _, problems = loader.load_with_problems(DATA)
     assert not problems, "\n".join(p.text() for p in sorted(problems))
 

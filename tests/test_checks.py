@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from frontierwatch import geography
-from frontierwatch.checks import BORDER_TOLERANCE_KM, MARKUP, CheckOptions
-from frontierwatch.loader import load, load_with_problems
-from frontierwatch.problems import Problem
+from frontierwatch.data import geography
+from frontierwatch.data.checks import BORDER_TOLERANCE_KM, MARKUP, CheckOptions
+from frontierwatch.data.loader import load, load_with_problems
+from frontierwatch.data.problems import Problem
+from frontierwatch.data.vocab import ACLED_EVENT_TYPES
 
 MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
 HEADER = "# yaml-language-server: $schema=../schema/{c}.schema.json\n"
@@ -246,7 +247,7 @@ def test_source_urls(tmp_path: Path, url: str, ok: bool) -> None:
 
 @pytest.mark.parametrize(
     ("event_type", "sub_event_type"),
-    [(etype, sub) for etype, subs in __import__("frontierwatch.vocab").vocab.ACLED_EVENT_TYPES.items() for sub in subs],
+    [(etype, sub) for etype, subs in ACLED_EVENT_TYPES.items() for sub in subs],
 )
 def test_every_acled_pair_is_accepted(tmp_path: Path, event_type: str, sub_event_type: str) -> None:
     body = incident(event_type=f"'{event_type}'", sub_event_type=f"'{sub_event_type}'")

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from frontierwatch import cli, scaffold
-from frontierwatch.loader import load
-from frontierwatch.models import COLLECTIONS
-from frontierwatch.problems import Problem
+from frontierwatch import cli
+from frontierwatch.data import scaffold
+from frontierwatch.data.loader import load
+from frontierwatch.data.models import COLLECTIONS
+from frontierwatch.data.problems import Problem
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -101,12 +102,12 @@ def test_problems_are_sorted_by_file_then_line(data: Path, capsys: pytest.Captur
 def test_unexpected_error_is_one_line_not_a_traceback(
     data: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
-    import frontierwatch.loader
+    import frontierwatch.data.loader
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(frontierwatch.loader, "load_with_problems", boom)
+    monkeypatch.setattr(frontierwatch.data.loader, "load_with_problems", boom)
     assert cli.main(["validate", "data"]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err

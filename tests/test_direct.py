@@ -9,8 +9,9 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from frontierwatch import direct, forked, plugin
-from frontierwatch.pages import GeneratedPage
+from frontierwatch import workers as forked
+from frontierwatch.site import direct, plugin
+from frontierwatch.site.pages import GeneratedPage
 
 from test_buildcache import make_project  # isort: skip
 

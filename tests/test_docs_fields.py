@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from frontierwatch import scaffold, yamlio
-from frontierwatch.models import COLLECTIONS
-from frontierwatch.schema import schemas
-from frontierwatch.vocab import ACLED_EVENT_TYPES, VOCABULARIES
+from frontierwatch.data import scaffold, yamlio
+from frontierwatch.data.models import COLLECTIONS
+from frontierwatch.data.schema import schemas
+from frontierwatch.data.vocab import ACLED_EVENT_TYPES, VOCABULARIES
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "CONTRIBUTING.md"
@@ -97,7 +97,7 @@ def test_every_acled_type_and_sub_type_is_in_the_guide(guide: str) -> None:
 def test_guide_generated_blocks_are_current(guide: str) -> None:
     expected = {f"template:{c}" for c in ALL} | {f"fields:{c}" for c in ALL} | {"vocabularies"}
     assert set(scaffold.guide_block_names(guide)) == expected
-    assert scaffold.sync_guide(guide) == guide, "run `python -m frontierwatch.scaffold CONTRIBUTING.md` and commit"
+    assert scaffold.sync_guide(guide) == guide, "run `python -m frontierwatch.data.scaffold CONTRIBUTING.md` and commit"
 
 
 @pytest.mark.parametrize("collection", ALL)
@@ -120,7 +120,7 @@ def test_guide_explains_validate_and_preview(guide: str) -> None:
 @pytest.mark.parametrize("collection", ALL)
 def test_committed_template_matches_the_models(collection: str) -> None:
     assert scaffold.template(collection) == scaffold.render_template(collection), (
-        "run `python -m frontierwatch.scaffold CONTRIBUTING.md` and commit"
+        "run `python -m frontierwatch.data.scaffold CONTRIBUTING.md` and commit"
     )
 
 

@@ -9,7 +9,7 @@ import markdown
 import pytest
 import yaml
 
-from frontierwatch import escape
+from frontierwatch.site import escape
 
 HOSTILE = [
     "<script>alert(1)</script>",

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from frontierwatch.data.loader import load
 from frontierwatch.exports import context
 from frontierwatch.exports.csv_acled import (
     ACLED_COLUMNS,
@@ -20,7 +21,6 @@ from frontierwatch.exports.csv_acled import (
     render,
     safe_cell,
 )
-from frontierwatch.loader import load
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "exports"
 SITE = "https://fixture.example/"

@@ -12,12 +12,12 @@ import pytest
 import yaml
 
 from frontierwatch.cli import main
+from frontierwatch.data.loader import load
+from frontierwatch.data.models import Briefing
+from frontierwatch.data.yamlio import parse
 from frontierwatch.exports import FORMATS, context
 from frontierwatch.exports import feed as feed_mod
 from frontierwatch.exports.citation import render_cff
-from frontierwatch.loader import load
-from frontierwatch.models import Briefing
-from frontierwatch.yamlio import parse
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "exports"

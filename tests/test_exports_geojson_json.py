@@ -9,9 +9,9 @@ import jsonschema
 import pytest
 
 from frontierwatch import SCHEMA_VERSION
+from frontierwatch.data.loader import load
+from frontierwatch.data.models import COLLECTIONS
 from frontierwatch.exports import context, dataset_json, geojson
-from frontierwatch.loader import load
-from frontierwatch.models import COLLECTIONS
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "exports"
 SITE = "https://fixture.example/"

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from frontierwatch.data.loader import load
 from frontierwatch.exports import FORMATS, write_all
-from frontierwatch.loader import load
 
 HERE = Path(__file__).resolve().parent
 FIXTURE = HERE / "fixtures" / "exports"
@@ -82,7 +82,7 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
 
 
 def test_two_builds_of_synthetic_data_are_byte_identical(tmp_path: Path) -> None:
-    from frontierwatch.synthetic import generate
+    from frontierwatch.data.synthetic import generate
 
     generate(tmp_path / "data", incidents=60, seed=3)
     a = write_all(load(tmp_path / "data"), tmp_path / "a")

@@ -19,11 +19,11 @@ import pytest
 import yaml
 from stix2validator import ValidationOptions, validate_string
 
-from frontierwatch.checks import CheckOptions
+from frontierwatch.data.checks import CheckOptions
+from frontierwatch.data.loader import load
 from frontierwatch.exports import write_all
 from frontierwatch.exports.common import xml_safe
 from frontierwatch.exports.csv_acled import COLUMNS
-from frontierwatch.loader import load
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "exports"
 SITE = "https://fixture.example/"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from stix2validator import ValidationOptions, validate_string
 
+from frontierwatch.data.loader import load
 from frontierwatch.exports import context
 from frontierwatch.exports.stix import EXTENSION_PROPERTIES, admiralty_confidence, render, stix_id
-from frontierwatch.loader import load
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "exports"
 
@@ -41,7 +41,7 @@ def test_passes_stix2_validator_in_strict_mode(text: str) -> None:
 
 
 def test_passes_strict_mode_on_synthetic_data(tmp_path: Path) -> None:
-    from frontierwatch.synthetic import generate
+    from frontierwatch.data.synthetic import generate
 
     generate(tmp_path / "data", incidents=80, seed=5)
     assert strict_errors(render(context(load(tmp_path / "data")))) == []

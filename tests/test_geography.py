@@ -15,10 +15,10 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from frontierwatch import geography
+from frontierwatch.data import geography
 
 ROOT = Path(__file__).resolve().parents[1]
-GEODATA = ROOT / "scripts" / "frontierwatch" / "geodata"
+GEODATA = ROOT / "scripts" / "frontierwatch" / "data" / "geodata"
 EXTRACTOR_DIR = ROOT / "scripts" / "geodata"
 EXTRACTOR = EXTRACTOR_DIR / "extract_reference_geography.mjs"
 
@@ -155,7 +155,7 @@ def test_returned_data_are_copies() -> None:
 
 
 def _shipped() -> dict:
-    return json.loads(resources.files("frontierwatch").joinpath("geodata/frontier.geojson").read_text("utf-8"))
+    return json.loads(resources.files("frontierwatch.data").joinpath("geodata/frontier.geojson").read_text("utf-8"))
 
 
 def _feature(feature_id: str) -> dict:

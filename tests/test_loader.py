@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from frontierwatch import cli, yamlio
-from frontierwatch.loader import load, load_with_problems
-from frontierwatch.problems import DataError
+from frontierwatch import cli
+from frontierwatch.data import yamlio
+from frontierwatch.data.loader import load, load_with_problems
+from frontierwatch.data.problems import DataError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINIMAL = FIXTURES / "minimal"

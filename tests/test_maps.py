@@ -16,13 +16,14 @@ import folium
 import pytest
 import yaml
 
-from frontierwatch import loader, urls
-from frontierwatch.checks import CheckOptions
-from frontierwatch.dataset import Dataset
-from frontierwatch.geography import border_length_km, border_line
+from frontierwatch.data import loader
+from frontierwatch.data.checks import CheckOptions
+from frontierwatch.data.dataset import Dataset
+from frontierwatch.data.geography import border_length_km, border_line
 from frontierwatch.maps import MapOptions, mini_map, overview_map, write_map_assets, write_maps
 from frontierwatch.maps.assets import CSS_ASSETS, JS_ASSETS
 from frontierwatch.maps.layers import CATEGORIES, json_for_html
+from frontierwatch.site import urls
 
 ROOT = Path(__file__).resolve().parents[1]
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"

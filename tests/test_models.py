@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from frontierwatch import vocab, yamlio
-from frontierwatch.models import COLLECTIONS, SLUG_PATTERN, Briefing, Claim, Incident, Relationship, Source
-from frontierwatch.partial_date import PartialDate
+from frontierwatch.data import vocab, yamlio
+from frontierwatch.data.models import COLLECTIONS, SLUG_PATTERN, Briefing, Claim, Incident, Relationship, Source
+from frontierwatch.data.partial_date import PartialDate
 from test_partial_date import partial_dates
 
 # --- strategies from annotations ---------------------------------------------------------------------

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from frontierwatch import pages
-from frontierwatch.loader import load
-from frontierwatch.pages import Download, PageOptions
+from frontierwatch.data.loader import load
+from frontierwatch.site import pages
+from frontierwatch.site.pages import Download, PageOptions
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small"
 GOLDEN = Path(__file__).parent / "golden" / "pages"
@@ -88,7 +88,7 @@ HREF = re.compile(r'<a href="([^"#:]*)(#[^"]*)?"')
 
 def test_every_internal_link_resolves(ds, generated) -> None:
     """Markdown links go to Markdown pages; HTML links (to record pages) to a page's URL."""
-    from frontierwatch import urls
+    from frontierwatch.site import urls
 
     page_urls = {urls.src_url(src) for src in generated} | {
         urls.page_url(rec.collection, rec.id) for rec in ds.all_records()
@@ -133,7 +133,7 @@ def test_places_border_first(generated) -> None:
 
 
 def test_methodology_from_vocab_and_geography(generated) -> None:
-    from frontierwatch import vocab
+    from frontierwatch.data import vocab
 
     text = generated["methodology.md"].content
     for name, terms in vocab.VOCABULARIES.items():

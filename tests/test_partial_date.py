@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from frontierwatch.partial_date import PartialDate
+from frontierwatch.data.partial_date import PartialDate
 
 
 @st.composite

@@ -12,7 +12,8 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
-from frontierwatch import gitdates, plugin
+from frontierwatch.data import gitdates
+from frontierwatch.site import plugin
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "small"

@@ -1,4 +1,4 @@
-"""Reader safety: links to other sites open with rel="noopener noreferrer" (frontierwatch.linksafety), and the
+"""Reader safety: links to other sites open with rel="noopener noreferrer" (frontierwatch.site.linksafety), and the
 built site asks no third party for anything but map tiles, loads no Google Fonts and has no javascript: URL.
 
 The site checks crawl every HTML file of a real build (and of the hostile-data build of
@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import ROOT, settle
-from frontierwatch.linksafety import harden_links, is_external
+from frontierwatch.site.linksafety import harden_links, is_external
 
 SITE_URL = "https://frontier-watch.github.io/frontier-watch/"
 OWN_HOST = urlsplit(SITE_URL).netloc

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from frontierwatch import pages, urls
-from frontierwatch.checks import CheckOptions
-from frontierwatch.loader import load
-from frontierwatch.pages import PageOptions
-from frontierwatch.record_pages import RecordPages, toc_tokens
+from frontierwatch.data.checks import CheckOptions
+from frontierwatch.data.loader import load
+from frontierwatch.site import pages, urls
+from frontierwatch.site.pages import PageOptions
+from frontierwatch.site.record_pages import RecordPages, toc_tokens
 
 from test_pages import FIXTURE, OPTIONS  # isort: skip
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from frontierwatch import schema, yamlio
-from frontierwatch.models import COLLECTIONS, Briefing
-from frontierwatch.synthetic import generate
+from frontierwatch.data import schema, yamlio
+from frontierwatch.data.models import COLLECTIONS, Briefing
+from frontierwatch.data.synthetic import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "data" / "schema"

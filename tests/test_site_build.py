@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from frontierwatch import urls
-from frontierwatch.loader import load
+from frontierwatch.data.loader import load
+from frontierwatch.site import urls
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow

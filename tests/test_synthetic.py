@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from frontierwatch import cli
-from frontierwatch.loader import load
-from frontierwatch.synthetic import MARKER, generate
+from frontierwatch.data.loader import load
+from frontierwatch.data.synthetic import MARKER, generate
 
 MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
 

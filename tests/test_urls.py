@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from frontierwatch import urls
+from frontierwatch.site import urls
 
 
 def _relpath(from_file: str, to_path: str) -> str:

@@ -10,7 +10,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from frontierwatch.yamlio import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES, YamlProblem, decode, parse
+from frontierwatch.data.yamlio import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES, YamlProblem, decode, parse
 
 RECORD = b"""\
 # yaml-language-server: $schema=../schema/actors.schema.json

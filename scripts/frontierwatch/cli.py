@@ -12,13 +12,13 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from frontierwatch.problems import DataError
+from frontierwatch.data.problems import DataError
 
 DEFAULT_DATA = Path("data")
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from frontierwatch.loader import load_with_problems
+    from frontierwatch.data.loader import load_with_problems
 
     start = time.perf_counter()
     dataset, problems = load_with_problems(args.data_dir)
@@ -35,7 +35,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from frontierwatch import schema
+    from frontierwatch.data import schema
 
     out = Path(args.out) if args.out else Path(args.data_dir) / "schema"
     if args.check:
@@ -52,7 +52,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
-    from frontierwatch.synthetic import generate
+    from frontierwatch.data.synthetic import generate
 
     try:
         counts = generate(Path(args.out), incidents=args.incidents, seed=args.seed)
@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _extensions() -> list:
     """Sub-commands that live in their own modules (export, new), registered if present."""
     found = []
-    for module in ("frontierwatch.exports.cli", "frontierwatch.scaffold"):
+    for module in ("frontierwatch.exports.cli", "frontierwatch.data.scaffold"):
         try:
             mod = __import__(module, fromlist=["register"])
         except ImportError:

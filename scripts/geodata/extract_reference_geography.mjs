@@ -2,7 +2,7 @@
 //
 // Source: npm package world-atlas 2.0.2, file countries-10m.json (TopoJSON built from
 // Natural Earth 1:10m Admin 0 countries). Afghanistan is id "004", Tajikistan "762".
-// Output: ../frontierwatch/geodata/frontier.geojson, one FeatureCollection with
+// Output: ../frontierwatch/data/geodata/frontier.geojson, one FeatureCollection with
 //   - a Feature per country (properties {iso_a2, name}),
 //   - a Feature for their shared border line (properties {kind: "border", between: ["AF", "TJ"]}).
 //
@@ -22,7 +22,7 @@ import { feature, mesh } from "topojson-client";
 
 const require = createRequire(import.meta.url);
 const HERE = dirname(fileURLToPath(import.meta.url));
-const OUT = join(HERE, "..", "frontierwatch", "geodata", "frontier.geojson");
+const OUT = join(HERE, "..", "frontierwatch", "data", "geodata", "frontier.geojson");
 
 const PACKAGE = "world-atlas";
 const EXPECTED_VERSION = "2.0.2";

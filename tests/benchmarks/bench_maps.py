@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # tests/, for conftest's Chromium settings and file server
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, serve_directory  # noqa: E402
-from frontierwatch import loader, synthetic  # noqa: E402
+from frontierwatch.data import loader, synthetic  # noqa: E402
 from frontierwatch.maps import MapOptions, overview_map, write_map_assets  # noqa: E402
 
 SIZE_BUDGET_MB = 3.0

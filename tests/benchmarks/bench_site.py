@@ -164,7 +164,7 @@ def snapshot(work: Path) -> Path:
 
 
 def dataset(work: Path, incidents: int) -> Path:
-    from frontierwatch import synthetic
+    from frontierwatch.data import synthetic
 
     out = work / f"syn{incidents}"
     folder = out / "incidents"
@@ -180,9 +180,9 @@ def dataset(work: Path, incidents: int) -> Path:
 def markdown_of(data: Path, project: Path) -> tuple[int, int]:
     """(number of pages, total content bytes) the plugin generates for `data`, plus the hand-written pages:
     Markdown of the Markdown pages, HTML of the record pages (which skip Markdown)."""
-    from frontierwatch import pages
-    from frontierwatch.loader import load
-    from frontierwatch.record_pages import RecordPages
+    from frontierwatch.data.loader import load
+    from frontierwatch.site import pages
+    from frontierwatch.site.record_pages import RecordPages
 
     ds = load(data)
     renderer = pages.Renderer(ds, pages.PageOptions(maps=True, downloads=[]))

@@ -30,7 +30,7 @@ def ensure_dataset(out: Path, incidents: int, seed: int) -> None:
     if folder.is_dir() and sum(1 for _ in folder.glob("*.yaml")) == incidents:
         print(f"using {out} ({incidents:,} incidents)")
         return
-    from frontierwatch.synthetic import generate
+    from frontierwatch.data.synthetic import generate
 
     start = time.perf_counter()
     counts = generate(out, incidents=incidents, seed=seed)
@@ -58,7 +58,7 @@ def time_command(out: Path, runs: int) -> tuple[list[float], list[float], int]:
 
 
 def time_in_process(out: Path, runs: int) -> list[float]:
-    from frontierwatch.loader import load_with_problems
+    from frontierwatch.data.loader import load_with_problems
 
     times = []
     for _ in range(runs):
@@ -70,7 +70,7 @@ def time_in_process(out: Path, runs: int) -> list[float]:
 
 
 def traced_peak(out: Path) -> int:
-    from frontierwatch.loader import load_with_problems
+    from frontierwatch.data.loader import load_with_problems
 
     tracemalloc.start()
     load_with_problems(out)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from frontierwatch import urls
-from frontierwatch.loader import load
+from frontierwatch.data.loader import load
+from frontierwatch.site import urls
 
 from site_helpers import ROOT, broken_links, build, make_project  # isort: skip
 from test_hostile_site import MARKER, hostile_copy  # isort: skip

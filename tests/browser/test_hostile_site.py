@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from conftest import settle
-from frontierwatch.loader import load
-from frontierwatch.refs import walk
+from frontierwatch.data.loader import load
+from frontierwatch.data.refs import walk
 
 from site_helpers import broken_links, serve_and_build, stub_network  # isort: skip
 

@@ -19,10 +19,11 @@ from urllib.parse import urlparse
 import pytest
 
 from conftest import ROOT, serve_directory
-from frontierwatch import loader, synthetic, urls
-from frontierwatch.dataset import Dataset
-from frontierwatch.geography import border_line
+from frontierwatch.data import loader, synthetic
+from frontierwatch.data.dataset import Dataset
+from frontierwatch.data.geography import border_line
 from frontierwatch.maps import MapOptions, write_maps
+from frontierwatch.site import urls
 from test_maps import HOSTILE, blob_of, load_hostile, located_incidents, map_dataset
 
 pytestmark = pytest.mark.browser

@@ -16,7 +16,7 @@ import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from frontierwatch.dataset import Dataset
+from frontierwatch.data.dataset import Dataset
 from frontierwatch.exports.common import Context, citation_line
 
 #: Format name -> (module, what it writes). Order is the order of the downloads page.

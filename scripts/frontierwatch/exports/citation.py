@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from frontierwatch import __version__
+from frontierwatch.data.models import Briefing
 from frontierwatch.exports.common import Context
-from frontierwatch.models import Briefing
 
 CFF_FILE = "CITATION.cff"
 AUTHORS = "Frontier Watch contributors"

@@ -9,8 +9,8 @@ from frontierwatch.exports import FORMATS
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    from frontierwatch.data.loader import load
     from frontierwatch.exports import write, write_all
-    from frontierwatch.loader import load
 
     ds = load(args.data_dir)
     out = Path(args.out)

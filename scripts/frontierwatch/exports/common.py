@@ -12,9 +12,9 @@ import uuid
 from dataclasses import dataclass
 
 from frontierwatch import __version__
-from frontierwatch.dataset import Dataset
-from frontierwatch.partial_date import PartialDate
-from frontierwatch.urls import page_url
+from frontierwatch.data.dataset import Dataset
+from frontierwatch.data.partial_date import PartialDate
+from frontierwatch.site.urls import page_url
 
 #: Fixed namespace of every UUIDv5 the exports derive from our ids (STIX ids, Atom entry ids).
 #: It is uuid5(NAMESPACE_URL, "https://frontierwatch.example/ns/exports") written out, so that changing the

@@ -34,14 +34,14 @@ import hashlib
 import io
 from pathlib import Path
 
-from frontierwatch.exports.common import COUNTRIES, Context
-from frontierwatch.models import Actor, Incident
-from frontierwatch.vocab import (
+from frontierwatch.data.models import Actor, Incident
+from frontierwatch.data.vocab import (
     ACLED_DISORDER_BY_SUB_EVENT,
     ACLED_DISORDER_TYPE,
     ACLED_GEO_PRECISION,
     ACLED_TIME_PRECISION,
 )
+from frontierwatch.exports.common import COUNTRIES, Context
 
 ACLED_COLUMNS = (
     "event_id_cnty",

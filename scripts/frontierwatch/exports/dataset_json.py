@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from frontierwatch import SCHEMA_VERSION
+from frontierwatch.data.models import COLLECTIONS, SLUG_PATTERN
+from frontierwatch.data.schema import SCHEMA_BASE, schemas
 from frontierwatch.exports.common import Context
-from frontierwatch.models import COLLECTIONS, SLUG_PATTERN
-from frontierwatch.schema import SCHEMA_BASE, schemas
 
 FORMAT_VERSION = 1
 

@@ -15,9 +15,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from frontierwatch import __version__
+from frontierwatch.data.models import Claim, Incident
+from frontierwatch.data.vocab import CREDIBILITY, term
 from frontierwatch.exports.common import Context, day_start, rfc3339, uuid_for, xml_safe
-from frontierwatch.models import Claim, Incident
-from frontierwatch.vocab import CREDIBILITY, term
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_FILE = "feed.xml"

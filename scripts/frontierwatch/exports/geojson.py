@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from frontierwatch.data.vocab import ACLED_GEO_PRECISION, PRECISION_RADIUS_KM
 from frontierwatch.exports.common import Context
-from frontierwatch.vocab import ACLED_GEO_PRECISION, PRECISION_RADIUS_KM
 
 #: Decimal places kept per precision (5 decimals is ~1 m, 1 decimal ~11 km).
 DECIMALS = {"exact": 5, "near": 3, "district": 2, "province": 2, "region": 1, "country": 1}

@@ -59,9 +59,9 @@ from typing import Any
 import stix2
 from stix2.confidence.scales import admiralty_credibility_to_value, none_low_med_high_to_value
 
+from frontierwatch.data.models import Actor, Claim, Incident, Judgement, Person, Place, Record, Relationship, Source
+from frontierwatch.data.vocab import CREDIBILITY, PRECISION_RADIUS_KM, term
 from frontierwatch.exports.common import Context, day_start, uuid_for
-from frontierwatch.models import Actor, Claim, Incident, Judgement, Person, Place, Record, Relationship, Source
-from frontierwatch.vocab import CREDIBILITY, PRECISION_RADIUS_KM, term
 
 #: UN M49 sub-regions as STIX's region-ov spells them, for the countries of the frontier.
 M49_REGION = {

@@ -27,11 +27,11 @@ import folium
 from branca.element import MacroElement
 from folium.template import Template
 
-from frontierwatch import urls
-from frontierwatch.dataset import Dataset
+from frontierwatch.data.dataset import Dataset
+from frontierwatch.data.models import Record
 from frontierwatch.maps.assets import CSS_ASSETS, JS_ASSETS, write_map_assets
 from frontierwatch.maps.layers import json_for_html, mini_blob, overview_blob
-from frontierwatch.models import Record
+from frontierwatch.site import urls
 
 __all__ = ["MapOptions", "mini_map", "overview_map", "write_map_assets"]
 

@@ -14,9 +14,9 @@ import shutil
 from importlib import resources
 from pathlib import Path
 
-from frontierwatch import urls
-from frontierwatch.geography import reference_geography
+from frontierwatch.data.geography import reference_geography
 from frontierwatch.maps.layers import json_for_html
+from frontierwatch.site import urls
 
 #: Site-relative paths of what write_map_assets writes (relative to the site root).
 LEAFLET_DIR = f"{urls.ASSETS_DIR}/leaflet"

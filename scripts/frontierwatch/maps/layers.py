@@ -15,12 +15,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from frontierwatch import urls
-from frontierwatch.dataset import Dataset
-from frontierwatch.geography import border_length_km
-from frontierwatch.linksafety import harden_links
-from frontierwatch.models import Actor, Incident, Person, Place, Record
-from frontierwatch.vocab import (
+from frontierwatch.data.dataset import Dataset
+from frontierwatch.data.geography import border_length_km
+from frontierwatch.data.models import Actor, Incident, Person, Place, Record
+from frontierwatch.data.vocab import (
     ACLED_EVENT_TYPES,
     ACTOR_ROLE,
     AREA_ROLE,
@@ -29,6 +27,8 @@ from frontierwatch.vocab import (
     PRECISION,
     PRECISION_RADIUS_KM,
 )
+from frontierwatch.site import urls
+from frontierwatch.site.linksafety import harden_links
 
 #: Version of the blob layout (bump when a row layout changes; fw-map.js checks it).
 BLOB_VERSION = 1

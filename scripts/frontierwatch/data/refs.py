@@ -16,8 +16,8 @@ from typing import Annotated, Any, Union
 
 from pydantic import BaseModel
 
-from frontierwatch.models import RefTo
-from frontierwatch.partial_date import PartialDate
+from frontierwatch.data.models import RefTo
+from frontierwatch.data.partial_date import PartialDate
 
 FieldPath = tuple[str | int, ...]
 

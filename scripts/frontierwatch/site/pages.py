@@ -23,10 +23,9 @@ from typing import Any
 
 import jinja2
 
-from frontierwatch import escape, urls, vocab
-from frontierwatch.dataset import Dataset
-from frontierwatch.escape import Markup
-from frontierwatch.models import (
+from frontierwatch.data import vocab
+from frontierwatch.data.dataset import Dataset
+from frontierwatch.data.models import (
     COLLECTIONS,
     Actor,
     Briefing,
@@ -39,8 +38,10 @@ from frontierwatch.models import (
     Relationship,
     SourceRef,
 )
-from frontierwatch.partial_date import PartialDate
-from frontierwatch.refs import references
+from frontierwatch.data.partial_date import PartialDate
+from frontierwatch.data.refs import references
+from frontierwatch.site import escape, urls
+from frontierwatch.site.escape import Markup
 
 TEMPLATES = Path(__file__).parent / "templates" / "pages"
 

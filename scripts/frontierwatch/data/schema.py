@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from frontierwatch import SCHEMA_VERSION
-from frontierwatch.models import COLLECTIONS, Briefing
+from frontierwatch.data.models import COLLECTIONS, Briefing
 
 SCHEMA_BASE = "https://frontierwatch.example/schema/v1/"
 

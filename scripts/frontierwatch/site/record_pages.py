@@ -20,10 +20,11 @@ from typing import Any
 import jinja2
 from markdown.extensions.toc import slugify
 
-from frontierwatch import escape, urls, vocab
-from frontierwatch.escape import Markup
-from frontierwatch.models import Actor, Incident, Person, Place, Record, SourceRef
-from frontierwatch.pages import (
+from frontierwatch.data import vocab
+from frontierwatch.data.models import Actor, Incident, Person, Place, Record, SourceRef
+from frontierwatch.site import escape, urls
+from frontierwatch.site.escape import Markup
+from frontierwatch.site.pages import (
     INDEX,
     SINGULAR,
     VOCAB_ANCHORS,

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from frontierwatch import escape, linksafety, urls
-from frontierwatch.forked import Forked
+from frontierwatch.site import escape, linksafety, urls
+from frontierwatch.workers import Forked
 
 SHELL_NAME = "_shell"
 TITLE = "FWSHELLTITLE"

@@ -69,7 +69,7 @@ def _to_plane(geometry: BaseGeometry) -> BaseGeometry:
 
 @cache
 def _collection() -> dict[str, Any]:
-    text = resources.files("frontierwatch").joinpath(DATA_FILE).read_text(encoding="utf-8")
+    text = resources.files("frontierwatch.data").joinpath(DATA_FILE).read_text(encoding="utf-8")
     data = json.loads(text)
     if data.get("type") != "FeatureCollection":
         raise ValueError(f"{DATA_FILE}: not a GeoJSON FeatureCollection")

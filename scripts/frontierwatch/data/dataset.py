@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from frontierwatch.models import (
+from frontierwatch.data.models import (
     COLLECTIONS,
     Actor,
     Area,
@@ -23,8 +23,8 @@ from frontierwatch.models import (
     Relationship,
     Source,
 )
-from frontierwatch.refs import FieldPath, references
-from frontierwatch.yamlio import Positions
+from frontierwatch.data.refs import FieldPath, references
+from frontierwatch.data.yamlio import Positions
 
 
 @dataclass(frozen=True)

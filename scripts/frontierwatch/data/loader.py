@@ -13,13 +13,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from frontierwatch.checks import CheckOptions, run_checks
-from frontierwatch.dataset import Dataset
-from frontierwatch.models import COLLECTIONS, Briefing, Record
-from frontierwatch.partial_date import PartialDate
-from frontierwatch.problems import DataError, Problem, display_path
-from frontierwatch.refs import format_path
-from frontierwatch.yamlio import Positions, YamlProblem, parse
+from frontierwatch.data.checks import CheckOptions, run_checks
+from frontierwatch.data.dataset import Dataset
+from frontierwatch.data.models import COLLECTIONS, Briefing, Record
+from frontierwatch.data.partial_date import PartialDate
+from frontierwatch.data.problems import DataError, Problem, display_path
+from frontierwatch.data.refs import format_path
+from frontierwatch.data.yamlio import Positions, YamlProblem, parse
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 BRIEFING_FILE = "briefing.yaml"
@@ -218,7 +218,7 @@ def _read(
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The model class that holds the field at `loc` (for 'did you mean' on unknown fields)."""
-    from frontierwatch.refs import _unwrap
+    from frontierwatch.data.refs import _unwrap
 
     current: type[BaseModel] | None = model
     for part in loc[:-1]:

@@ -3,7 +3,7 @@
 The templates in `templates/records/<collection>.yaml` are generated from the models (`render_template`),
 so every field is in them, marked required or optional, with its description and an example; a test
 fails when the committed files drift. The editors' guide (CONTRIBUTING.md) carries the same text between
-`<!-- BEGIN generated:... -->` markers, refreshed by `python -m frontierwatch.scaffold`.
+`<!-- BEGIN generated:... -->` markers, refreshed by `python -m frontierwatch.data.scaffold`.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ import yaml
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from frontierwatch.models import COLLECTIONS, SLUG_PATTERN, Briefing, RefTo
-from frontierwatch.partial_date import PartialDate
-from frontierwatch.refs import _unwrap
-from frontierwatch.vocab import ACLED_EVENT_TYPES, VOCABULARIES
+from frontierwatch.data.models import COLLECTIONS, SLUG_PATTERN, Briefing, RefTo
+from frontierwatch.data.partial_date import PartialDate
+from frontierwatch.data.refs import _unwrap
+from frontierwatch.data.vocab import ACLED_EVENT_TYPES, VOCABULARIES
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates" / "records"
 WIDTH = 110
@@ -350,7 +350,7 @@ def register(subparsers: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m frontierwatch.scaffold [GUIDE]`: regenerate the templates and the guide's generated blocks."""
+    """`python -m frontierwatch.data.scaffold [GUIDE]`: regenerate the templates and the guide's generated blocks."""
     argv = sys.argv[1:] if argv is None else argv
     for path in write_templates():
         print(f"wrote {path}")

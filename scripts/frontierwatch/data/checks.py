@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from frontierwatch.models import Actor, Claim, Incident, Person, Place, Record, Relationship, Source
-from frontierwatch.partial_date import PartialDate
-from frontierwatch.problems import Problem
-from frontierwatch.refs import FieldPath, format_path, references, walk
-from frontierwatch.vocab import ACLED_EVENT_TYPES
+from frontierwatch.data.models import Actor, Claim, Incident, Person, Place, Record, Relationship, Source
+from frontierwatch.data.partial_date import PartialDate
+from frontierwatch.data.problems import Problem
+from frontierwatch.data.refs import FieldPath, format_path, references, walk
+from frontierwatch.data.vocab import ACLED_EVENT_TYPES
 
 if TYPE_CHECKING:
-    from frontierwatch.dataset import Dataset
+    from frontierwatch.data.dataset import Dataset
 
 #: Anything that looks like an HTML tag, comment or entity-encoded tag: text fields are plain text.
 MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?]|&#|&lt;\s*script|javascript\s*:", re.IGNORECASE)
@@ -173,7 +173,7 @@ def _check_place(ds: Dataset, rec: Place, at: Callable[..., None]) -> None:
 
 
 def _check_point(rec: Record, path: FieldPath, lat: float, lon: float, iso2: str, at: Callable[..., None]) -> None:
-    from frontierwatch import geography
+    from frontierwatch.data import geography
 
     if iso2 not in geography.countries_with_outline():
         return

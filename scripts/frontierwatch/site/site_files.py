@@ -12,9 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from frontierwatch import exports, maps, urls
-from frontierwatch.forked import Forked
-from frontierwatch.pages import Download
+from frontierwatch import exports, maps
+from frontierwatch.site import urls
+from frontierwatch.site.pages import Download
+from frontierwatch.workers import Forked
 
 #: What a mini map file holds when its record has no point after all (an iframe must still load something).
 NO_MAP = (

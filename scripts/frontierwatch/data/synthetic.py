@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from frontierwatch.vocab import ACLED_EVENT_TYPES
+from frontierwatch.data.vocab import ACLED_EVENT_TYPES
 
 SOURCE_ID = "synthetic-source"
 
@@ -35,7 +35,7 @@ def _date(rng: random.Random) -> tuple[str, str]:
 
 def _points(rng: random.Random, n: int) -> list[tuple[float, float, str]]:
     """n random points inside Afghanistan or Tajikistan near the frontier."""
-    from frontierwatch import geography
+    from frontierwatch.data import geography
 
     out: list[tuple[float, float, str]] = []
     while len(out) < n:

@@ -15,8 +15,8 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from frontierwatch.partial_date import PartialDate
-from frontierwatch.vocab import (
+from frontierwatch.data.partial_date import PartialDate
+from frontierwatch.data.vocab import (
     ActorKind,
     ActorRole,
     ActorStatus,

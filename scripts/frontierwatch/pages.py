@@ -410,7 +410,9 @@ class Renderer:
             attribution = "; ".join(f"{self.link_md(here, actor)} ({how})" for actor, how in attributed)
             kind = escape.md(kind)
             title, place = self.link_md(here, i.id), self.link_md(here, i.place)
-            lines.append(f"| {i.date} | {title} | {place} | {kind} | {fat} | {attribution} |")
+            date = f"{i.date}" + "".join(f" ({mark})" for mark, _ in vocab.caveats(i.tags, "date"))
+            place += "".join(f" ({mark})" for mark, _ in vocab.caveats(i.tags, "place"))
+            lines.append(f"| {date} | {title} | {place} | {kind} | {fat} | {attribution} |")
         return Markup("\n".join(lines) + "\n")
 
     @jinja2.pass_context
@@ -570,7 +572,9 @@ class Renderer:
             (
                 "Recorded fatalities (best estimates)",
                 f"{fat_best:,}",
-                f"sum over {len(with_fat)} incidents with a figure: {fat_how}" if with_fat else "no incident has a figure",
+                f"sum over {len(with_fat)} incidents with a figure: {fat_how}"
+                if with_fat
+                else "no incident has a figure",
             ),
             ("Militant groups profiled", f"{len(militant):,}", "actors of kind militant-group"),
             ("Places on the border with Tajikistan", f"{len(border):,}", "places with borders_tajikistan: true"),

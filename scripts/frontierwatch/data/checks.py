@@ -164,6 +164,14 @@ def _check_incident(ds: Dataset, rec: Incident, at: Callable[..., None]) -> None
         country = ds.country_of(rec)
         if country is not None:
             _check_point(rec, ("location",), rec.location.lat, rec.location.lon, country.country, at)
+    whole = ds.incidents.get(rec.part_of) if rec.part_of else None
+    if whole is not None and (whole.event_count is None or whole.part_of is not None or whole.id == rec.id):
+        at(
+            rec,
+            ("part_of",),
+            f"{rec.part_of!r} is not a counted record this event can be one of",
+            "part_of names an incident with event_count that is not itself part of another",
+        )
 
 
 def _check_place(ds: Dataset, rec: Place, at: Callable[..., None]) -> None:

@@ -60,6 +60,7 @@ SourceId = _ref("sources", example="article-tajik-frontier-2025")
 ActorId = _ref("actors", example="tehrik-e-taliban-tajikistan")
 PersonId = _ref("people", example="mehdi-arslan")
 PlaceId = _ref("places", example="badakhshan")
+IncidentId = _ref("incidents", example="cross-border-incursions-2025-12")
 AnyId = _ref(example="tehrik-e-taliban-tajikistan")
 ActorOrPersonId = _ref("actors", "people", example="afghan-taliban")
 
@@ -308,6 +309,10 @@ class Incident(Record):
     fatalities: Fatalities | None = _o("Deaths, low/best/high and by party.", {"best": 5})
     event_count: EventCount | None = _o(
         "When the record stands for several events counted by the source.", {"low": 11, "qualifier": "more than 10"}
+    )
+    part_of: IncidentId | None = _o(
+        "A counted record (event_count) this event is one of: headline counts do not add it again.",
+        "cross-border-incursions-2025-12",
     )
     summary: Text | None = _o("What happened, paraphrased from the sources.", "Militants crossed the border.")
     tags: list[Annotated[str, Field(pattern=SLUG_PATTERN)]] = _f("Free tags.", ["cross-border"], default_factory=list)

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from frontierwatch.data.vocab import ACLED_GEO_PRECISION, PRECISION_RADIUS_KM
+from frontierwatch.data.vocab import ACLED_GEO_PRECISION, PRECISION_RADIUS_KM, caveats
 from frontierwatch.exports.common import Context
 
 #: Decimal places kept per precision (5 decimals is ~1 m, 1 decimal ~11 km).
@@ -55,6 +55,8 @@ def features(ctx: Context) -> list[dict[str, Any]]:
             "fatalities_best": fat.best if fat else None,
             "fatalities_high": fat.high if fat else None,
             "events": inc.event_count.qualifier if inc.event_count else None,
+            "tags": list(inc.tags),
+            "caveats": "; ".join(why for _, why in caveats(inc.tags)) or None,
             "summary": inc.summary,
             "sources": len(inc.sources),
             "url": ctx.url("incidents", inc.id),

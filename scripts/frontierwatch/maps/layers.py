@@ -26,12 +26,13 @@ from frontierwatch.data.vocab import (
     PLACE_KIND,
     PRECISION,
     PRECISION_RADIUS_KM,
+    caveats,
 )
 from frontierwatch.site import urls
 from frontierwatch.site.linksafety import harden_links
 
 #: Version of the blob layout (bump when a row layout changes; fw-map.js checks it).
-BLOB_VERSION = 1
+BLOB_VERSION = 2
 
 #: Actor kinds that count as "the Tajik state" for the military posts and facilities layer.
 STATE_KINDS = frozenset({"state", "state-agency", "armed-forces"})
@@ -233,7 +234,7 @@ class BlobBuilder:
 
     # Incident row: [id, title, date, date_end or null, event type index, sub-event index, place index,
     #                lat, lon, precision index, [low, best, high] or null, [[actor, role, attribution]],
-    #                category index, event-count qualifier or null]
+    #                category index, event-count qualifier or null, caveats (inferred date or place) or null]
     def incident(self, incident: Incident) -> int | None:
         if incident.id in self._incident_ix:
             return self._incident_ix[incident.id]
@@ -267,6 +268,7 @@ class BlobBuilder:
                 ],
                 CATEGORY_INDEX[incident_category(self.ds, incident)],
                 incident.event_count.qualifier if incident.event_count else None,
+                "; ".join(why for _, why in caveats(incident.tags)) or None,
             ]
         )
         return ix

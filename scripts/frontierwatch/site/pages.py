@@ -142,6 +142,10 @@ class GeneratedPage:
     toc: list[dict[str, Any]] = field(default_factory=list)  # record pages (HTML): python-markdown's toc_tokens
 
 
+#: A headline figure's basis names at most this many records.
+FIGURE_BASIS_ITEMS = 5
+
+
 # --- small formatting helpers (all return plain text; the template escapes) ---------------------------
 def fmt_date(value: PartialDate | None) -> str:
     return value.human() if value is not None else ""
@@ -407,7 +411,9 @@ class Renderer:
             attribution = "; ".join(f"{self.link_md(here, actor)} ({how})" for actor, how in attributed)
             kind = escape.md(kind)
             title, place = self.link_md(here, i.id), self.link_md(here, i.place)
-            lines.append(f"| {i.date} | {title} | {place} | {kind} | {fat} | {attribution} |")
+            date = f"{i.date}" + "".join(f" ({mark})" for mark, _ in vocab.caveats(i.tags, "date"))
+            place += "".join(f" ({mark})" for mark, _ in vocab.caveats(i.tags, "place"))
+            lines.append(f"| {date} | {title} | {place} | {kind} | {fat} | {attribution} |")
         return Markup("\n".join(lines) + "\n")
 
     @jinja2.pass_context
@@ -527,9 +533,33 @@ class Renderer:
         """Headline figures counted from the records: (label, value, how counted)."""
         ds = self.ds
         incs = list(ds.incidents.values())
-        fat_best = sum((i.fatalities.best or i.fatalities.low or 0) for i in incs if i.fatalities)
-        with_fat = sum(1 for i in incs if i.fatalities and (i.fatalities.best or i.fatalities.low) is not None)
-        counted_events = sum((i.event_count.low or i.event_count.best or 1) if i.event_count else 1 for i in incs)
+        with_fat = [i for i in self.incidents_sorted if i.fatalities and (i.fatalities.best or i.fatalities.low)]
+        fat_best = sum((i.fatalities.best or i.fatalities.low or 0) for i in with_fat if i.fatalities)
+        fat_how = "; ".join(
+            f"{i.fatalities.best or i.fatalities.low} in {i.title} ({i.date.human()})"
+            for i in with_fat[:FIGURE_BASIS_ITEMS]
+            if i.fatalities
+        ) + (f"; and {len(with_fat) - FIGURE_BASIS_ITEMS:,} more" if len(with_fat) > FIGURE_BASIS_ITEMS else "")
+        # An event that is one of a counted record's events (part_of) is not added again; one that may be
+        # (tag may-overlap) is left out of the lower bound, and the basis says by how much it could rise.
+        within = {i.id for i in incs if i.part_of in ds.incidents}
+        maybe = [i for i in incs if i.id not in within and "may-overlap" in i.tags]
+        maybe_ids = {i.id for i in maybe}
+        counted_events = sum(
+            (i.event_count.low or i.event_count.best or 1) if i.event_count else 1
+            for i in incs
+            if i.id not in within and i.id not in maybe_ids
+        )
+        events_how = "one per record, or the lowest count a record gives for the events it stands for"
+        if within:
+            events_how += f"; not added again: {len(within):,} already counted within another record"
+        if maybe:
+            events_how += (
+                f"; up to {len(maybe):,} more for records that may be one of the events already counted"
+                " (the sources do not say): "
+                + "; ".join(i.title for i in maybe[:FIGURE_BASIS_ITEMS])
+                + (f"; and {len(maybe) - FIGURE_BASIS_ITEMS:,} more" if len(maybe) > FIGURE_BASIS_ITEMS else "")
+            )
         status = Counter(value_of(c.status) for c in ds.claims.values())
         border = [p for p in ds.places.values() if p.borders_tajikistan]
         militant = [a for a in ds.actors.values() if value_of(a.kind) == "militant-group"]
@@ -538,9 +568,15 @@ class Renderer:
             (
                 "Events they stand for (at least)",
                 f"{counted_events:,}",
-                "one per record, or the lowest count a record gives for several events",
+                events_how,
             ),
-            ("Recorded fatalities (best estimates)", f"{fat_best:,}", f"sum over {with_fat} incidents with a figure"),
+            (
+                "Recorded fatalities (best estimates)",
+                f"{fat_best:,}",
+                f"sum over {len(with_fat)} incidents with a figure: {fat_how}"
+                if with_fat
+                else "no incident has a figure",
+            ),
             ("Militant groups profiled", f"{len(militant):,}", "actors of kind militant-group"),
             ("Places on the border with Tajikistan", f"{len(border):,}", "places with borders_tajikistan: true"),
             (

@@ -141,9 +141,7 @@ def test_guide_explains_validate_and_preview(guide: str) -> None:
 # --- templates ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize("collection", ALL)
 def test_committed_template_matches_the_models(collection: str) -> None:
-    assert scaffold.template(collection) == scaffold.render_template(collection), (
-        REGENERATE
-    )
+    assert scaffold.template(collection) == scaffold.render_template(collection), REGENERATE
 
 
 def test_one_template_per_collection_and_no_strays() -> None:

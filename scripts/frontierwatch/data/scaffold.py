@@ -2,8 +2,9 @@
 
 The templates in `templates/records/<collection>.yaml` are generated from the models (`render_template`),
 so every field is in them, marked required or optional, with its description and an example; a test
-fails when the committed files drift. The editors' guide (CONTRIBUTING.md) carries the same text between
-`<!-- BEGIN generated:... -->` markers, refreshed by `python -m frontierwatch.data.scaffold`.
+fails when the committed files drift. The site's field reference (docs/field-reference.md) carries a table of
+every field and every vocabulary between `<!-- BEGIN generated:... -->` markers, refreshed by
+`python -m frontierwatch.data.scaffold`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from frontierwatch.data.refs import _unwrap
 from frontierwatch.data.vocab import ACLED_EVENT_TYPES, VOCABULARIES
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates" / "records"
+#: The site page with the generated field and vocabulary tables, relative to the project root.
+REFERENCE_PAGE = Path("docs/field-reference.md")
 WIDTH = 110
 SLUG = re.compile(SLUG_PATTERN)
 
@@ -226,7 +229,7 @@ def write_templates() -> list[Path]:
     return written
 
 
-# --- the field reference for the editors' guide ------------------------------------------------------
+# --- the field reference page (docs/field-reference.md) ----------------------------------------------
 def field_rows(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, bool, str, list[str]]]:
     """(field path, required, description, allowed values) for every field, nested ones as `leaders[].person`."""
     for name, info in model.model_fields.items():
@@ -262,10 +265,9 @@ def vocabulary_tables() -> str:
 
 
 def generated_blocks() -> dict[str, str]:
-    """Marker name -> generated Markdown for CONTRIBUTING.md."""
+    """Marker name -> generated Markdown for the field reference page."""
     blocks = {}
     for collection in models():
-        blocks[f"template:{collection}"] = f"```yaml\n{template(collection)}```"
         blocks[f"fields:{collection}"] = field_table(collection)
     blocks["vocabularies"] = vocabulary_tables()
     return blocks
@@ -350,11 +352,11 @@ def register(subparsers: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m frontierwatch.data.scaffold [GUIDE]`: regenerate the templates and the guide's generated blocks."""
+    """`python -m frontierwatch.data.scaffold [PAGE]`: regenerate the templates and the reference page's tables."""
     argv = sys.argv[1:] if argv is None else argv
     for path in write_templates():
         print(f"wrote {path}")
-    guide = Path(argv[0] if argv else "CONTRIBUTING.md")
+    guide = Path(argv[0]) if argv else REFERENCE_PAGE
     if guide.is_file():
         guide.write_text(sync_guide(guide.read_text(encoding="utf-8")), encoding="utf-8")
         print(f"updated {guide}")

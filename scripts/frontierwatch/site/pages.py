@@ -28,7 +28,6 @@ from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.models import (
     COLLECTIONS,
     Actor,
-    Briefing,
     Claim,
     Incident,
     Judgement,
@@ -711,16 +710,6 @@ class Renderer:
         years = set(groups) | (set(self.by_year) if skip_incidents else set())
         return [(y, groups.get(y, [])) for y in sorted(years)]
 
-    def field_reference(self) -> list[tuple[str, list[tuple[str, bool, str, str]]]]:
-        out = []
-        for name, model in [*COLLECTIONS.items(), ("briefing.yaml", Briefing)]:
-            rows = []
-            for fname, info in model.model_fields.items():
-                example = info.examples[0] if info.examples else ""
-                rows.append((info.alias or fname, info.is_required(), info.description or "", _example(example)))
-            out.append((name, rows))
-        return out
-
     # --- page rendering -------------------------------------------------------------------------------
     def render(self, template: str, here: str, **context: Any) -> str:
         url = urls.src_url(here)
@@ -798,16 +787,6 @@ def _attr(model: Any, key: str) -> str:
         if (info.alias or name) == key:
             return name
     return key
-
-
-def _example(value: Any) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, dict | list):
-        import json
-
-        return json.dumps(value, ensure_ascii=False)[:80]
-    return str(value)
 
 
 def generate(ds: Dataset, options: PageOptions | None = None) -> list[GeneratedPage]:

@@ -189,6 +189,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             page.edit_url = direct.EDIT if _edit_url(config, self.data_dir / "x.yaml") else None  # type: ignore[operator]
         if page.file.src_uri in self.generated:
             page.edit_url = None  # a generated index page has no single file behind it
+        elif page.meta.get("generated_by"):
+            page.edit_url = None  # a committed generated page (docs/field-reference.md): scaffold writes it
         return context
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:

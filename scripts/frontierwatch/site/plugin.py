@@ -293,7 +293,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
 
         ds, renderer, site = self.dataset, self.renderer, Path(config.site_dir)
         assert renderer is not None
-        return lambda: site_files.write_maps(ds, site, options, renderer.has_mini_map)
+        return lambda: site_files.write_maps(ds, site, options, renderer.view.has_map)
 
     def _direct_job(self, config: Any, record_pages: RecordPages) -> direct.Job:
         assert self.data_dir is not None

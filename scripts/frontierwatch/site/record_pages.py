@@ -99,10 +99,10 @@ class RecordPages:
             meta["search"] = {"boost": 3}
         elif isinstance(rec, Incident) and not self.options.search_incidents:
             meta["search"] = {"exclude": True}
-        mini = self.options.maps and self.r.has_mini_map(rec)
+        mini = self.options.maps and self.r.view.has_map(rec)
         here = urls.page_url(rec.collection, rec.id)
         html = self.env.get_template(f"{rec.collection}.html.j2").render(
-            rec=rec, here=here, r=self.r, ds=self.ds, o=self.options, mini_map=mini
+            rec=rec, here=here, r=self.r, v=self.r.view, ds=self.ds, o=self.options, mini_map=mini
         )
         return GeneratedPage(
             urls.page_src(rec.collection, rec.id),

@@ -472,8 +472,11 @@ class Renderer:
         add(GeneratedPage(DOWNLOADS, self.downloads_page(), "Data downloads"))
         return pages
 
-    def downloads_page(self, downloads: Sequence[Download] | None = None) -> str:
+    def downloads_page(self, downloads: Sequence[Download] | None = None, front_matter: bool = True) -> str:
+        """The downloads page; without its front matter when MkDocs has read that already."""
         items = downloads if downloads is not None else self.options.downloads
+        if not front_matter:
+            return self.render("downloads.md.j2", DOWNLOADS, title="Data downloads", downloads=items)
         return self.page(DOWNLOADS, "downloads.md.j2", "Data downloads", downloads=items)
 
 

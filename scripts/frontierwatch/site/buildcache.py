@@ -17,9 +17,12 @@ one `ServeCaches`:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
+
+if TYPE_CHECKING:
+    from frontierwatch.data.dataset import Dataset
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -47,7 +50,7 @@ class ServeCaches:
     bytecode: dict[str, MemoryBytecodeCache] = field(default_factory=dict)
     pages: dict[str, Any] = field(default_factory=dict)
     search: dict[str, dict[str, Any]] = field(default_factory=dict)
-    last_good: dict[str, Any] = field(default_factory=dict)
+    last_good: dict[str, Dataset] = field(default_factory=dict)
 
     def bytecode_cache(self, env: jinja2.Environment, kind: str) -> MemoryBytecodeCache:
         """The bytecode cache for environments of one kind and the same compile settings."""

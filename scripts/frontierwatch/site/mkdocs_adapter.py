@@ -131,7 +131,9 @@ class SearchEntries:
         self, url: str, title: str, body: str, toc: list[dict[str, Any]], meta: Mapping[str, Any]
     ) -> list[dict[str, Any]]:
         """Index one page; returns its entries."""
-        page = types.SimpleNamespace(url=url, title=title, content=body, toc=get_toc(toc), meta=dict(meta, title=title))
+        tokens: Any = toc  # python-markdown's toc_tokens
+        meta = dict(meta, title=title)
+        page = types.SimpleNamespace(url=url, title=title, content=body, toc=get_toc(tokens), meta=meta)
         entries = _entry_list(self.index)
         start = len(entries)
         self.index.add_entry_from_context(page)

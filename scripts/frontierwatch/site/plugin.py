@@ -143,7 +143,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         return adapter.SHELL_CONTENT if self._shell_of(page) is not None else html
 
-    def on_page_context(self, context: dict[str, Any], *, page: Any, config: MkDocsConfig, nav: Any) -> Any:
+    def on_page_context(self, context: Any, *, page: Any, config: MkDocsConfig, nav: Any) -> Any:
         if self._shell_of(page) is not None:
             # Every record page's edit link is its YAML file's, or none when the data is outside the project.
             assert self.data_dir is not None
@@ -202,7 +202,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             for problem in error.problems:
                 log.error(problem.text())
             log.error(f"frontierwatch: {len(problems)} problem(s) in {key}; still serving the last good site")
-            return last_good  # type: ignore[no-any-return]
+            return last_good
         raise PluginError("frontierwatch: the data has problems:\n" + error.report())
 
     # --- helpers ----------------------------------------------------------------------------------

@@ -24,19 +24,15 @@ from frontierwatch.data import vocab
 from frontierwatch.data.models import Actor, Incident, Person, Place, Record, SourceRef
 from frontierwatch.site import escape, urls
 from frontierwatch.site.escape import Markup
-from frontierwatch.site.pages import (
-    INDEX,
-    SINGULAR,
+from frontierwatch.site.formatting import (
     VOCAB_ANCHORS,
-    GeneratedPage,
-    Renderer,
     badge_of,
     compact_source_text,
-    html_anchor,
     incident_cells,
     label_of,
     value_of,
 )
+from frontierwatch.site.pages import INDEX, SINGULAR, GeneratedPage, Renderer, html_anchor
 
 TEMPLATES = Path(__file__).parent / "templates" / "pages" / "record"
 METHODOLOGY_URL = "methodology/"

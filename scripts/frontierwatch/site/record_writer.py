@@ -18,6 +18,7 @@ The shells and search entries are MkDocs/Material internals: they live in `mkdoc
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import re
@@ -121,7 +122,7 @@ class DirectPages:
             for n in range(processes):  # every n-th record: each worker gets its share of every collection
                 share = self.records[n::processes]
                 name = f"record pages worker {n + 1} of {processes}"
-                self._workers.append(Worker(lambda conn, share=share: _work(conn, job, share), name))
+                self._workers.append(Worker(functools.partial(_work, job=job, records=share), name))
 
     def urls(self) -> list[str]:
         return [urls.page_url(rec.collection, rec.id) for rec in self.records]
@@ -163,7 +164,7 @@ class DirectPages:
         self._workers = []
 
 
-def _work(conn: Any, job: Job, records: list[Any]) -> None:
+def _work(conn: Any, *, job: Job, records: list[Any]) -> None:
     """A worker: write its share of the pages (the shells arrive as ("shells", {...})), send the entries."""
 
     def shells(block: bool) -> Mapping[str, Shell] | None:

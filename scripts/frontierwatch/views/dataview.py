@@ -84,23 +84,23 @@ class DataView:
                 self._founded_by[f].append(a)
         self._members: dict[str, list[tuple[Person, PersonRole]]] = defaultdict(list)
         self._last_seen_at: dict[str, list[Person]] = defaultdict(list)
-        for p in ds.people.values():
-            for role in p.roles:
-                self._members[role.actor].append((p, role))
-            if p.last_known_location:
-                self._last_seen_at[p.last_known_location.place].append(p)
+        for person in ds.people.values():
+            for role in person.roles:
+                self._members[role.actor].append((person, role))
+            if person.last_known_location:
+                self._last_seen_at[person.last_known_location.place].append(person)
         self._relationships: dict[str, list[Relationship]] = defaultdict(list)
         self._relationships_citing: dict[str, list[Relationship]] = defaultdict(list)
-        for r in ds.relationships.values():
-            self._relationships[r.from_].append(r)
-            if r.to != r.from_:
-                self._relationships[r.to].append(r)
-            for c in r.claims:
-                self._relationships_citing[c].append(r)
+        for rel in ds.relationships.values():
+            self._relationships[rel.from_].append(rel)
+            if str(rel.to) != str(rel.from_):
+                self._relationships[rel.to].append(rel)
+            for claim_id in rel.claims:
+                self._relationships_citing[claim_id].append(rel)
         self._claims_about: dict[str, list[Claim]] = defaultdict(list)
-        for c in ds.claims.values():
-            for s in dict.fromkeys(c.subjects):
-                self._claims_about[s].append(c)
+        for claim in ds.claims.values():
+            for subject in dict.fromkeys(claim.subjects):
+                self._claims_about[subject].append(claim)
         self._judgements_on: dict[str, list[Judgement]] = defaultdict(list)
         for j in ds.judgements.values():
             for b in dict.fromkeys(j.basis):

@@ -123,7 +123,11 @@ def test_subprocess_good_and_bad(tmp_path: Path) -> None:
     assert ok.returncode == 0 and ok.stdout.startswith("ok: ") and ok.stderr == ""
     _overlay(tmp_path / "data", "merge-key")
     bad = subprocess.run(
-        ["frontierwatch", "validate", "--format", "github"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+        [str(Path(sys.executable).with_name("frontierwatch")), "validate", "--format", "github"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert bad.returncode == 1
     assert bad.stdout.startswith("::error file=data/incidents/merge-key.yaml,line=25,col=3::merge keys")

@@ -17,13 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from frontierwatch.site import pages
 from frontierwatch.data.dataset import Dataset
-from frontierwatch.exports import context, csv_acled, geojson
 from frontierwatch.data.loader import load, load_with_problems
+from frontierwatch.exports import context, csv_acled, geojson
 from frontierwatch.maps import MapOptions
 from frontierwatch.maps.layers import overview_blob
+from frontierwatch.site import pages
 from frontierwatch.site.record_pages import RecordPages
+from frontierwatch.views import DataView
 
 MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
 SRC = "sources:\n  - source: fixture-source\n"
@@ -80,7 +81,7 @@ def ds(tmp_path: Path) -> Dataset:
 
 
 def figure(ds: Dataset, label: str) -> tuple[str, str]:
-    found = {lab: (value, how) for lab, value, how in pages.Renderer(ds).figures()}
+    found = {lab: (value, how) for lab, value, how in DataView.of(ds).figures()}
     return found[label]
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from frontierwatch.data.vocab import ACLED_GEO_PRECISION, PRECISION_RADIUS_KM, caveats
 from frontierwatch.exports.common import Context
+from frontierwatch.views import DataView
 
 #: Decimal places kept per precision (5 decimals is ~1 m, 1 decimal ~11 km).
 DECIMALS = {"exact": 5, "near": 3, "district": 2, "province": 2, "region": 1, "country": 1}
@@ -26,7 +27,7 @@ def round_coord(value: float, precision: str) -> float:
 def features(ctx: Context) -> list[dict[str, Any]]:
     ds = ctx.ds
     out = []
-    for inc in ds.incidents_by_date():
+    for inc in DataView.of(ds).incidents_newest_first():
         point = ds.point_of(inc)
         if point is None:
             continue

@@ -15,7 +15,7 @@ from typing import Any
 from frontierwatch import exports, maps
 from frontierwatch.site import urls
 from frontierwatch.site.pages import Download
-from frontierwatch.workers import Forked
+from frontierwatch.workers import Worker
 
 #: What a mini map file holds when its record has no point after all (an iframe must still load something).
 NO_MAP = (
@@ -53,7 +53,7 @@ class Background:
                 write_maps()
             conn.send(("done", None))
 
-        self._forked = Forked(job, "the maps and exports worker")
+        self._forked = Worker(job, "the maps and exports worker")
         self._downloads: Any = _PENDING
 
     def downloads(self) -> list[Download] | None:

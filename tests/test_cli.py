@@ -45,7 +45,7 @@ def test_validate_ok_prints_one_summary_line(data: Path, capsys: pytest.CaptureF
     out, err = capsys.readouterr()
     assert err == ""
     assert len(out.splitlines()) == 1
-    assert re.match(r"ok: 1 sources, 2 actors, 2 people, 4 places, 1 incidents, .* \(\d+\.\d\d s\)$", out.strip())
+    assert re.match(r"ok: 1 source, 2 actors, 2 people, 4 places, 1 incident, 1 claim, .* \(\d+\.\d\d s\)$", out.strip())
 
 
 def test_validate_defaults_to_data_folder(data: Path, capsys: pytest.CaptureFixture) -> None:
@@ -65,7 +65,7 @@ def test_validate_text_format(data: Path, capsys: pytest.CaptureFixture) -> None
     assert cli.main(["validate", "data"]) == 1
     out, err = capsys.readouterr()
     assert out == "data/incidents/typo.yaml:13:1: fatalites: unknown field (did you mean `fatalities`?)\n"
-    assert err == "1 problem found in data; fix them and run again.\n"
+    assert err == "1 problem found in data; fix it and run again.\n"
 
 
 def test_validate_github_format(data: Path, capsys: pytest.CaptureFixture) -> None:
@@ -86,8 +86,8 @@ def test_validate_github_format(data: Path, capsys: pytest.CaptureFixture) -> No
 
 def test_github_annotation_escaping() -> None:
     p = Problem("data/a,b:c%.yaml", 0, 0, "summary", "50% of\nit", "hint")
-    assert p.github() == "::error file=data/a%2Cb%3Ac%25.yaml,line=1,col=1::summary: 50%25 of%0Ait (hint)"
-    assert p.text() == "data/a,b:c%.yaml:1:1: summary: 50% of\nit (hint)"
+    assert p.github() == "::error file=data/a%2Cb%3Ac%25.yaml,line=1,col=1::summary: 50%25 of\\x0ait (hint)"
+    assert p.text() == "data/a,b:c%.yaml:1:1: summary: 50% of\\x0ait (hint)"  # one problem, one line
 
 
 def test_problems_are_sorted_by_file_then_line(data: Path, capsys: pytest.CaptureFixture) -> None:
@@ -107,7 +107,7 @@ def test_unexpected_error_is_one_line_not_a_traceback(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(frontierwatch.data.loader, "load_with_problems", boom)
+    monkeypatch.setattr(frontierwatch.data.loader, "validate", boom)
     assert cli.main(["validate", "data"]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err

@@ -86,7 +86,7 @@ CASES: dict[str, Expect] = {
     "merge-key": Expect("incidents/merge-key.yaml", 25, "", "merge keys (<<) are not allowed"),
     "two-documents": Expect("incidents/two-docs.yaml", 23, "", "expected a single document"),
     "control-character": Expect("incidents/control-char.yaml", 20, "", "control character U+0000"),
-    "unclosed-quote": Expect("incidents/unclosed-quote.yaml", 2, "", "while scanning a quoted scalar"),
+    "unclosed-quote": Expect("incidents/unclosed-quote.yaml", 2, "", "the quoted text that begins here runs on to line 23, where found unexpected end of stream (close the quote"),
     "bad-indentation": Expect("incidents/bad-indent.yaml", 16, "", "check indentation"),
     "non-scalar-key": Expect("incidents/complex-key.yaml", 23, "", "a key must be a plain word"),
     # --- types and vocabularies ----------------------------------------------------------------------
@@ -230,7 +230,7 @@ def test_bad_input_subprocess_no_traceback(case: str, tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout
     assert any(_matches(line, exp) for line in proc.stdout.splitlines()), proc.stdout
-    assert proc.stderr.strip().endswith("fix them and run again.")
+    assert proc.stderr.strip().endswith("found in data; fix it and run again.")
 
 
 def test_billion_laughs_fails_fast_and_small() -> None:

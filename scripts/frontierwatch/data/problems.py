@@ -53,6 +53,7 @@ class Problem:
     message: str
     hint: str = ""
     kind: str = ERROR
+    cause: str = ""  # for a CONSEQUENCE: the file whose failure it follows from
 
     def _what(self) -> str:
         what = f"{self.field}: {self.message}" if self.field else self.message
@@ -82,6 +83,31 @@ def ordered(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (_ORDER.get(p.kind, 0), p))
 
 
+def condensed(problems: Iterable[Problem]) -> list[Problem]:
+    """`ordered`, with the consequences of records that failed to load said once, in one line.
+
+    One failed record can leave dozens of references unchecked: listing each would bury the cause."""
+    items = ordered(problems)
+    notes = [p for p in items if p.kind == CONSEQUENCE]
+    if len(notes) <= 1:
+        return items
+    causes = sorted({p.cause for p in notes if p.cause})
+    referrers = {p.file for p in notes}
+    shown = ", ".join(causes[:5]) + (f" and {len(causes) - 5} more" if len(causes) > 5 else "")
+    line = Problem(
+        "",
+        0,
+        0,
+        "",
+        f"{plural(len(notes), 'reference')} in {plural(len(referrers), 'file')} point to "
+        f"{plural(len(causes), 'record')} that failed to load ({shown}), so they are not checked",
+        "fix the problems above; they are checked again then",
+        CONSEQUENCE,
+    )
+    first = items.index(notes[0])
+    return [*items[:first], line, *(p for p in items[first:] if p.kind != CONSEQUENCE)]
+
+
 def summary(problems: Iterable[Problem], where: str = "") -> str:
     """`2 problems found in data (and 1 note on what follows from them); fix them and run again.`"""
     items = list(problems)
@@ -101,7 +127,7 @@ class DataError(Exception):
     """Raised when the data has problems; carries every problem of the run."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = ordered(problems)
+        self.problems = condensed(problems)
         super().__init__(self.report())
 
     def report(self) -> str:

@@ -26,10 +26,7 @@ JOINERS = frozenset("\u200c\u200d")
 
 def char_name(ch: str) -> str:
     """`U+202E RIGHT-TO-LEFT OVERRIDE`."""
-    name = unicodedata.name(ch, "")
-    if not name and unicodedata.category(ch) == "Cc":
-        name = "control character"
-    return f"U+{ord(ch):04X} {name}".rstrip()
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, '')}".rstrip()  # controls have no name
 
 
 def _joiner_ok(text: str, i: int) -> bool:
@@ -87,7 +84,7 @@ def mixed_script(text: str) -> str | None:
     first = found[0]
     ch = str(first["character"])
     looks = ", ".join(f"'{h['c']}'" for h in first["homoglyphs"][:2])
-    return f"{char_name(ch)} ({first['alias'].title()}) looks like {looks}"
+    return f"{char_name(ch)} looks like {looks}"
 
 
 def url_problem(url: str) -> tuple[str, str] | None:

@@ -248,7 +248,7 @@ def _read(
         raw = path.read_bytes()
         data, pos = parse(raw)
     except YamlProblem as exc:
-        problems.append(Problem(show(path), exc.line, exc.column, "", exc.message, exc.hint))
+        problems.append(Problem(show(path), exc.line, exc.column, exc.field, exc.message, exc.hint))
         return None, None
     except OSError as exc:
         problems.append(Problem(show(path), 0, 0, "", f"cannot read the file: {exc.strerror}"))
@@ -263,7 +263,7 @@ def _read(
                 col,
                 format_path(loc),
                 f"the placeholder {value.strip()} is left from the template",
-                "replace it with the value (the comment above says what it holds)",
+                "replace it with the record's value; the comment above it says what goes there",
             )
         )
     try:

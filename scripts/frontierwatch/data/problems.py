@@ -109,13 +109,14 @@ def condensed(problems: Iterable[Problem]) -> list[Problem]:
 
 
 def summary(problems: Iterable[Problem], where: str = "") -> str:
-    """`2 problems found in data (and 1 note on what follows from them); fix them and run again.`"""
+    """`2 problems found in data (and 6 references not checked); fix them and run again.`"""
     items = list(problems)
     errors = sum(p.kind == ERROR for p in items)
     notes = sum(p.kind == CONSEQUENCE for p in items)
     warnings = sum(p.kind == WARNING for p in items)
     text = plural(errors, "problem") + " found" + (f" in {terminal_safe(where)}" if where else "")
-    extra = [plural(n, word) for n, word in ((notes, "note"), (warnings, "warning")) if n]
+    extra = [plural(notes, "reference") + " not checked"] if notes else []
+    extra += [plural(warnings, "warning")] if warnings else []
     if extra:
         text += f" (and {' and '.join(extra)})"
     if errors:

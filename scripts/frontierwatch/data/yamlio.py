@@ -33,9 +33,9 @@ PathKey = tuple[str | int, ...]
 class YamlProblem(Exception):
     """A file that cannot be read as a record; line/column are 1-based."""
 
-    def __init__(self, message: str, line: int = 1, column: int = 1, hint: str = ""):
+    def __init__(self, message: str, line: int = 1, column: int = 1, hint: str = "", field: str = ""):
         super().__init__(message)
-        self.message, self.line, self.column, self.hint = message, line, column, hint
+        self.message, self.line, self.column, self.hint, self.field = message, line, column, hint, field
 
 
 @dataclass
@@ -355,6 +355,7 @@ def _build(node: Node, path: PathKey, depth: int, positions: Positions, budget: 
         if tag in _NUMBERS:
             problem = _number_problem(node)
             if problem is not None:
+                problem.field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
                 raise problem
         return builder(_constructor, node)
     if cls is SequenceNode:

@@ -121,6 +121,11 @@ def summary(problems: Iterable[Problem], where: str = "") -> str:
         text += f" (and {' and '.join(extra)})"
     if errors:
         return text + f"; fix {'it' if errors == 1 else 'them'} and run again."
+    if notes:  # one file checked, and it points to a record elsewhere that failed to load
+        return (
+            f"{plural(notes, 'reference')}{f' in {terminal_safe(where)}' if where else ''} not checked: they point to "
+            "a record that failed to load; fix that record first and run again."
+        )
     return text + "."
 
 

@@ -30,11 +30,12 @@ def char_name(ch: str) -> str:
 
 
 def _joiner_ok(text: str, i: int) -> bool:
-    """ZWJ/ZWNJ between two letters, at least one of them not Latin (scripts that need joiners)."""
+    """ZWJ/ZWNJ between two letters (or a letter's combining mark, such as a virama), at least one of them
+    not Latin: the scripts that need joiners."""
     if i == 0 or i + 1 >= len(text):
         return False
     before, after = text[i - 1], text[i + 1]
-    if not (before.isalpha() and after.isalpha()):
+    if not all(unicodedata.category(c)[0] in "LM" for c in (before, after)):
         return False
     return not (unicodedata.name(before, "").startswith("LATIN") and unicodedata.name(after, "").startswith("LATIN"))
 

@@ -151,12 +151,12 @@ def _check_names(ds: Dataset, at: Callable[..., None]) -> None:
                         )
                         continue
                     seen.add(key)
-                    other = owners.get(key)
-                    if other is not None and other is not rec:
+                    named = owners.get(key)
+                    if named is not None and named is not rec:
                         at(
                             rec,
                             path,
-                            f"the alias {text!r} is the name of {collection}/{other.id}.yaml",
+                            f"the alias {text!r} is the name of {collection}/{named.id}.yaml",
                             "check that the alias belongs here",
                             kind=WARNING,
                         )

@@ -353,6 +353,7 @@ def _build(node: Node, path: PathKey, depth: int, positions: Positions, budget: 
         if builder is None:
             raise YamlProblem(f"the tag {tag!r} is not allowed", *_pos(node), "remove the `!` tag")
         if tag in _NUMBERS:
+            assert isinstance(node, ScalarNode)
             problem = _number_problem(node)
             if problem is not None:
                 problem.field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")

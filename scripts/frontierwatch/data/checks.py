@@ -38,7 +38,10 @@ _EXAMPLE = {"day": "2025-12-24", "month": "2025-12", "year": "2025"}
 
 @dataclass(frozen=True)
 class CheckOptions:
-    """Switches for checks that a test may turn off (to prove the renderers escape what gets through)."""
+    """Switches for checks that a test may turn off (to prove the renderers escape what gets through).
+
+    `reject_markup` switches the text checks: markup, hidden characters (controls, bidi, invisible) and
+    the URL rules beyond https. Off, hostile text reaches the renderers, which must still make it inert."""
 
     reject_markup: bool = True
     check_geography: bool = True
@@ -102,15 +105,19 @@ def _check_text(rec: Record | None, obj: BaseModel, options: CheckOptions, at: C
     for path, value, _ in walk(obj, "text"):
         if not isinstance(value, str):
             continue
+        is_url = isinstance(path[-1], str) and (path[-1] == "url" or path[-1].endswith("_url"))
+        if not options.reject_markup:  # a hostile-data test: only what no renderer could make safe
+            if is_url and not value.lower().startswith("https://"):
+                at(rec, path, f"{value!r} is not an https address", "link sources over https://")
+            continue
         hidden = hygiene.hidden_character(value)
         if hidden is not None:
             at(rec, path, hidden[1], hidden[2])
-            continue
-        if isinstance(path[-1], str) and (path[-1] == "url" or path[-1].endswith("_url")):
+        elif is_url:
             bad_url = hygiene.url_problem(value)
             if bad_url is not None:
                 at(rec, path, *bad_url)
-        elif options.reject_markup and MARKUP.search(value):
+        elif MARKUP.search(value):
             at(rec, path, "contains HTML or a script link", "text fields are plain text: remove the markup")
 
 

@@ -28,6 +28,8 @@ def incident(**fields: str) -> str:
         "place": "fixture-district",
     }
     base.update(fields)
+    if "date_precision" not in fields:  # a date's precision as written (checked on its own elsewhere)
+        base["date_precision"] = {4: "year", 7: "month"}.get(len(base["date"]), "day")
     return "".join(f"{k}: {v}\n" for k, v in base.items() if v is not None) + SRC
 
 

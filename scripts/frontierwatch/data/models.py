@@ -38,6 +38,8 @@ from frontierwatch.data.vocab import (
 )
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+#: The longest id (file name without .yaml): readable URLs, and well under file systems' 255-byte names.
+MAX_ID_LENGTH = 100
 
 
 @dataclass(frozen=True)

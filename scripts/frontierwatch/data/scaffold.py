@@ -22,8 +22,9 @@ import yaml
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from frontierwatch.data.models import COLLECTIONS, SLUG_PATTERN, Briefing, RefTo
+from frontierwatch.data.models import COLLECTIONS, MAX_ID_LENGTH, SLUG_PATTERN, Briefing, RefTo
 from frontierwatch.data.partial_date import PartialDate
+from frontierwatch.data.problems import terminal_safe
 from frontierwatch.data.refs import _unwrap
 from frontierwatch.data.vocab import ACLED_EVENT_TYPES, VOCABULARIES
 
@@ -312,6 +313,10 @@ def new_record(collection: str, record_id: str, data_dir: Path) -> Path:
     """Write `data_dir/<collection>/<record_id>.yaml` from the template; refuse bad ids and existing files."""
     coll = collection_name(collection)
     rid = record_id.removesuffix(".yaml")
+    if len(rid) > MAX_ID_LENGTH:
+        raise ScaffoldError(
+            f"the id is {len(rid)} characters long; ids are at most {MAX_ID_LENGTH}: choose a shorter one"
+        )
     if not SLUG.fullmatch(rid):
         suggestion = re.sub(r"[^a-z0-9]+", "-", rid.lower()).strip("-") or "my-record"
         raise ScaffoldError(
@@ -336,9 +341,12 @@ def _cmd_new(args: argparse.Namespace) -> int:
     try:
         path = new_record(args.collection, args.id, Path(args.data_dir))
     except (ScaffoldError, FileExistsError) as exc:
-        print(f"frontierwatch new: {exc}", file=sys.stderr)
+        print(f"frontierwatch new: {terminal_safe(str(exc))}", file=sys.stderr)
         return 1
-    print(f"wrote {path.as_posix()}: replace each <...> placeholder, then run `frontierwatch validate`")
+    except OSError as exc:  # the file system's own limits: a name too long, a read-only folder, a full disk
+        print(f"frontierwatch new: cannot write the file: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {terminal_safe(path.as_posix())}: replace each <...> placeholder, then run `frontierwatch validate`")
     return 0
 
 

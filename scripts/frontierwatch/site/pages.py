@@ -309,7 +309,10 @@ class Renderer:
         """The record's file and when it last changed (from git)."""
         data_file = f"{record.collection}/{record.id}.yaml"
         changed = self.options.last_changed.get(data_file)
-        when = f"last changed {changed.isoformat()}" if changed else "not yet committed (no date in git)"
+        if changed:
+            when = f"last changed {changed.isoformat()}"
+        else:  # no dates at all: built without git history (a download, a shallow copy, git_dates off)
+            when = "not yet committed (no date in git)" if self.options.last_changed else "no history"
         return Markup(
             f'<p class="fw-record-meta">Record file <code>data/{escape.html(data_file)}</code> · '
             f'<span class="fw-last-changed">{escape.html(when)}</span></p>'

@@ -88,3 +88,20 @@ def test_generated_files_exist() -> None:
     from mkdocs.structure.files import File
 
     assert callable(getattr(File, "generated", None)), "MkDocs' File.generated (virtual pages) is gone"
+
+
+def test_an_added_script_reaches_every_page() -> None:
+    """`add_script` (the serve banner) relies on Material printing `extra_javascript` on every page, str items too."""
+    config = load_config(str(Path(__file__).resolve().parents[1] / "mkdocs.yml"))
+    adapter.add_script(config, "_frontierwatch/serve-status.js")
+    assert "_frontierwatch/serve-status.js" in [str(s) for s in config.extra_javascript]
+    base = (resources.files("material") / "templates" / "base.html").read_text(encoding="utf-8")
+    assert "{% for script in config.extra_javascript %}" in base, (
+        "Material's base.html no longer loops over config.extra_javascript: the serve banner's script is not loaded"
+    )
+    from mkdocs.utils.templates import script_tag_filter
+
+    tag = script_tag_filter({"page": None, "base_url": "."}, "_frontierwatch/serve-status.js")  # type: ignore[arg-type]
+    assert tag == '<script src="./_frontierwatch/serve-status.js"></script>', (
+        f"MkDocs' script_tag filter changed how it writes a plain-string script: {tag}"
+    )

@@ -184,6 +184,11 @@ def sitemap(xml: str, site_url: str | None, page_urls: Sequence[str]) -> str:
         xml = xml.replace("</urlset>", entries.lstrip("\n") + "\n</urlset>") if entries else xml
     return xml
 
+def add_script(config: MkDocsConfig, url: str) -> None:
+    """Load one more script on every page (Material prints `extra_javascript` in each page's template)."""
+    config.extra_javascript.append(url)
+
+
 def generated_file(config: MkDocsConfig, src_uri: str, content: str) -> File:
     """A virtual page (nothing is written to docs/)."""
     return File.generated(config, src_uri, content=content)

@@ -32,7 +32,8 @@ from typing import Any
 from frontierwatch import workers
 from frontierwatch.data.checks import CheckOptions
 from frontierwatch.data.dataset import Dataset
-from frontierwatch.site import linksafety, urls
+from frontierwatch.data.problems import Problem, plural
+from frontierwatch.site import linksafety, serve_status, urls
 from frontierwatch.site import mkdocs_adapter as adapter
 from frontierwatch.site.build import BuildSettings, SiteBuild
 from frontierwatch.site.buildcache import ServeCaches
@@ -91,6 +92,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         self.build: SiteBuild | None = None
         self.caches = ServeCaches()  # serve: what outlives one build
         self._render_key: str | None = None  # serve: what page HTML may be reused against
+        self.serve_problems: list[Problem] = []  # serve: the data's problems, shown on every page (serve_status)
+        self.site_dir = "site"
 
     @property
     def serving(self) -> bool:
@@ -104,12 +107,15 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         if self.config.enabled:
             base = Path(config.config_file_path or ".").resolve().parent
             self.data_dir = (base / os.environ.get(DATA_ENV, self.config.data_dir)).resolve()
+            if self.serving:
+                adapter.add_script(config, serve_status.SCRIPT_URL)  # the problems banner, serve only
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if not self.config.enabled or self.data_dir is None:
             return files
         self._stop()  # a serve rebuild after a failed build
+        self.site_dir = config.site_dir
         self.dataset = ds = self._load(self.data_dir)
         self.build = SiteBuild(ds, self._settings(ds, files, config), self.caches if self.serving else None)
         self.build.start()
@@ -195,6 +201,11 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         options = CheckOptions(reject_markup=self.config.reject_markup, check_geography=self.config.check_geography)
         ds, problems = load_with_problems(data_dir, options)
         key = str(data_dir)
+        self.serve_problems = list(problems)
+        if self.serving:
+            # Written as soon as the data is read, before the rebuild: open pages show (or drop) the banner within
+            # a second of a save, while the pages are still being written.
+            serve_status.write(Path(self.site_dir), self.serve_problems)
         if not problems and ds is not None:
             self.caches.last_good[key] = ds
             return ds
@@ -203,7 +214,10 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         if self.serving and last_good is not None:
             for problem in error.problems:
                 log.error(problem.text())
-            log.error(f"frontierwatch: {len(problems)} problem(s) in {key}; still serving the last good site")
+            log.error(
+                f"frontierwatch: {plural(len(problems), 'problem')} in {key}; still serving the last good site"
+                " (every page shows them in a banner until they are fixed)"
+            )
             return last_good
         raise PluginError("frontierwatch: the data has problems:\n" + error.report())
 

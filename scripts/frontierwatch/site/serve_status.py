@@ -4,7 +4,7 @@ An editor who saves a broken record keeps seeing the last good site (serve does 
 the page they would think the edit was lost. Like Vite's error overlay, a small script on every served page (serve
 only: the published site never has it) reads a status file that each serve build rewrites, and shows the problems
 as the terminal does (file:line:column: field: message) in a banner that goes away by itself once they are fixed.
-The script polls the status file every second, so the banner follows the files even before the page reloads.
+The script polls the status file four times a second, so the banner follows the files even before the page reloads.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ def status_json(problems: Iterable[Problem]) -> str:
             "field": p.field,
             "message": p.message,
             "hint": p.hint,
+            "kind": p.kind,  # error, consequence (of an error above) or warning
             "text": p.text(),
         }
         for p in problems

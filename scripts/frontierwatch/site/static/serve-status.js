@@ -21,7 +21,8 @@
       "box-shadow:0 2px 8px rgba(0,0,0,.4)"
     ].join(";");
     var title = document.createElement("strong");
-    var n = problems.length;
+    // Consequences (a reference to a record that failed to load) are listed, not counted: fix the causes first.
+    var n = problems.filter(function (p) { return p.kind !== "consequence"; }).length || problems.length;
     title.textContent = n + (n === 1 ? " problem" : " problems") + " in data/: this page shows the last good version.";
     box.appendChild(title);
     var hint = document.createElement("p");
@@ -57,5 +58,5 @@
   }
 
   poll();
-  window.setInterval(poll, 1000);
+  window.setInterval(poll, 250);  // a local file on the editor's own machine
 })();

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -131,15 +132,26 @@ def test_part_of_must_name_an_incident(tmp_path: Path) -> None:
 
 
 # --- inferred dates and places --------------------------------------------------------------------------
+def _table_rows(html: str) -> dict[str, list[str]]:
+    """The cells of each incidents-table row, by the row's plain-text incident title."""
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", html, re.S):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        if len(cells) == 6:
+            rows[re.sub(r"<[^>]+>", "", cells[1])] = [re.sub(r"<[^>]+>", "", c) for c in cells]
+    return rows
+
+
 def test_incident_tables_mark_inferred_dates_and_places(ds: Dataset) -> None:
     home = next(p for p in pages.generate(ds) if p.src_uri == "index.md").content
-    latest = home.split("## Latest incidents")[1]
-    row = next(line for line in latest.splitlines() if "Undated clash" in line)
-    date_cell, _, place_cell = row.strip("|").split(" | ")[:3]
-    assert date_cell.strip() == "2025 (inferred)"
-    assert place_cell.endswith("(place not given)")
-    plain = next(line for line in latest.splitlines() if "The last of the three" in line)
-    assert "(inferred)" not in plain and "(place not given)" not in plain
+    district = RecordPages(pages.Renderer(ds)).page(ds.places["fixture-district"]).content
+    for html in (home.split("## Latest incidents")[1], district):  # a Markdown page and an HTML record page
+        rows = _table_rows(html)
+        date_cell, _, place_cell = rows["Undated clash that may be one of them"][:3]
+        assert date_cell == "2025 (inferred)"
+        assert place_cell.endswith("(place not given)")
+        plain = rows["The last of the three"]
+        assert "(inferred)" not in plain[0] and "(place not given)" not in plain[2]
 
 
 def test_record_page_explains_an_inferred_date_and_place(ds: Dataset) -> None:

@@ -18,6 +18,7 @@ import pytest
 
 from frontierwatch.data.loader import load
 from frontierwatch.site import pages
+from frontierwatch.site.fragments import Fragments
 from frontierwatch.site.pages import Download, PageOptions
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small"
@@ -116,8 +117,8 @@ def test_index_pages_link_to_record_pages(generated) -> None:
 
 def test_home_badges_figures_and_map(generated) -> None:
     home = generated["index.md"].content
-    assert "[Likely](methodology.md#likelihood" in home and "{ .fw-badge .fw-likelihood-likely }" in home
-    assert "[Low confidence](methodology.md#confidence" in home
+    assert '<a class="fw-badge fw-likelihood-likely" href="methodology/#likelihood"' in home
+    assert '<a class="fw-badge fw-confidence-low" href="methodology/#confidence"' in home
     assert "| Incident records | 3 |" in home
     assert "| Events they stand for (at least) | 13 |" in home  # 1 + 11 + 1
     assert "| Recorded fatalities (best estimates) | 5 |" in home
@@ -182,10 +183,16 @@ def test_year_page_collision_with_an_incident_id(ds) -> None:
         del ds.incidents["2010"]
 
 
-def test_rel_links() -> None:
-    rel = pages.Renderer._rel
-    assert rel("index.md", "actors/x.md") == "actors/x.md"
-    assert rel("actors/y.md", "actors/x.md") == "x.md"
-    assert rel("actors/y.md", "index.md") == "../index.md"
-    assert rel("incidents/y.md", "actors/x.md") == "../actors/x.md"
-    assert rel("a/b/c.md", "actors/x.md") == "../../actors/x.md"
+def test_rel_links(ds) -> None:
+    """A Markdown page links to the Markdown file (MkDocs checks it); an HTML page to the same URL."""
+    md, html = Fragments(ds, markdown=True).href, Fragments(ds, markdown=False).href
+    assert md("index.md", "actors/x.md") == "actors/x.md"
+    assert md("actors/y.md", "actors/x.md") == "x.md"
+    assert md("actors/y.md", "index.md") == "../index.md"
+    assert md("incidents/y.md", "actors/x.md") == "../actors/x.md"
+    assert md("a/b/c.md", "actors/x.md") == "../../actors/x.md"
+    assert md("incidents/index.md", "methodology.md", "likelihood") == "../methodology.md#likelihood"
+    assert html("index.md", "actors/index.md") == "actors/"
+    assert html("actors/y.md", "index.md") == "../../"
+    assert html("actors/y.md", "incidents/index.md") == "../../incidents/"
+    assert html("incidents/index.md", "methodology.md", "likelihood") == "../methodology/#likelihood"

@@ -1,18 +1,17 @@
 """Generate the site's Markdown pages (home, map, timeline, section indexes, year pages, methodology,
 downloads) from a Dataset, with compiled Jinja2 templates; record pages are HTML (record_pages.py), built
-on the `Renderer`'s indexes and helpers here.
+on the `Renderer`'s view and options. `environment` makes the Jinja environment of either page kind.
 
 Independent of MkDocs: `generate(ds, options)` returns `GeneratedPage`s (a `src_uri` and its Markdown);
 the plugin turns them into virtual files. Every `{{ ... }}` in a Markdown template is escaped for Markdown
-by the environment's `finalize`, unless it is `Markup` (a link or HTML fragment built here from escaped
-parts). HTML fragments escape with `escape.html`/`escape.attr`; Mermaid labels with `escape.mermaid_label`;
-front matter with `escape.front_matter`.
+by the environment's `finalize`, unless it is `Markup`: the HTML fragments (links, badges, sources, the
+incidents table: `fragments.py`, the same for every page kind). Mermaid labels escape with
+`escape.mermaid_label`; front matter with `escape.front_matter`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,26 +21,19 @@ import jinja2
 
 from frontierwatch.data import vocab
 from frontierwatch.data.dataset import Dataset
-from frontierwatch.data.models import (
-    Incident,
-    Record,
-    Relationship,
-    SourceRef,
-)
+from frontierwatch.data.models import Record, Relationship
 from frontierwatch.site import escape, urls
 from frontierwatch.site.escape import Markup
 from frontierwatch.site.formatting import (
     VOCAB_ANCHORS,
-    badge_of,
-    compact_source_text,
     fmt_date,
     fmt_range,
     fmt_span,
     human_size,
-    incident_cells,
     label_of,
     value_of,
 )
+from frontierwatch.site.fragments import METHODOLOGY, Fragments
 from frontierwatch.views import DataView
 
 TEMPLATES = Path(__file__).parent / "templates" / "pages"
@@ -50,7 +42,6 @@ TEMPLATES = Path(__file__).parent / "templates" / "pages"
 HOME = "index.md"
 MAP_PAGE = "map.md"
 TIMELINE = "timeline.md"
-METHODOLOGY = "methodology.md"
 DOWNLOADS = "downloads.md"
 EDITORS = "editors-guide.md"
 INDEX = {
@@ -135,47 +126,19 @@ class Renderer:
 
     # --- setup ----------------------------------------------------------------------------------------
     def _environment(self) -> jinja2.Environment:
-        env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-            # Every expression is escaped for Markdown by `finalize` (which returns Markup, so the HTML
-            # autoescape that follows leaves it alone); macros return Markup and are not escaped twice.
-            autoescape=True,
-            finalize=_finalize,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-            undefined=jinja2.StrictUndefined,
-        )
+        # Every expression is escaped for Markdown by `finalize` (which returns Markup, so the HTML autoescape
+        # that follows leaves it alone); fragments and macros return Markup and are not escaped twice.
+        env = environment(TEMPLATES, Fragments(self.ds, markdown=True), finalize=_finalize, keep_trailing_newline=True)
         env.filters.update(
-            date=fmt_date,
-            span=fmt_span,
-            range=fmt_range,
             html=lambda v: Markup(escape.html(v)),
             attr=lambda v: Markup(escape.attr(v)),
             mermaid=lambda v: Markup(escape.mermaid_label(v)),
-            value=value_of,
-            size=human_size,
-            number=lambda v: f"{v:,}" if isinstance(v, int) else v,
             raw=Markup,
             join=_join,
-            count=lambda n, one, many=None: f"{n:,} {one if n == 1 else (many or one + 's')}",
         )
         env.globals.update(
-            link=self._link,
-            href=self._href,
-            label_of=label_of,
-            vocab=vocab,
-            urls=urls,
-            INDEX=INDEX,
-            SINGULAR=SINGULAR,
-            badge=self._badge,
-            incidents_table=self._incident_table,
-            sources=self._sources,
-            iframe=self._iframe,
-            term_link=self._term_link,
             md=lambda v: Markup(escape.md(v)),
             raw=Markup,  # for trusted hand-written snippets only
-            anchor=html_anchor,
         )
         return env
 
@@ -187,7 +150,6 @@ class Renderer:
 
     def _index(self) -> None:
         self.year_src = {y: self._year_src(y) for y in self.view.years}
-        self._labels: dict[str, str] = {}
 
     def _year_src(self, year: int) -> str:
         return f"incidents/{year}.md" if str(year) not in self.ds.incidents else f"incidents/year-{year}.md"
@@ -196,114 +158,6 @@ class Renderer:
     def src_of(self, record_id: str) -> str | None:
         rec = self.ds.by_id.get(record_id)
         return urls.page_src(rec.collection, rec.id) if rec is not None else None
-
-    @staticmethod
-    def _rel(here: str, target_src: str) -> str:
-        """Link from the Markdown file `here` to the Markdown file `target_src` (MkDocs resolves and checks it)."""
-        here_dir, _, _ = here.rpartition("/")
-        target_dir, _, name = target_src.rpartition("/")
-        if here_dir == target_dir:
-            return name
-        if not here_dir:
-            return target_src
-        if "/" not in here_dir:
-            return "../" + target_src
-        return posixpath.relpath(target_src, here_dir)
-
-    def link_md(self, here: str, record_id: str, text: Any = None) -> str:
-        """Markdown link to a record (escaped label), or the escaped id when there is no such record."""
-        rec = self.ds.by_id.get(record_id)
-        if rec is None:
-            return escape.md(text if text is not None else record_id)
-        if text is None:
-            label = self._labels.get(record_id)
-            if label is None:
-                label = self._labels[record_id] = escape.md(rec.label)
-        else:
-            label = escape.md(text)
-        return self._record_link(here, rec, label)
-
-    def _record_link(self, here: str, rec: Record, label: str, title: str | None = None) -> str:
-        """Link from `here` to a record's page: `label` is Markdown already; `title` an optional tooltip.
-
-        Record pages are not MkDocs pages (record_pages.py, direct.py): the link is raw HTML with the page's
-        URL, which MkDocs leaves alone. Its label is still Markdown (inline HTML keeps Markdown inside)."""
-        tip = escape.md_link_title(title) if title else None  # also fine in an HTML attribute and a table cell
-        href = escape.attr(urls.relative(_page_file(here), urls.page_url(rec.collection, rec.id)))
-        return f'<a href="{href}" title="{tip}">{label}</a>' if tip else f'<a href="{href}">{label}</a>'
-
-    @jinja2.pass_context
-    def _incident_table(self, ctx: Any, incidents: Iterable[Incident]) -> Markup:
-        """The sortable incidents table (built in Python: it is the longest repeated thing on the site)."""
-        here = ctx["here"]
-        lines = [
-            "| Date | Incident | Place | Type | Fatalities | Attribution |",
-            "|---|---|---|---|---:|---|",
-        ]
-        for i in incidents:
-            fat, attributed, kind = incident_cells(i)
-            attribution = "; ".join(f"{self.link_md(here, actor)} ({how})" for actor, how in attributed)
-            kind = escape.md(kind)
-            title, place = self.link_md(here, i.id), self.link_md(here, i.place)
-            date = f"{i.date}" + "".join(f" ({mark})" for mark, _ in vocab.caveats(i.tags, "date"))
-            place += "".join(f" ({mark})" for mark, _ in vocab.caveats(i.tags, "place"))
-            lines.append(f"| {date} | {title} | {place} | {kind} | {fat} | {attribution} |")
-        return Markup("\n".join(lines) + "\n")
-
-    @jinja2.pass_context
-    def _href(self, ctx: Any, target_src: str, anchor: str = "") -> Markup:
-        return Markup(self._rel(ctx["here"], target_src) + (f"#{anchor}" if anchor else ""))
-
-    @jinja2.pass_context
-    def _link(self, ctx: Any, target: Record | str | None, text: Any = None) -> Markup:
-        """A Markdown link to a record's page (label escaped); plain escaped text for an unknown id."""
-        if target is None:
-            return Markup("")
-        rid = target if isinstance(target, str) else target.id
-        return Markup(self.link_md(ctx["here"], rid, text))
-
-    @jinja2.pass_context
-    def _term_link(self, ctx: Any, vocabulary_name: str, value: object, text: str | None = None) -> Markup:
-        terms = vocab.VOCABULARIES[vocabulary_name]
-        shown = text if text is not None else label_of(terms, value)
-        href = self._rel(ctx["here"], METHODOLOGY) + "#" + VOCAB_ANCHORS[vocabulary_name]
-        return Markup(f"[{escape.md(shown)}]({href})")
-
-    @jinja2.pass_context
-    def _badge(self, ctx: Any, vocabulary_name: str, value: object) -> Markup:
-        b = badge_of(vocabulary_name, value)
-        href = self._rel(ctx["here"], METHODOLOGY) + "#" + b.anchor
-        classes = " ".join("." + c for c in b.classes.split())
-        return Markup(f'[{escape.md(b.label)}]({href} "{escape.md_link_title(b.tooltip)}"){{ {classes} }}')
-
-    @jinja2.pass_context
-    def _sources(self, ctx: Any, refs: Iterable[SourceRef], compact: bool = False) -> Markup:
-        """Source references: `[Title](link) (reliability F), locator; ...`.
-
-        `compact` (for table cells): the locator is the link text and the title its tooltip."""
-        here = ctx["here"]
-        parts = []
-        for ref in refs:
-            src = self.ds.sources.get(ref.source)
-            if src is None:
-                parts.append(escape.md(ref.source))
-                continue
-            grade = value_of(src.reliability)
-            if compact:
-                text = compact_source_text(ref, src)
-                parts.append(f"{self._record_link(here, src, escape.md(text), src.title)} ({grade})")
-            else:
-                loc = f", {escape.md(ref.locator)}" if ref.locator else ""
-                parts.append(f"{self._record_link(here, src, escape.md(src.title))} (reliability {grade}){loc}")
-        return Markup("; ".join(dict.fromkeys(parts)))
-
-    @jinja2.pass_context
-    def _iframe(self, ctx: Any, map_path: str, title: str, css: str = "fw-map") -> Markup:
-        src = urls.relative(ctx["here_url"] + "index.html", map_path)
-        return Markup(
-            f'<div class="{css}"><iframe src="{escape.attr(src)}" loading="lazy" '
-            f'title="{escape.attr(title)}"></iframe></div>'
-        )
 
     def footer_html(self, record: Record) -> Markup:
         """The record's file and when it last changed (from git)."""
@@ -385,15 +239,39 @@ class Renderer:
         return self.page(DOWNLOADS, "downloads.md.j2", "Data downloads", downloads=items)
 
 
-def _page_file(src: str) -> str:
-    """The built HTML file of the Markdown file `src` (directory URLs): `a/b.md` -> `a/b/index.html`."""
-    return urls.src_url(src) + "index.html"
+#: Plain-text filters of every page kind (their output is escaped like any other text).
+FILTERS: dict[str, Any] = {
+    "date": fmt_date,
+    "span": fmt_span,
+    "range": fmt_range,
+    "value": value_of,
+    "size": human_size,
+    "number": lambda v: f"{v:,}" if isinstance(v, int) else v,
+    "count": lambda n, one, many=None: f"{n:,} {one if n == 1 else (many or one + 's')}",
+}
 
 
-def html_anchor(href: str, text: Any, *extra: str) -> Markup:
-    """An HTML link (for where a Markdown link cannot go): href and text escaped for HTML."""
-    attrs = "".join(f" {a}" for a in extra)
-    return Markup(f'<a href="{escape.attr(href)}"{attrs}>{escape.html(text)}</a>')
+def environment(folder: Path, fragments: Fragments, **options: Any) -> jinja2.Environment:
+    """The Jinja environment of one page kind: HTML-autoescaped, the shared filters and globals, and the
+    fragments of that page kind (`fragments.Fragments`). Templates render with `here` (the page's source path)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        **options,
+    )
+    env.filters.update(FILTERS)
+    env.globals.update(
+        fragments.template_globals(),
+        label_of=label_of,
+        vocab=vocab,
+        urls=urls,
+        INDEX=INDEX,
+        SINGULAR=SINGULAR,
+    )
+    return env
 
 
 def _finalize(value: Any) -> Markup:

@@ -1,0 +1,176 @@
+"""The HTML fragments every page kind shows: links to records and pages, methodology term links, badges,
+source references, map frames and the incidents table. Each is built here once, from escaped parts, and
+returned as `Markup`.
+
+A fragment lands either in an HTML page (record pages) or inline in a Markdown page (home, indexes,
+timeline). Raw HTML passes through python-markdown, but inline it still reads backticks, brackets,
+parentheses, backslashes and `|` (a table cell's end) inside tags, and `*`, `_` and the like in the text
+between them. So `Fragments(ds, markdown=True)` escapes text with `escape.md` and attribute values with
+`escape.md_link_title` (HTML escaping, plus Markdown's characters as numeric references), and
+`markdown=False` with `escape.html` and `escape.attr`: the reader sees the same characters either way.
+Block-level fragments (the incidents table, map frames) stand alone between blank lines, where
+python-markdown leaves HTML as it is (`md_in_html` reads only elements marked `markdown`).
+
+`here` is the Markdown source path of the page a fragment is for (`index.md`, `incidents/2024.md`, a record's
+`actors/<id>.md`, whose page is HTML); every link is relative to that page's URL, as MkDocs writes links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import jinja2
+
+from frontierwatch.data import vocab
+from frontierwatch.data.dataset import Dataset
+from frontierwatch.data.models import Incident, Record, SourceRef
+from frontierwatch.site import escape, urls
+from frontierwatch.site.escape import Markup
+from frontierwatch.site.formatting import (
+    VOCAB_ANCHORS,
+    badge_of,
+    compact_source_text,
+    incident_cells,
+    label_of,
+    value_of,
+)
+
+__all__ = ["METHODOLOGY", "Fragments"]
+
+#: The methodology page (Markdown source): vocabulary terms and badges link to its sections.
+METHODOLOGY = "methodology.md"
+
+_TABLE_HEAD = (
+    "<table>\n<thead>\n<tr>\n<th>Date</th>\n<th>Incident</th>\n<th>Place</th>\n<th>Type</th>\n"
+    '<th style="text-align: right;">Fatalities</th>\n<th>Attribution</th>\n</tr>\n</thead>\n<tbody>'
+)
+
+
+class Fragments:
+    """The fragments of one page kind: HTML (`markdown=False`) or Markdown pages (`markdown=True`)."""
+
+    def __init__(self, ds: Dataset, *, markdown: bool) -> None:
+        self.ds = ds
+        self.markdown = markdown
+        self.text: Callable[[Any], str] = escape.md if markdown else escape.html
+        self.attr: Callable[[Any], str] = escape.md_link_title if markdown else escape.attr
+        self._labels: dict[str, str] = {}
+        self._here = self._here_file = ""
+
+    # --- links ----------------------------------------------------------------------------------------
+    def url(self, here: str, path: str) -> str:
+        """Site path `path` relative to the page of `here`, escaped for an attribute (paths are slugs)."""
+        if here != self._here:  # a page asks for many links in a row
+            self._here, self._here_file = here, urls.src_url(here) + "index.html"
+        return escape.attr(urls.relative(self._here_file, path))
+
+    def href(self, here: str, target_src: str, anchor: str = "") -> Markup:
+        """The target of a link to the page whose Markdown file is `target_src`, as the page kind writes its
+        own links: on a Markdown page (`[text](...)`) the relative `.md` path, which MkDocs checks and turns
+        into the URL; on an HTML page the URL itself."""
+        fragment = f"#{anchor}" if anchor else ""
+        if self.markdown:
+            return Markup(urls.relative(here, target_src) + fragment)
+        return Markup(self.url(here, urls.src_url(target_src) + fragment))
+
+    def link(self, here: str, target: Record | str | None, text: Any = None, title: Any = None) -> Markup:
+        """A link to a record's page (label escaped; `title` an optional tooltip); the escaped text or id
+        when there is no such record."""
+        if target is None:
+            return Markup("")
+        rid = target if isinstance(target, str) else target.id
+        rec = self.ds.by_id.get(rid)
+        if rec is None:
+            return Markup(self.text(text if text is not None else rid))
+        if text is None:
+            label = self._labels.get(rid)
+            if label is None:
+                label = self._labels[rid] = self.text(rec.label)
+        else:
+            label = self.text(text)
+        href = self.url(here, urls.page_url(rec.collection, rec.id))
+        if title:
+            return Markup(f'<a href="{href}" title="{self.attr(title)}">{label}</a>')
+        return Markup(f'<a href="{href}">{label}</a>')
+
+    def anchor(self, href: str, text: Any, *extra: str) -> Markup:
+        """A link to `href` as given (a download, an external address checked by `escape.safe_url`);
+        `extra` are trusted attributes (`download`, `rel="noopener"`)."""
+        attrs = "".join(f" {a}" for a in extra)
+        return Markup(f'<a href="{self.attr(href)}"{attrs}>{self.text(text)}</a>')
+
+    def term_link(self, here: str, vocabulary_name: str, value: object, text: str | None = None) -> Markup:
+        """A vocabulary term linked to its definition on the methodology page."""
+        shown = text if text is not None else label_of(vocab.VOCABULARIES[vocabulary_name], value)
+        href = self.url(here, f"{urls.src_url(METHODOLOGY)}#{VOCAB_ANCHORS[vocabulary_name]}")
+        return Markup(f'<a href="{href}">{self.text(shown)}</a>')
+
+    def badge(self, here: str, vocabulary_name: str, value: object) -> Markup:
+        """A vocabulary term as a coloured badge, its definition as tooltip, linked to the methodology."""
+        b = badge_of(vocabulary_name, value)
+        href = self.url(here, f"{urls.src_url(METHODOLOGY)}#{b.anchor}")
+        return Markup(
+            f'<a class="{self.attr(b.classes)}" href="{href}" title="{self.attr(b.tooltip)}">{self.text(b.label)}</a>'
+        )
+
+    def sources(self, here: str, refs: Iterable[SourceRef], compact: bool = False) -> Markup:
+        """Source references: `Title (reliability F), locator; ...`, each title a link to the source.
+
+        `compact` (for table cells): the locator is the link text and the title its tooltip."""
+        parts = []
+        for ref in refs:
+            src = self.ds.sources.get(ref.source)
+            if src is None:
+                parts.append(self.text(ref.source))
+                continue
+            grade = self.text(value_of(src.reliability))
+            if compact:
+                parts.append(f"{self.link(here, src, compact_source_text(ref, src), src.title)} ({grade})")
+            else:
+                loc = f", {self.text(ref.locator)}" if ref.locator else ""
+                parts.append(f"{self.link(here, src, src.title)} (reliability {grade}){loc}")
+        return Markup("; ".join(dict.fromkeys(parts)))
+
+    # --- blocks ---------------------------------------------------------------------------------------
+    def iframe(self, here: str, map_path: str, title: str, css: str = "fw-map") -> Markup:
+        """A map file in a lazy frame (`css` is trusted: the templates' own classes)."""
+        return Markup(
+            f'<div class="{css}"><iframe src="{self.url(here, map_path)}" loading="lazy" '
+            f'title="{self.attr(title)}"></iframe></div>'
+        )
+
+    def incidents_table(self, here: str, incidents: Iterable[Incident]) -> Markup:
+        """The sortable incidents table (built in Python: it is the longest repeated thing on the site).
+        A date or place the source does not give is marked as inferred."""
+        text, link = self.text, self.link
+        rows = [_TABLE_HEAD]
+        for i in incidents:
+            fat, attributed, kind = incident_cells(i)
+            attribution = "; ".join(f"{link(here, actor)} ({text(how)})" for actor, how in attributed)
+            date = text(i.date) + "".join(f" ({text(mark)})" for mark, _ in vocab.caveats(i.tags, "date"))
+            place = link(here, i.place) + "".join(f" ({text(mark)})" for mark, _ in vocab.caveats(i.tags, "place"))
+            rows.append(
+                f"<tr>\n<td>{date}</td>\n<td>{link(here, i.id)}</td>\n<td>{place}</td>\n<td>{text(kind)}</td>\n"
+                f'<td style="text-align: right;">{fat}</td>\n<td>{attribution}</td>\n</tr>'
+            )
+        rows.append("</tbody>\n</table>\n")
+        return Markup("\n".join(rows))
+
+    # --- templates ------------------------------------------------------------------------------------
+    def template_globals(self) -> dict[str, Any]:
+        """The fragments as Jinja globals: each takes the page from the template's `here` (its source path)."""
+
+        def bound(method: Callable[..., Markup]) -> Callable[..., Markup]:
+            @jinja2.pass_context
+            def fragment(ctx: jinja2.runtime.Context, *args: Any, **kwargs: Any) -> Markup:
+                return method(ctx["here"], *args, **kwargs)
+
+            return fragment
+
+        context_free = {"anchor": self.anchor}
+        here_bound = {
+            name: bound(getattr(self, name))
+            for name in ("href", "link", "term_link", "badge", "sources", "iframe", "incidents_table")
+        }
+        return context_free | here_bound

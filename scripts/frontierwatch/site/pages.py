@@ -40,7 +40,7 @@ from frontierwatch.data.models import (
 )
 from frontierwatch.data.partial_date import PartialDate
 from frontierwatch.data.refs import references
-from frontierwatch.site import escape, urls
+from frontierwatch.site import escape, mapframe, urls
 from frontierwatch.site.escape import Markup
 
 TEMPLATES = Path(__file__).parent / "templates" / "pages"
@@ -460,10 +460,7 @@ class Renderer:
     @jinja2.pass_context
     def _iframe(self, ctx: Any, map_path: str, title: str, css: str = "fw-map") -> Markup:
         src = urls.relative(ctx["here_url"] + "index.html", map_path)
-        return Markup(
-            f'<div class="{css}"><iframe src="{escape.attr(src)}" loading="lazy" '
-            f'title="{escape.attr(title)}"></iframe></div>'
-        )
+        return Markup(mapframe.iframe(src, title, css))
 
     def footer_html(self, record: Record) -> Markup:
         """The record's file and when it last changed (from git)."""

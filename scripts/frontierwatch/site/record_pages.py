@@ -22,7 +22,7 @@ from markdown.extensions.toc import slugify
 
 from frontierwatch.data import vocab
 from frontierwatch.data.models import Actor, Incident, Person, Place, Record, SourceRef
-from frontierwatch.site import escape, urls
+from frontierwatch.site import escape, mapframe, urls
 from frontierwatch.site.escape import Markup
 from frontierwatch.site.pages import (
     INDEX,
@@ -181,10 +181,7 @@ class RecordPages:
 
     @jinja2.pass_context
     def _iframe(self, ctx: Any, map_path: str, title: str, css: str = "fw-map") -> Markup:
-        return Markup(
-            f'<div class="{css}"><iframe src="{self._to(ctx["here"], map_path)}" loading="lazy" '
-            f'title="{escape.attr(title)}"></iframe></div>'
-        )
+        return Markup(mapframe.iframe(urls.relative(ctx["here"] + "index.html", map_path), title, css))
 
     @jinja2.pass_context
     def _incident_table(self, ctx: Any, incidents: Iterable[Incident]) -> Markup:

@@ -41,7 +41,7 @@ from mkdocs.structure.files import File, Files
 from frontierwatch.data import geography
 from frontierwatch.data.checks import CheckOptions
 from frontierwatch.maps import MapOptions
-from frontierwatch.site import buildcache, direct, linksafety, site_files, urls
+from frontierwatch.site import build_guards, buildcache, direct, linksafety, site_files, urls
 from frontierwatch.site import pages as pages_mod
 from frontierwatch.site.record_pages import RecordPages
 
@@ -109,6 +109,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             return config
         base = Path(config.config_file_path or ".").resolve().parent
         self.data_dir = (base / os.environ.get(DATA_ENV, self.config.data_dir)).resolve()
+        _refuse(build_guards.symlinks_leaving(base, [Path(config.docs_dir), *_custom_dir(config)]))
         return config
 
     def on_files(self, files: Files, *, config: Any) -> Files:
@@ -117,6 +118,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         ds = self._load()
         self.dataset = ds
         self._stop_workers()  # a serve rebuild after a failed build
+        written_by_mkdocs = [f for f in files if not f.inclusion.is_excluded()]
         options = pages_mod.PageOptions(
             maps=self.config.maps,
             last_changed=self._git_dates() if self.config.git_dates else {},
@@ -144,14 +146,21 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         records = [r for r in ds.all_records() if not _hand_written(files, urls.page_src(r.collection, r.id))]
         processes = (os.cpu_count() or 1) if self._parallel() else 0
         self.direct = direct.DirectPages(self._direct_job(config, record_pages), records, processes)
-        for collection in self.direct.collections:
-            files.append(File.generated(config, direct.shell_src(collection), content=direct.SHELL_MARKDOWN))
+        shells = [direct.shell_src(collection) for collection in self.direct.collections]
+        for shell in shells:
+            files.append(File.generated(config, shell, content=direct.SHELL_MARKDOWN))
         self.generated = {}
         for page in self.renderer.generate():
             if _hand_written(files, page.src_uri):
                 continue
             files.append(File.generated(config, page.src_uri, content=page.content))
             self.generated[page.src_uri] = page
+        _refuse(
+            build_guards.url_clashes(
+                build_guards.docs_claims(written_by_mkdocs, Path(config.docs_dir), Path(config.config_file_path).parent)
+                + build_guards.page_claims(self.generated.values(), records, shells, self.data_dir)
+            )
+        )
         return files
 
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
@@ -351,6 +360,18 @@ def _fewer_files_than(folder: Path, limit: int) -> bool:
         if count >= limit:
             return False
     return True
+
+
+def _refuse(problems: list[str]) -> None:
+    """Stop the build on problems with what it reads or writes (build_guards), every one reported."""
+    if problems:
+        raise PluginError("frontierwatch: the build stops here:\n" + "\n".join(f"  {p}" for p in problems))
+
+
+def _custom_dir(config: Any) -> list[Path]:
+    """The theme's override folder (`theme.custom_dir`), when there is one."""
+    custom = getattr(config.theme, "custom_dir", None)
+    return [Path(custom)] if custom else []
 
 
 @contextlib.contextmanager

@@ -27,10 +27,10 @@ from frontierwatch.site import urls
 RESERVED = {
     f"{urls.MAPS_DIR}/": "the maps (frontierwatch.maps)",
     f"{urls.ASSETS_DIR}/": "the map scripts and styles (frontierwatch.maps.assets)",
-    "downloads/": "the data downloads (frontierwatch.exports)",
+    f"{urls.DOWNLOADS_DIR}/": "the data downloads (frontierwatch.exports)",
 }
 #: ... but for the downloads page itself, which is a page like any other.
-RESERVED_EXCEPT = {"downloads/index.html"}
+RESERVED_EXCEPT = {f"{urls.DOWNLOADS_DIR}/index.html"}
 
 
 # --- symbolic links ---------------------------------------------------------------------------------------------

@@ -288,7 +288,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         return bool(self.config.parallel) and _STATE["command"] != "serve" and hasattr(os, "fork")
 
     def _exports_writer(self, config: Any) -> Callable[[], list[pages_mod.Download]]:
-        ds, out_dir, site_url = self.dataset, Path(config.site_dir) / "downloads", config.site_url or None
+        ds, out_dir, site_url = self.dataset, Path(config.site_dir) / urls.DOWNLOADS_DIR, config.site_url or None
         return lambda: site_files.write_exports(ds, out_dir, site_url)
 
     def _maps_writer(self, config: Any) -> Callable[[], None]:

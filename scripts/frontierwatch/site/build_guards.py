@@ -91,9 +91,12 @@ def _shown(project: Path, path: Path) -> str:
 class SiteFile(Protocol):
     """What the registry reads of an MkDocs `File`."""
 
-    src_uri: str
-    dest_uri: str
-    abs_src_path: str | None
+    @property
+    def src_uri(self) -> str: ...
+    @property
+    def dest_uri(self) -> str: ...
+    @property
+    def abs_src_path(self) -> str | None: ...
 
 
 @dataclass(frozen=True)

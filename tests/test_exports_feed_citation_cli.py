@@ -46,6 +46,8 @@ def test_feed_parses_without_bozo(ds) -> None:
     claim = next(e for e in parsed.entries if e.link.endswith("/claims/fixture-claim-sponsor/"))
     assert "Status: alleged" in claim.summary and "Credibility: 3 (Possibly true)" in claim.summary
     assert {t.term for t in claim.tags} == {"claim", "alleged"}
+    # The site publishes the feed in downloads/ (site_files.write_exports): its link to itself says so.
+    assert [link.href for link in parsed.feed.links if link.rel == "self"] == [SITE + "downloads/feed.xml"]
 
 
 def test_feed_without_site_url_has_relative_links(ds) -> None:
@@ -54,7 +56,16 @@ def test_feed_without_site_url_has_relative_links(ds) -> None:
     assert root.find(f"{ATOM}link[@rel='self']") is None
     links = [e.find(f"{ATOM}link").get("href") for e in root.findall(f"{ATOM}entry")]
     assert links[0] == "incidents/fixture-clash/"
-    assert not feedparser.parse(text.encode()).bozo
+    assert root.get("{http://www.w3.org/XML/1998/namespace}base") == "../"  # from downloads/ to the site root
+    parsed = feedparser.parse(
+        text.encode(),
+        response_headers={
+            "content-location": "https://x.example/downloads/feed.xml",
+            "content-type": "application/atom+xml",
+        },
+    )
+    assert not parsed.bozo
+    assert parsed.entries[0].link == "https://x.example/incidents/fixture-clash/"
 
 
 def test_citation_cff_at_the_root_matches_the_data() -> None:

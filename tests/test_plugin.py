@@ -111,6 +111,17 @@ def test_maps_and_exports_are_written(built: Path) -> None:
             assert f.name in downloads
 
 
+def test_the_feed_links_to_where_it_is_published(built: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    site_url = "https://frontier-watch.github.io/frontier-watch/"  # mkdocs.yml's
+    feeds = [p for p in built.rglob("*.xml") if ET.parse(p).getroot().tag == "{http://www.w3.org/2005/Atom}feed"]
+    assert len(feeds) == 1
+    self_link = ET.parse(feeds[0]).getroot().find("{http://www.w3.org/2005/Atom}link[@rel='self']")
+    assert self_link is not None and self_link.get("href", "").startswith(site_url)
+    assert built / self_link.get("href", "").removeprefix(site_url) == feeds[0]
+
+
 def test_bad_data_fails_the_build_with_located_messages(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     project = make_project(tmp_path)
     bad = tmp_path / "data/incidents/fixture-clash.yaml"

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import ROOT, settle
+from frontierwatch.site import mapframe
 from frontierwatch.site.linksafety import harden_links, is_external
 
 SITE_URL = "https://frontier-watch.github.io/frontier-watch/"
@@ -212,6 +213,19 @@ def javascript_urls(site: Path) -> list[str]:
     return found
 
 
+def unsandboxed_frames(site: Path) -> list[str]:
+    """Every <iframe> of the built HTML whose sandbox is not exactly the map frame's (frontierwatch.site.mapframe):
+    a frame without one, or one that grants more (allow-same-origin would hand the page back to the map)."""
+    wanted = set(mapframe.SANDBOX.split())
+    found = []
+    for path in sorted(site.rglob("*.html")):
+        for tag, attrs in parse(path).tags:
+            if tag == "iframe" and set((attrs.get("sandbox") or "").split()) != wanted:
+                where = path.relative_to(site)
+                found.append(f"{where} <iframe src={attrs.get('src')!r} sandbox={attrs.get('sandbox')!r}>")
+    return found
+
+
 # --- the checks can fail ------------------------------------------------------------------------------
 def test_crawlers_find_what_they_look_for(tmp_path: Path) -> None:
     (tmp_path / "maps").mkdir()
@@ -219,7 +233,9 @@ def test_crawlers_find_what_they_look_for(tmp_path: Path) -> None:
         '<a href="https://e.example/">x</a><a href="../y/">y</a><link rel="canonical" href="https://e.example/">'
         '<img src="https://cdn.example/i.png"><link rel="stylesheet" href="https://fonts.googleapis.com/css">'
         '<div style="background: url(//e.example/bg.png)"></div><a href=" JavaScript:alert(1)">j</a>'
-        "<script>fetch('https://api.example/x')</script>",
+        "<script>fetch('https://api.example/x')</script><iframe src='maps/m.html'></iframe>"
+        f"<iframe src='maps/m.html' sandbox='{mapframe.SANDBOX} allow-same-origin'></iframe>"
+        f"<iframe src='maps/m.html' sandbox='{mapframe.SANDBOX}'></iframe>",
         encoding="utf-8",
     )
     blob = {"tiles": {"url": "u", "attribution": '<a href="https://www.openstreetmap.org/copyright">OSM</a>'}}
@@ -235,6 +251,7 @@ def test_crawlers_find_what_they_look_for(tmp_path: Path) -> None:
         "index.html js",
     ], found
     assert len(javascript_urls(tmp_path)) == 1
+    assert len(unsandboxed_frames(tmp_path)) == 2
 
 
 # --- the real site --------------------------------------------------------------------------------------
@@ -277,6 +294,13 @@ def test_no_javascript_urls(built_site: Path) -> None:
 
 
 @pytest.mark.slow
+def test_every_map_frame_is_sandboxed(built_site: Path) -> None:
+    framed = [p for p in built_site.rglob("*.html") if any(t == "iframe" for t, _ in parse(p).tags)]
+    assert len(framed) > 10  # home, map page, record pages
+    assert unsandboxed_frames(built_site) == []
+
+
+@pytest.mark.slow
 def test_hostile_build_is_safe_too(tmp_path_factory: pytest.TempPathFactory) -> None:
     """The hostile-data build of test_hostile_site.py (reject_markup off): no javascript: URL, and its poisoned
     source URLs (https://example.org/"><script>...) link out safely."""
@@ -288,6 +312,7 @@ def test_hostile_build_is_safe_too(tmp_path_factory: pytest.TempPathFactory) -> 
     assert javascript_urls(site) == []
     assert unsafe_external_links(site, OWN_HOST) == []
     assert third_party_references(site, OWN_HOST) == []
+    assert unsandboxed_frames(site) == []
 
 
 # --- in the browser: every request a reader's browser makes --------------------------------------------

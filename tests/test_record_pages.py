@@ -228,3 +228,38 @@ def test_repeated_lists_stay_out_of_search(record_pages) -> None:
     assert '<h3 id="cited-incidents" data-search-exclude="true">' in source
     toc = [t["id"] for t in record_pages["actors/fixture-group.md"].toc[0]["children"]]
     assert "sources" in toc and "incidents" in toc  # still in the table of contents
+
+
+@pytest.mark.parametrize(
+    ("collection", "record_id", "field", "name", "expected"),
+    [
+        ("people", "fixture-leader", "name", "日本語", "日本語"),  # any script: not an empty id
+        ("people", "fixture-leader", "name", "Roles", "roles_1"),  # not the Roles section's id
+        ("people", "fixture-leader", "name", "!!! ???", "title"),  # punctuation only
+        ("people", "fixture-leader", "name", "__search", "search"),  # not the theme's own ids (`__search`)
+        ("actors", "fixture-group", "name", "Profile", "profile_1"),
+        ("sources", "fixture-article", "title", "Cited incidents", "cited-incidents_1"),  # an h3's id
+    ],
+)
+def test_title_ids_exist_and_are_the_pages_own(
+    tmp_path: Path, collection: str, record_id: str, field: str, name: str, expected: str
+) -> None:
+    import re
+    import shutil
+
+    import yaml
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE, data)
+    path = data / collection / f"{record_id}.yaml"
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    record[field] = name
+    record.pop("short_name", None)  # an actor's title would be "Profile (FG)"
+    path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    renderer = RecordPages(pages.Renderer(load(data, CheckOptions(reject_markup=False)), OPTIONS))
+    page = renderer.page(renderer.ds.by_id[record_id])
+    ids = re.findall(r'\sid="([^"]*)"', page.content)
+    assert ids[0] == expected, ids  # the title comes first
+    assert "" not in ids and len(ids) == len(set(ids)), ids
+    assert f'<a class="headerlink" href="#{expected}"' in page.content  # the permalink follows it
+    assert page.toc[0]["id"] == expected  # so do the table of contents and Material's skip link

@@ -23,12 +23,14 @@ from frontierwatch.data import loader, synthetic
 from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.geography import border_line
 from frontierwatch.maps import MapOptions, write_maps
-from frontierwatch.site import urls
+from frontierwatch.site import mapframe, urls
 from test_maps import HOSTILE, blob_of, load_hostile, located_incidents, map_dataset
 
 pytestmark = pytest.mark.browser
 
 TILE_URL = MapOptions().tile_url
+#: The site's own page script (docs/), which passes the colour scheme to its maps.
+PAGE_SCRIPT = "assets/javascripts/frontierwatch.js"
 TILE_RE = re.compile("^" + re.escape(TILE_URL).replace(r"\{z\}/\{x\}/\{y\}", r"\d+/\d+/\d+") + "$")
 
 
@@ -41,11 +43,14 @@ class Site:
     server: Any = None
 
 
-def _frame_page(scheme: str, src: str, extra: str = "") -> str:
+def _frame_page(scheme: str, src: str, extra: str = "", sandbox: str | None = mapframe.SANDBOX) -> str:
+    """A page that embeds a map as the site does: the site's sandbox, and its script that tells maps the scheme."""
+    sandboxed = f"sandbox='{sandbox}'" if sandbox is not None else ""
     return (
         "<!doctype html><html><head><meta charset='utf-8'><title>frame</title></head>"
-        f"<body data-md-color-scheme='{scheme}' style='margin:0'>"
-        f"<iframe id='map' src='{src}' style='border:0;width:1100px;height:760px' {extra}></iframe></body></html>"
+        f"<body data-md-color-scheme='{scheme}' style='margin:0'><div class='fw-map'>"
+        f"<iframe id='map' src='{src}' {sandboxed} style='border:0;width:1100px;height:760px' "
+        f"{extra}></iframe></div><script src='{PAGE_SCRIPT}'></script></body></html>"
     )
 
 
@@ -56,9 +61,12 @@ def build_site(root: Path, ds: Dataset) -> Site:
             stub = root / urls.page_url(collection, record_id) / "index.html"
             stub.parent.mkdir(parents=True, exist_ok=True)
             stub.write_text(f"<!doctype html><title>stub</title><h1 id='stub'>{collection}/{record_id}</h1>")
+    (root / PAGE_SCRIPT).parent.mkdir(parents=True, exist_ok=True)
+    (root / PAGE_SCRIPT).write_bytes((ROOT / "docs" / PAGE_SCRIPT).read_bytes())
     (root / "frame.html").write_text(_frame_page("default", "maps/overview.html"))
     (root / "frame-fs.html").write_text(_frame_page("default", "maps/overview.html", "allowfullscreen"))
     (root / "frame-nofs.html").write_text(_frame_page("default", "maps/overview.html", "allow=\"fullscreen 'none'\""))
+    (root / "frame-open.html").write_text(_frame_page("default", "maps/overview.html", sandbox=None))  # a control
     site = Site(root, ds, maps)
     site.base, site.server = serve_directory(root)
     return site
@@ -394,6 +402,86 @@ def test_dark_mode_falls_back_to_the_system_preference(browser: Any, fixture_sit
         assert stats(page)["dark"] is True
     finally:
         context.close()
+
+
+def test_dark_mode_ignores_messages_from_anyone_but_the_page(page: Any, fixture_site: Site) -> None:
+    watch(page)
+    frame = open_framed(page, fixture_site)
+    assert not stats(frame)["dark"]
+    # From the map's own window (not its parent), and from the page in the wrong shape: both ignored.
+    frame.evaluate("window.postMessage({type: 'frontierwatch:scheme', scheme: 'slate'}, '*')")
+    page.evaluate(
+        "const w = document.getElementById('map').contentWindow;"
+        "w.postMessage({type: 'frontierwatch:scheme', scheme: 'SLATE'}, '*');"
+        "w.postMessage('frontierwatch:scheme slate', '*');"
+        "w.postMessage({type: 'frontierwatch:other', scheme: 'slate'}, '*');"
+    )
+    frame.wait_for_timeout(300)
+    assert not stats(frame)["dark"]
+    page.evaluate(
+        "document.getElementById('map').contentWindow.postMessage({type: 'frontierwatch:scheme', scheme: 'slate'}, '*')"
+    )
+    frame.wait_for_function("() => document.documentElement.classList.contains('fw-dark')", timeout=5_000)
+
+
+# --- the sandbox ------------------------------------------------------------------------------------------
+
+#: What script in a map document might try against the page that embeds it. Each line reports what it got.
+REACH_PAGE = """function (navigate) {
+  const out = {};
+  const attempt = (name, f) => { try { out[name] = String(f()); } catch (e) { out[name] = 'blocked: ' + e.name; } };
+  attempt('origin', () => window.origin);
+  attempt('read title', () => parent.document.title);
+  attempt('write title', () => { parent.document.title = 'pwned by a map'; return parent.document.title; });
+  attempt('read body', () => top.document.body.innerHTML.length);
+  attempt('page storage', () => parent.localStorage.length);
+  attempt('own storage', () => window.localStorage.length);
+  attempt('cookie', () => document.cookie);
+  if (navigate) attempt('navigate top', () => { top.location.href = 'about:blank#pwned'; return 'navigated'; });
+  return out;
+}"""
+
+
+def _plant(site: Site, navigate: bool) -> str:
+    """A copy of the overview map with REACH_PAGE run as the document loads (no click: no user activation), and
+    a page that embeds it (sandboxed as the site does, or not); returns the page's URL."""
+    name = f"planted-{'sandboxed' if navigate else 'open'}"
+    overview = (site.root / "maps" / "overview.html").read_text(encoding="utf-8")
+    script = f"<script>window.__reach = ({REACH_PAGE})({'true' if navigate else 'false'});</script>"
+    (site.root / "maps" / f"{name}.html").write_text(overview.replace("</body>", script + "</body>", 1))
+    sandbox = mapframe.SANDBOX if navigate else None
+    (site.root / f"{name}.html").write_text(_frame_page("default", f"maps/{name}.html", sandbox=sandbox))
+    return site.base + f"{name}.html"
+
+
+def _framed_map(page: Any, url: str) -> Any:
+    page.goto(url)
+    page.frame_locator("#map").locator("html[data-fw-drawn]").wait_for(state="attached", timeout=15_000)
+    return next(f for f in page.frames if "/maps/" in f.url)
+
+
+def test_script_in_a_map_frame_cannot_read_or_change_its_page(page: Any, fixture_site: Site) -> None:
+    w = watch(page)
+    # The control: the same script in a frame without the sandbox reaches the page, so the test can fail.
+    reached = _framed_map(page, _plant(fixture_site, navigate=False)).evaluate("window.__reach")
+    assert reached["read title"] == "frame" and reached["write title"] == "pwned by a map", reached
+
+    url = _plant(fixture_site, navigate=True)
+    frame = _framed_map(page, url)
+    got = frame.evaluate("window.__reach")
+    assert got["origin"] == "null", got  # an opaque origin: another site as far as the page is concerned
+    for attempt in ("read title", "write title", "read body", "page storage", "own storage", "cookie"):
+        assert got[attempt].startswith("blocked: SecurityError"), (attempt, got)
+    assert got["navigate top"].startswith("blocked:"), got  # no navigation of the page without a click
+    assert page.title() == "frame" and page.url == url
+    # Still a working map (popup links: test_popup_link_opens_the_record_page_in_the_parent), and the page's
+    # scheme still reaches it.
+    drawn = stats(frame)
+    assert drawn["incidents"] > 0 and drawn["border"] == 1, drawn
+    page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+    frame.wait_for_function("() => document.documentElement.classList.contains('fw-dark')", timeout=5_000)
+    # The sandbox's own reports of the blocked navigation are the only errors.
+    assert [e for e in w.unexpected_errors() if "initiate navigation" not in e] == []
 
 
 # --- fullscreen -------------------------------------------------------------------------------------------

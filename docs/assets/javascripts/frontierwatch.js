@@ -88,3 +88,53 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", name);
   else name();
 })();
+
+/* Maps: each map is a sandboxed frame, another origin that cannot read this page (frontierwatch.site.mapframe).
+ * The page tells its maps Material's colour scheme by postMessage, when a map loads, when it asks (a map that
+ * loaded before this script ran) and whenever the reader switches. A map's messages are accepted only from the
+ * page's own map frames and only in the one expected shape; what the page sends is the scheme's name, nothing
+ * else. */
+(function () {
+  "use strict";
+  var SCHEME_MESSAGE = "frontierwatch:scheme";
+  var READY_MESSAGE = "frontierwatch:map-ready";
+  var FRAMES = ".fw-map iframe[sandbox]";
+
+  function scheme() {
+    return document.body && document.body.getAttribute("data-md-color-scheme") === "slate" ? "slate" : "default";
+  }
+  function tell(win) {
+    // A sandboxed frame's origin is opaque: no target origin but "*" reaches it. The scheme is no secret.
+    if (win) win.postMessage({ type: SCHEME_MESSAGE, scheme: scheme() }, "*");
+  }
+  function frames() {
+    return Array.prototype.slice.call(document.querySelectorAll(FRAMES));
+  }
+  function tellAll() {
+    frames().forEach(function (frame) { tell(frame.contentWindow); });
+  }
+  function watchFrames() {
+    frames().forEach(function (frame) {
+      if (frame.dataset.fwScheme) return;
+      frame.dataset.fwScheme = "1";
+      frame.addEventListener("load", function () { tell(frame.contentWindow); });
+    });
+    tellAll();
+  }
+
+  window.addEventListener("message", function (event) {
+    var data = event.data;
+    if (!data || typeof data !== "object" || data.type !== READY_MESSAGE) return;
+    // A sandboxed map's origin is "null"; the sender must also be one of this page's map frames.
+    if (event.origin !== "null") return;
+    var from = frames().filter(function (frame) { return frame.contentWindow === event.source; })[0];
+    if (from) tell(event.source);
+  });
+  function start() {
+    new MutationObserver(tellAll).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
+    if (typeof document$ !== "undefined" && document$.subscribe) document$.subscribe(watchFrames);
+    else watchFrames();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

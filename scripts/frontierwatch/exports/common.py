@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from frontierwatch import __version__
 from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.partial_date import PartialDate
-from frontierwatch.site.urls import page_url
+from frontierwatch.site.urls import DOWNLOADS_DIR, page_url
 
 #: Fixed namespace of every UUIDv5 the exports derive from our ids (STIX ids, Atom entry ids).
 #: It is uuid5(NAMESPACE_URL, "https://frontierwatch.example/ns/exports") written out, so that changing the
@@ -51,6 +51,8 @@ class Context:
     site_url: str | None = None
     licence: str = "CC BY 4.0"
     citation: str = ""
+    #: The site folder the export files are published in: a feed's link to itself points there.
+    folder: str = DOWNLOADS_DIR + "/"
 
     @property
     def as_of(self) -> dt.datetime:

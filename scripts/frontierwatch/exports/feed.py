@@ -84,6 +84,9 @@ def render(ctx: Context) -> str:
     ds = ctx.ds
     b = ds.briefing
     feed = ET.Element("feed", {"xmlns": ATOM})
+    if not ctx.site_url:
+        # Relative links resolve against the site's root, not the folder the feed is published in.
+        feed.set("xml:base", "../" * ctx.folder.count("/"))
     _sub(feed, "id", f"urn:uuid:{uuid_for('feed/' + FEED_FILE)}")
     _sub(feed, "title", f"{b.title}: incidents and claims", type="text")
     if b.subtitle:
@@ -93,7 +96,7 @@ def render(ctx: Context) -> str:
     _sub(author, "name", b.title)
     _sub(feed, "link", rel="alternate", type="text/html", href=ctx.site("") or "./")
     if ctx.site_url:
-        _sub(feed, "link", rel="self", type="application/atom+xml", href=ctx.site(FEED_FILE))
+        _sub(feed, "link", rel="self", type="application/atom+xml", href=ctx.site(ctx.folder + FEED_FILE))
     _sub(feed, "rights", ctx.citation or ctx.licence, type="text")
     _sub(feed, "generator", "Frontier Watch", version=__version__)
     for when, key, rec in entries(ctx):

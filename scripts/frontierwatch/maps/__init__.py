@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import folium
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from folium.template import Template
 
 from frontierwatch.data.dataset import Dataset
@@ -101,11 +101,22 @@ def _skeleton(options: MapOptions) -> tuple[str, str, str]:
         layers.blob_json = _BLOB_MARK
         m.add_child(layers)
         root = m.get_root()
+        _number_elements(root)
+        layers.blob_id = f"fw-data-{layers._id}"
         root.title = _TITLE_MARK
         head, rest = _accessible(root.render()).split(_TITLE_MARK)
         middle, tail = rest.split(_BLOB_MARK)
         parts = _SKELETONS[key] = (head, middle, tail)
     return parts
+
+
+def _number_elements(root: Element) -> None:
+    """Folium names each element by a random id (`map_<uuid4 hex>`), so two builds of one commit would differ
+    in every map document. Ids are numbered in tree order instead: the same map, the same bytes."""
+    elements = [root]
+    for n, element in enumerate(elements):  # grows while it is walked: breadth first
+        element._id = f"{n:032x}"
+        elements.extend(element._children.values())
 
 
 def _accessible(document: str) -> str:

@@ -151,7 +151,7 @@ class SiteBuild:
 
     # --- writers --------------------------------------------------------------------------------------
     def _exports_writer(self) -> Callable[[], list[Download]]:
-        ds, out_dir, site_url = self.ds, self.settings.site_dir / "downloads", self.settings.site_url
+        ds, out_dir, site_url = self.ds, self.settings.site_dir / urls.DOWNLOADS_DIR, self.settings.site_url
         return lambda: outputs.write_exports(ds, out_dir, site_url)
 
     def _maps_writer(self) -> Callable[[], None]:

@@ -50,23 +50,35 @@ _MD_TABLE = str.maketrans(
         "^": "&#94;",
         "=": "&#61;",
         "$": "&#36;",
+        "#": "&#35;",
     }
 )
-#: A line that starts with one of these could become a heading, list, quote, rule or numbered item.
-_LINE_START = re.compile(r"^(\s*)(#|[-+*](?=\s|$)|\d(?=\d*[.)](?:\s|$)))")
+#: Block syntax is read at the start of a line: a heading (`#`), list (`-`, `+`, `*`, `1.`, `1)`), quote (`>`),
+#: rule or setext underline (`---`, `===`), admonition (`!!!`), details (`???`), table, attribute list, fence,
+#: definition or abbreviation. Whatever the extensions, a line whose first character is a character reference
+#: starts none of them: so the first character is one whenever it is punctuation, or a digit that a `.` or
+#: `)` could turn into a numbered item.
+_LINE_START = re.compile(r"^(\s*)([!-/:-@\[-`{-~]|\d(?=\d*[.)](?:\s|$)))")
 
 
 def md(value: Any) -> str:
     """Plain text for Markdown inline context (paragraphs, list items, headings, table cells).
 
-    Whitespace (newlines included) collapses to single spaces, so the text never leaves its line or cell.
+    Whitespace (newlines included) collapses to single spaces, so the text never leaves its line or cell and
+    never starts with the indent of a code block; inline syntax anywhere and block syntax at the start become
+    character references (the reader sees the same characters). Templates also pass fragments such as `", "`
+    through here: a reference for their first character is harmless mid-line.
     """
     if value is None:
         return ""
     if isinstance(value, Markup):
         return str(value)
-    text = _WS.sub(" ", str(value)).translate(_MD_TABLE)
-    return _LINE_START.sub(lambda m: f"{m.group(1)}&#{ord(m.group(2))};", text, count=1)
+    text = _WS.sub(" ", str(value))
+    start = _LINE_START.match(text)
+    if start is None:
+        return text.translate(_MD_TABLE)
+    lead, first = start.groups()
+    return f"{lead}&#{ord(first)};{text[start.end() :].translate(_MD_TABLE)}"
 
 
 def html_paragraphs(value: Any) -> str:

@@ -25,7 +25,7 @@ import jinja2
 from frontierwatch.data import vocab
 from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.models import Incident, Record, SourceRef
-from frontierwatch.site import escape, urls
+from frontierwatch.site import escape, mapframe, urls
 from frontierwatch.site.escape import Markup
 from frontierwatch.site.formatting import (
     VOCAB_ANCHORS,
@@ -134,10 +134,11 @@ class Fragments:
 
     # --- blocks ---------------------------------------------------------------------------------------
     def iframe(self, here: str, map_path: str, title: str, css: str = "fw-map") -> Markup:
-        """A map file in a lazy frame (`css` is trusted: the templates' own classes)."""
+        """A map file in a lazy, sandboxed frame (`css` is trusted: the templates' own classes; the sandbox is
+        decided in mapframe)."""
         return Markup(
             f'<div class="{css}"><iframe src="{self.url(here, map_path)}" loading="lazy" '
-            f'title="{self.attr(title)}"></iframe></div>'
+            f'sandbox="{mapframe.SANDBOX}" title="{self.attr(title)}"></iframe></div>'
         )
 
     def incidents_table(self, here: str, incidents: Iterable[Incident]) -> Markup:

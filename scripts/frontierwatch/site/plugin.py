@@ -33,7 +33,7 @@ from frontierwatch import workers
 from frontierwatch.data.checks import CheckOptions
 from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.problems import Problem, plural
-from frontierwatch.site import linksafety, serve_status, urls
+from frontierwatch.site import build_guards, linksafety, serve_status, urls
 from frontierwatch.site import mkdocs_adapter as adapter
 from frontierwatch.site.build import BuildSettings, SiteBuild
 from frontierwatch.site.buildcache import ServeCaches
@@ -107,6 +107,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         if self.config.enabled:
             base = Path(config.config_file_path or ".").resolve().parent
             self.data_dir = (base / os.environ.get(DATA_ENV, self.config.data_dir)).resolve()
+            _refuse(build_guards.symlinks_leaving(base, [Path(config.docs_dir), *_custom_dir(config)]))
             if self.serving:
                 adapter.add_script(config, serve_status.SCRIPT_URL)  # the problems banner, serve only
         return config
@@ -116,11 +117,22 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             return files
         self._stop()  # a serve rebuild after a failed build
         self.site_dir = config.site_dir
-        self.dataset = ds = self._load(self.data_dir)
+        self.dataset = ds = self._load(data_dir := self.data_dir)
+        written_by_mkdocs = adapter.included_files(files)
         self.build = SiteBuild(ds, self._settings(ds, files, config), self.caches if self.serving else None)
         self.build.start()
         for src_uri, content in self.build.markdown_pages():
             files.append(adapter.generated_file(config, src_uri, content))
+        # One owner for every output file: a record named like a generated page would silently replace it.
+        assert self.build.records is not None
+        shells = [adapter.shell_src(c) for c in self.build.records.collections]
+        project = Path(config.config_file_path or ".").resolve().parent
+        _refuse(
+            build_guards.url_clashes(
+                build_guards.docs_claims(written_by_mkdocs, Path(config.docs_dir), project)
+                + build_guards.page_claims(self.build.generated.values(), self.build.records.records, shells, data_dir)
+            )
+        )
         return files
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -287,6 +299,18 @@ def _fewer_files_than(folder: Path, limit: int) -> bool:
         if count >= limit:
             return False
     return True
+
+
+def _refuse(problems: list[str]) -> None:
+    """Stop the build on problems with what it reads or writes (build_guards), every one reported."""
+    if problems:
+        raise PluginError("frontierwatch: the build stops here:\n" + "\n".join(f"  {p}" for p in problems))
+
+
+def _custom_dir(config: MkDocsConfig) -> list[Path]:
+    """The theme's override folder (`theme.custom_dir`), when there is one."""
+    custom = getattr(config.theme, "custom_dir", None)
+    return [Path(custom)] if custom else []
 
 
 @contextlib.contextmanager

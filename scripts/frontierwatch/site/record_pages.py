@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markdown.extensions.toc import slugify
+from markdown.extensions.toc import slugify_unicode, unique
 
 from frontierwatch.data.models import Actor, Incident, Person, Place, Record
 from frontierwatch.site import escape, urls
@@ -28,6 +28,27 @@ from frontierwatch.site.pages import GeneratedPage, Renderer, environment
 TEMPLATES = Path(__file__).parent / "templates" / "pages" / "record"
 
 _HEADING = re.compile(r'<h([1-6]) id="([^"]*)"[^>]*>(.*?)<a class="headerlink"', re.S)
+_TITLE = re.compile(r'<h1 id="([^"]*)"([^>]*>.*?<a class="headerlink" href=")#[^"]*"', re.S)
+_ID = re.compile(r'\sid="([^"]*)"')
+
+
+def own_title_id(html: str) -> str:
+    """The page's `<h1>` with an id that exists and is its own (issue 20, row 11).
+
+    The title's id is its text's slug, which can come out empty (a name of punctuation only), equal a
+    section's fixed id (a person named "Roles" against the Roles section: the table of contents' link would
+    land on the title) or start with `__` like the theme's own ids. Then it becomes `title`, or the slug with
+    `_1`, `_2` ... as Python-Markdown's toc does for Markdown pages."""
+    match = _TITLE.search(html)
+    if match is None:
+        return html
+    current = match.group(1)
+    others = _ID.findall(html)
+    others.remove(current)
+    if current and not current.startswith("_") and current not in others:
+        return html
+    new = unique(current.strip("_-") or "title", set(others))
+    return f'{html[: match.start()]}<h1 id="{new}"{match.group(2)}#{new}"{html[match.end() :]}'
 
 
 class RecordPages:
@@ -43,7 +64,7 @@ class RecordPages:
         env = environment(TEMPLATES, Fragments(self.ds, markdown=False))
         env.filters["paragraphs"] = lambda v: Markup(escape.html_paragraphs(v))
         env.filters["code"] = lambda v: Markup(escape.code(v))  # as python-markdown escapes code blocks
-        env.globals.update(footer=self.r.footer_html, slug=lambda text: slugify(str(text), "-"))
+        env.globals.update(footer=self.r.footer_html, slug=lambda text: slugify_unicode(str(text), "-"))
         return env
 
     def warm(self) -> None:
@@ -65,6 +86,7 @@ class RecordPages:
         html = self.env.get_template(f"{rec.collection}.html.j2").render(
             rec=rec, here=here, r=self.r, v=self.r.view, ds=self.ds, o=self.options, mini_map=mini
         )
+        html = own_title_id(html)
         return GeneratedPage(
             here,
             html,

@@ -8,6 +8,8 @@ from urllib.parse import urljoin
 
 MAPS_DIR = "maps"
 ASSETS_DIR = "assets/frontierwatch"
+#: Where the site publishes the exports (the data downloads, the feed).
+DOWNLOADS_DIR = "downloads"
 
 
 def page_src(collection: str, record_id: str) -> str:

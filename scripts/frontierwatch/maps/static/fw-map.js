@@ -73,17 +73,24 @@
   }
 
   // --- colour scheme: follow Material's switch in the embedding page ------------------------------------
-  function parentScheme() {
+  // The page embeds its maps in sandboxed frames (frontierwatch.site.mapframe): a map is another origin
+  // and cannot read its page. The page sends the scheme by postMessage (docs/assets/javascripts/
+  // frontierwatch.js): {type: "frontierwatch:scheme", scheme: "default" | "slate"}; a map asks for it with
+  // {type: "frontierwatch:map-ready"} once it is drawn, in case it loaded before the page's script ran.
+  var SCHEME_MESSAGE = "frontierwatch:scheme";
+  var READY_MESSAGE = "frontierwatch:map-ready";
+  var pageScheme = null; // true (dark) or false once the embedding page has said
+  function framed() {
+    return window.parent && window.parent !== window;
+  }
+  function siteOrigin() {
+    // The frame's own origin is opaque ("null"); its address still says which site served it.
     try {
-      if (window.parent && window.parent !== window) {
-        var body = window.parent.document.body;
-        var scheme = body && body.getAttribute("data-md-color-scheme");
-        if (scheme) return scheme === "slate";
-      }
+      var origin = new URL(window.location.href).origin;
+      return origin && origin !== "null" ? origin : null;
     } catch (e) {
-      /* a parent on another origin: fall through */
+      return null;
     }
-    return null;
   }
   function storedScheme() {
     try {
@@ -95,34 +102,36 @@
         }
       }
     } catch (e) {
-      /* storage blocked or not JSON */
+      /* storage blocked (a sandboxed frame has none) or not JSON */
     }
     return null;
   }
   function isDark() {
-    var dark = parentScheme();
+    var dark = pageScheme;
     if (dark === null) dark = storedScheme();
     if (dark === null) dark = !!(window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches);
     return dark;
   }
   function watchScheme(onChange) {
     var update = function () { onChange(isDark()); };
-    try {
-      if (window.parent && window.parent !== window && window.parent.document.body) {
-        new window.parent.MutationObserver(update).observe(window.parent.document.body, {
-          attributes: true,
-          attributeFilter: ["data-md-color-scheme"],
-        });
-      }
-    } catch (e) {
-      /* cross-origin parent */
-    }
+    window.addEventListener("message", function (event) {
+      // Only the embedding page, served by this map's own site, and only the one shape.
+      if (!framed() || event.source !== window.parent) return;
+      var origin = siteOrigin();
+      if (origin !== null && event.origin !== origin) return;
+      var data = event.data;
+      if (!data || typeof data !== "object" || data.type !== SCHEME_MESSAGE) return;
+      if (data.scheme !== "slate" && data.scheme !== "default") return;
+      pageScheme = data.scheme === "slate";
+      update();
+    });
     window.addEventListener("storage", update);
     if (window.matchMedia) {
       var mq = window.matchMedia("(prefers-color-scheme: dark)");
       if (mq.addEventListener) mq.addEventListener("change", update);
     }
     update();
+    if (framed()) window.parent.postMessage({ type: READY_MESSAGE }, siteOrigin() || "*");
   }
 
   // --- the map ----------------------------------------------------------------------------------------

@@ -1,0 +1,20 @@
+"""The sandbox of the `<iframe>` a page embeds a map with (site/fragments.py writes the frame): decided here only.
+
+A map document is a different origin from its page: the sandbox has no `allow-same-origin`, so script in a
+map (folium's, Leaflet's, ours, or anything a hostile record might smuggle in) can read or change neither the
+page's DOM nor its storage. What a map still needs is granted one by one:
+
+- `allow-scripts`: Leaflet draws the map;
+- `allow-popups` and `allow-popups-to-escape-sandbox`: attribution links open in a new tab, and "Full screen"
+  opens the map on its own where the frame may not go fullscreen, as an ordinary page;
+- `allow-top-navigation-by-user-activation`: a popup's record link (`target="_top"`) opens the record page in
+  place of the embedding page, only when the reader clicks it.
+
+The page tells its maps the colour scheme by `postMessage` (`docs/assets/javascripts/frontierwatch.js` and
+`maps/static/fw-map.js`; both check who sent a message and what it holds).
+"""
+
+from __future__ import annotations
+
+SANDBOX = "allow-scripts allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation"
+

@@ -17,15 +17,15 @@ from __future__ import annotations
 import dataclasses
 import logging
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from frontierwatch.data.dataset import Dataset
 from frontierwatch.maps import MapOptions
+from frontierwatch.site import incremental, outputs, record_writer, urls
 from frontierwatch.site import mkdocs_adapter as adapter
-from frontierwatch.site import outputs, record_writer, urls
 from frontierwatch.site.buildcache import ServeCaches
 from frontierwatch.site.pages import DOWNLOADS, Download, GeneratedPage, PageOptions, Renderer
 from frontierwatch.site.record_pages import RecordPages
@@ -56,8 +56,20 @@ class BuildSettings:
 class SiteBuild:
     """One build of the site from one dataset."""
 
-    def __init__(self, ds: Dataset, settings: BuildSettings, caches: ServeCaches | None = None) -> None:
+    def __init__(
+        self,
+        ds: Dataset,
+        settings: BuildSettings,
+        caches: ServeCaches | None = None,
+        serve: incremental.Written | None = None,
+        previous: incremental.Written | None = None,
+    ) -> None:
+        """`serve` (in-process serve builds): what this build writes is recorded there for the next one;
+        `previous`: what the last serve build wrote and left in the site folder (only the records an edit
+        changed are written again)."""
         self.ds, self.settings = ds, settings
+        self.serve, self.previous = serve, previous
+        self.rewrite: set[str] | None = None  # serve: the records whose page and map are written again
         self.renderer = Renderer(ds, settings.page_options)
         if caches is not None:  # templates compile once per serve session (Jinja checks the source)
             self.renderer.env.bytecode_cache = caches.bytecode_cache(self.renderer.env, "pages")
@@ -78,15 +90,21 @@ class SiteBuild:
         record_pages = RecordPages(self.renderer)
         record_pages.warm()  # once, before the workers fork
         records = [r for r in self.ds.all_records() if not s.hand_written(urls.page_src(r.collection, r.id))]
+        if self.previous is not None:
+            changed = incremental.changed_ids(self.previous.ds, self.ds)
+            last_changed = s.page_options.last_changed
+            self.rewrite = incremental.affected(self.previous, self.ds, changed, last_changed)
+            log.info(f"frontierwatch: {len(changed)} record(s) changed; writing {len(self.rewrite)} record page(s)")
         job = record_writer.Job(
-            record_page=record_pages.page,
+            record_page=self._tracked(record_pages.page) if self.serve is not None else record_pages.page,
             site_dir=s.site_dir,
             site_url=s.site_url,
             edit_url=s.edit_url,
             search_index=s.search_index,
             search_cache=s.search_cache if s.processes == 0 else None,
         )
-        self.records = record_writer.DirectPages(job, records, s.processes)
+        select = self._select if self.serve is not None else None
+        self.records = record_writer.DirectPages(job, records, s.processes, select)
 
     def markdown_pages(self) -> list[tuple[str, str]]:
         """(src_uri, Markdown) of every generated Markdown page and shell page, in the order MkDocs gets them."""
@@ -130,6 +148,8 @@ class SiteBuild:
         try:
             if self.records is not None:
                 entries = self.records.finish()
+                if self.serve is not None:
+                    entries = self._serve_entries()
                 adapter.SearchEntries.add_to_site(plugins, entries)
                 for collection in self.records.collections:
                     shutil.rmtree(self.settings.site_dir / adapter.shell_url(collection), ignore_errors=True)
@@ -138,6 +158,7 @@ class SiteBuild:
                 self.background.finish()
             elif self.settings.maps:
                 self._maps_writer()()
+            self._forget_unmapped()
         finally:
             self.stop()
 
@@ -163,4 +184,63 @@ class SiteBuild:
             )
 
         ds, site, has_map = self.ds, s.site_dir, self.renderer.view.has_map
-        return lambda: outputs.write_maps(ds, site, options, has_map)
+        if self.serve is None:
+
+            def write_all() -> None:
+                outputs.write_maps(ds, site, options, has_map)
+
+            return write_all
+        serve = self.serve
+
+        def on_map(record_id: str, html: str) -> None:
+            serve.reads.setdefault(record_id, set()).update(incremental.map_reads(html, ds))
+
+        def write() -> None:  # after the pages: `self.rewrite` is final
+            serve.maps = outputs.write_maps(ds, site, options, has_map, self.rewrite, on_map)
+
+        return write
+
+    # --- serve: write what an edit changed ------------------------------------------------------------
+    def _tracked(self, page: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        """`page` that records which records each page shows (the next serve build's dependencies)."""
+        assert self.serve is not None
+        reads = self.serve.reads
+
+        def tracked(rec: Any) -> Any:
+            out = page(rec)
+            reads[rec.id] = incremental.page_reads(out.content)
+            return out
+
+        return tracked
+
+    def _select(self, shells: Mapping[str, str]) -> list[Any]:
+        """The records whose pages this serve build writes: those an edit changed, or all of them when the
+        theme around them (the shell pages) changed."""
+        assert self.records is not None and self.serve is not None
+        self.serve.shells = dict(shells)
+        prev = self.previous
+        if prev is not None and self.rewrite is not None and prev.shells == self.serve.shells:
+            for rec in self.records.records:  # what is not written again is read as before
+                if rec.id not in self.rewrite and rec.id in prev.reads:
+                    self.serve.reads[rec.id] = prev.reads[rec.id]
+            return [rec for rec in self.records.records if rec.id in self.rewrite]
+        self.rewrite = None  # every page, and every map
+        return self.records.records
+
+    def _serve_entries(self) -> list[dict[str, Any]]:
+        """Every record page's search entries in record order: new ones for the pages written, the previous
+        build's for the others."""
+        assert self.records is not None and self.serve is not None
+        by_id = dict(self.previous.entries) if self.previous is not None and self.rewrite is not None else {}
+        by_id.update(self.records.entries_by_id())
+        self.serve.entries = {rec.id: by_id.get(rec.id, []) for rec in self.records.records}
+        return [entry for rec in self.records.records for entry in self.serve.entries[rec.id]]
+
+    def _forget_unmapped(self) -> None:
+        """Serve: the mini maps of records that had one and no longer have one go."""
+        if self.serve is None or self.previous is None:
+            return
+        for rid in self.previous.maps - self.serve.maps:
+            rec = self.ds.by_id.get(rid)
+            if rec is not None:
+                (self.settings.site_dir / urls.map_file(rec.collection, rec.id)).unlink(missing_ok=True)

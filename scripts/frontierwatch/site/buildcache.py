@@ -12,6 +12,8 @@ one `ServeCaches`:
   settings.
 - `search`: record pages' search entries, while the search settings stay the same.
 - `last_good`: the last dataset without problems per data folder (serve keeps showing it on bad data).
+- `written`: what the last successful build wrote for its records (`incremental.Written`): the next build
+  writes again only the record pages and mini maps an edit changed.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import jinja2
 
 if TYPE_CHECKING:
     from frontierwatch.data.dataset import Dataset
+    from frontierwatch.site.incremental import Written
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -51,6 +54,7 @@ class ServeCaches:
     pages: dict[str, Any] = field(default_factory=dict)
     search: dict[str, dict[str, Any]] = field(default_factory=dict)
     last_good: dict[str, Dataset] = field(default_factory=dict)
+    written: Written | None = None
 
     def bytecode_cache(self, env: jinja2.Environment, kind: str) -> MemoryBytecodeCache:
         """The bytecode cache for environments of one kind and the same compile settings."""
@@ -89,5 +93,6 @@ class ServeCaches:
         self.pages.clear()
         self.search.clear()
         self.last_good.clear()
+        self.written = None
         for cache in self.bytecode.values():
             cache.clear()

@@ -8,7 +8,7 @@ During `serve`, or without fork, the plugin calls `write_exports` and `write_map
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
@@ -30,17 +30,33 @@ def write_exports(ds: Any, out_dir: Path, site_url: str | None) -> list[Download
     return [Download(**{name: getattr(f, name) for name in shown}) for f in exports.write_all(ds, out_dir, site_url)]
 
 
-def write_maps(ds: Any, site: Path, options: Callable[[str], Any], has_mini_map: Callable[[Any], bool]) -> None:
-    """The map assets, the overview map and a mini map for every record whose page embeds one.
+def write_maps(
+    ds: Any,
+    site: Path,
+    options: Callable[[str], Any],
+    has_mini_map: Callable[[Any], bool],
+    only: Collection[str] | None = None,
+    on_map: Callable[[str, str], None] | None = None,
+) -> set[str]:
+    """The map assets, the overview map and a mini map for every record whose page embeds one; returns the ids
+    of the records with a mini map.
 
-    `options(map_file)` gives the `maps.MapOptions` of the map written at `map_file`."""
+    `options(map_file)` gives the `maps.MapOptions` of the map written at `map_file`. `only` (serve): write the
+    mini maps of these records only (the others are still there); `on_map(id, html)` sees each one written."""
     maps.write_map_assets(site)
     _write(site / urls.map_file(), maps.overview_map(ds, options(urls.map_file())))
+    mapped = set()
     for record in ds.all_records():
         if has_mini_map(record):
+            mapped.add(record.id)
+            if only is not None and record.id not in only:
+                continue
             path = urls.map_file(record.collection, record.id)
             html = maps.mini_map(ds, record, options(path))
             _write(site / path, html if html is not None else NO_MAP)
+            if on_map is not None:
+                on_map(record.id, html or "")
+    return mapped
 
 
 class Background:

@@ -35,7 +35,6 @@ from frontierwatch.workers import Worker, can_fork
 _SEARCH_ATTRS = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
 
 
-
 @dataclass
 class Job:
     """What writing record pages needs besides the records (forked workers inherit it)."""
@@ -112,8 +111,18 @@ def _flush(site: Path, shells: Mapping[str, Shell], waiting: list[tuple]) -> Non
 class DirectPages:
     """The record pages of one build, written by `processes` forked workers (0: in this process)."""
 
-    def __init__(self, job: Job, records: Sequence[Any], processes: int) -> None:
+    def __init__(
+        self,
+        job: Job,
+        records: Sequence[Any],
+        processes: int,
+        select: Callable[[Mapping[str, str]], Sequence[Any]] | None = None,
+    ) -> None:
+        """`select(shells)` (in-process only): which records to write, once the shells are known (serve writes
+        only the pages an edit changed); None writes them all."""
         self.job, self.records = job, list(records)
+        self.select = select
+        self.written: list[Any] = []  # in-process: the records written, in the order of `_entries`
         self.collections = sorted({rec.collection for rec in self.records})
         self.shells: dict[str, str] = {}
         self._entries: list[list[dict[str, Any]]] = []  # each record's search entries, in record order
@@ -137,7 +146,8 @@ class DirectPages:
             for worker in self._workers:
                 worker.send(("shells", shells))
         else:
-            self._entries = write_pages(self.job, self.records, lambda block: shells)
+            self.written = list(self.select(self.shells)) if self.select is not None else self.records
+            self._entries = write_pages(self.job, self.written, lambda block: shells)
 
     def finish(self) -> list[dict[str, Any]]:
         """Wait for the workers; return the pages' search entries in record order, as one process would
@@ -157,6 +167,10 @@ class DirectPages:
         if shares:  # worker n wrote records n, n + k, n + 2k, ...
             self._entries = [e for group in itertools.zip_longest(*shares) for e in group if e is not None]
         return [entry for page in self._entries for entry in page]
+
+    def entries_by_id(self) -> dict[str, list[dict[str, Any]]]:
+        """In-process: the search entries of each record written, by id."""
+        return {rec.id: entries for rec, entries in zip(self.written, self._entries, strict=True)}
 
     def close(self) -> None:
         for worker in self._workers:

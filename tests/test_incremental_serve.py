@@ -1,0 +1,194 @@
+"""A real `mkdocs serve` through a series of data edits: after each, its site equals a clean `mkdocs build`.
+
+The serve writes again only the record pages and maps an edit changed (`site/incremental.py`); this test is
+what makes that safe. It runs `mkdocs serve` on a free port over a small synthetic dataset, edits YAML files
+of every kind the issue names (an incident's title; an actor's name, shown on many pages; a new incident; a
+deletion; and a move of an incident to another place and date), waits for each rebuild, and compares the
+serve's site folder with a clean build of the same data, file by file, byte for byte, except for what is
+legitimately build-specific (`_normalise`):
+
+- `sitemap.xml.gz`: gzip stores its creation time; compared after decompressing;
+- `_frontierwatch/`: the serve banner's status file and script, and the script's tag on each page, exist only while
+  serving (like MkDocs' livereload script, which it adds to responses, not files);
+- map documents: folium names its elements with random hex ids (one set per process).
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+INCIDENTS = 60
+_FOLIUM_ID = re.compile(rb"\b([a-z_]+_)?[0-9a-f]{32}\b")
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _project(tmp: Path, port: int) -> Path:
+    project = tmp / "project"
+    shutil.copytree(ROOT / "docs", project / "docs")
+    subprocess.run(
+        [sys.executable, "-m", "frontierwatch", "synth", "--out", str(project / "data"), "--incidents", str(INCIDENTS)],
+        check=True,
+        capture_output=True,
+    )
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"(?m)^site_url: .*$", f"site_url: http://127.0.0.1:{port}/", config)
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return project
+
+
+class Serve:
+    """`mkdocs serve` in a child process; its site folder is the one mkdtemp makes in our TMPDIR."""
+
+    def __init__(self, project: Path, port: int, tmp: Path) -> None:
+        self.tmp = tmp
+        tmp.mkdir()
+        env = dict(os.environ, TMPDIR=str(tmp), NO_MKDOCS_2_WARNING="1")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-f", str(project / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            self.lines.append(line)
+
+    def builds(self) -> int:
+        return sum("Reloading browsers" in line or "Serving on" in line for line in self.lines)
+
+    def wait_for_build(self, count: int, timeout: float = 300) -> None:
+        deadline = time.monotonic() + timeout
+        while self.builds() < count:
+            errors = [line for line in self.lines if "ERROR" in line or "Traceback" in line]
+            assert not errors, "".join(self.lines)
+            assert self.proc.poll() is None, "mkdocs serve stopped:\n" + "".join(self.lines)
+            assert time.monotonic() < deadline, "no rebuild:\n" + "".join(self.lines)
+            time.sleep(0.1)
+
+    def site(self) -> Path:
+        (site,) = [p for p in self.tmp.iterdir() if p.name.startswith("mkdocs_") and p.is_dir()]
+        return site
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    """Every file of a site but the serve banner's status and script (serve only, by design)."""
+    files = (p for p in sorted(site.rglob("*")) if p.is_file())
+    return {
+        str(p.relative_to(site)): p.read_bytes()
+        for p in files
+        if not str(p.relative_to(site)).startswith("_frontierwatch/")
+    }
+
+
+_BANNER_SCRIPT = re.compile(rb'\s*<script src="[./]*_frontierwatch/serve-status\.js"></script>')
+
+
+def _normalise(name: str, data: bytes) -> bytes:
+    if name.endswith(".gz"):
+        return gzip.decompress(data)
+    if name.startswith("maps/"):
+        return _FOLIUM_ID.sub(rb"\1ID", data)
+    if name.endswith(".html"):
+        return _BANNER_SCRIPT.sub(b"", data)
+    return data
+
+
+def _assert_same_site(served: Path, project: Path, tmp: Path, what: str) -> None:
+    clean = tmp / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(clean)],
+        check=True,
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+    )
+    want, got = _files(clean), _files(served)
+    assert sorted(got) == sorted(want), f"after {what}: files differ: {sorted(set(got) ^ set(want))[:10]}"
+    differ = [n for n in want if _normalise(n, want[n]) != _normalise(n, got[n])]
+    assert not differ, f"after {what}: {len(differ)} file(s) differ from a clean build: {differ[:10]}"
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _set(path: Path, pattern: str, line: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert re.search(pattern, text), (path, pattern)
+    path.write_text(re.sub(pattern, line, text, count=1), encoding="utf-8")
+
+
+def _written(lines: list[str]) -> list[tuple[int, int]]:
+    found = [re.search(r"(\d+) record\(s\) changed; writing (\d+) record page", line) for line in lines]
+    return [(int(m.group(1)), int(m.group(2))) for m in found if m]
+
+
+def test_serve_after_edits_equals_a_clean_build(tmp_path: Path) -> None:
+    port = _port()
+    project = _project(tmp_path, port)
+    data = project / "data"
+    records = sum(1 for _ in data.rglob("*.yaml")) - 1  # not briefing.yaml
+    serve = Serve(project, port, tmp_path / "serve-tmp")
+    try:
+        serve.wait_for_build(1)
+        _assert_same_site(serve.site(), project, tmp_path, "the first build")
+        incidents = sorted((data / "incidents").glob("*.yaml"))
+        unreferenced = [p for p in incidents if not any(p.stem in q.read_text() for q in data.rglob("*.yaml"))]
+        edits = [
+            ("an incident's title", lambda: _edit(incidents[3], "title: Synthetic", "title: Renamed")),
+            ("an actor's name", lambda: _edit(data / "actors/synthetic-actor-0.yaml", "name: ", "name: Renamed ")),
+            (
+                "a new incident",
+                lambda: (data / "incidents/a-new-incident.yaml").write_text(
+                    incidents[5].read_text(encoding="utf-8").replace("title: ", "title: New "), encoding="utf-8"
+                ),
+            ),
+            ("a deletion", lambda: unreferenced[0].unlink()),
+            (
+                "an incident moved in place and time",
+                lambda: (
+                    _edit(incidents[7], "place: synthetic-place-", "place: synthetic-place-1"),
+                    _set(incidents[7], r"(?m)^date: ('?)\d{4}", r"date: \g<1>2000"),
+                ),
+            ),
+        ]
+        for n, (what, edit) in enumerate(edits, start=2):
+            time.sleep(1.1)  # a new mtime second for the polling observer
+            edit()
+            serve.wait_for_build(n)
+            _assert_same_site(serve.site(), project, tmp_path, what)
+        scoped = _written(serve.lines)
+        assert len(scoped) == len(edits), serve.lines  # every rebuild kept the previous one's pages
+        assert all(pages < records for _, pages in scoped), scoped  # and wrote fewer than all of them
+    finally:
+        serve.stop()

@@ -280,7 +280,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
 
     def _exports_writer(self, config: Any) -> Callable[[], list[pages_mod.Download]]:
         ds, out_dir, site_url = self.dataset, Path(config.site_dir) / "downloads", config.site_url or None
-        return lambda: site_files.write_exports(ds, out_dir, site_url)
+        changed = self.renderer.options.last_changed if self.renderer is not None else {}
+        return lambda: site_files.write_exports(ds, out_dir, site_url, changed)
 
     def _maps_writer(self, config: Any) -> Callable[[], None]:
         def options(map_file: str) -> MapOptions:

@@ -8,7 +8,7 @@ During `serve`, or without fork, the plugin calls `write_exports` and `write_map
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +24,14 @@ NO_MAP = (
 )
 
 
-def write_exports(ds: Any, out_dir: Path, site_url: str | None) -> list[Download]:
-    """Every export format into `out_dir`; the downloads page's list of them (the fields it shows)."""
+def write_exports(
+    ds: Any, out_dir: Path, site_url: str | None, last_changed: Mapping[str, Any] | None = None
+) -> list[Download]:
+    """Every export format into `out_dir`; the downloads page's list of them (the fields it shows).
+    `last_changed` (data file -> date of its last commit) dates the feed's entries."""
     shown = [f.name for f in dataclasses.fields(Download)]
-    return [Download(**{name: getattr(f, name) for name in shown}) for f in exports.write_all(ds, out_dir, site_url)]
+    written = exports.write_all(ds, out_dir, site_url, last_changed)
+    return [Download(**{name: getattr(f, name) for name in shown}) for f in written]
 
 
 def write_maps(ds: Any, site: Path, options: Callable[[str], Any], has_mini_map: Callable[[Any], bool]) -> None:

@@ -1,15 +1,19 @@
 """When each data file last changed, from ONE `git log` call over the data folder.
 
-No git, no repository or a shallow history is not an error: files without a date simply have none.
+No git, no repository or a shallow history is not an error: files without a date simply have none. A
+shallow clone (CI's default checkout) would date every file by its one newest commit, which is wrong, so a
+shallow or missing history gives no dates at all, and says so once per process (on stderr, through logging).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import subprocess
 from pathlib import Path
 
 _MARK = "@@FW@@"
+log = logging.getLogger(__name__)
 
 
 def last_changed(data_dir: Path | str, timeout: float = 20.0) -> dict[str, dt.date]:
@@ -17,6 +21,10 @@ def last_changed(data_dir: Path | str, timeout: float = 20.0) -> dict[str, dt.da
 
     Files never committed are absent."""
     root = Path(data_dir).resolve()
+    problem = history_problem(root, timeout)
+    if problem is not None:
+        _report_once(root, problem)
+        return {}
     try:
         proc = subprocess.run(
             ["git", "-c", "core.quotepath=off", "log", f"--format={_MARK}%cI", "--name-only", "--relative", "--", "."],
@@ -31,6 +39,37 @@ def last_changed(data_dir: Path | str, timeout: float = 20.0) -> dict[str, dt.da
     if proc.returncode != 0:
         return {}
     return parse_log(proc.stdout)
+
+
+def history_problem(root: Path, timeout: float = 20.0) -> str | None:
+    """Why git cannot date the files under `root` (no git, no repository, a shallow clone), or None."""
+    if not root.is_dir():
+        return "the folder does not exist"
+    try:
+        proc = subprocess.run(
+            ["git", "rev-parse", "--is-shallow-repository"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "git is not available"
+    if proc.returncode != 0:
+        return "it is not in a git repository"
+    if proc.stdout.strip() == "true":
+        return "its git history is shallow (fetch the full history: `git fetch --unshallow`, or fetch-depth: 0)"
+    return None
+
+
+_REPORTED: set[Path] = set()
+
+
+def _report_once(root: Path, problem: str) -> None:
+    if root not in _REPORTED:
+        _REPORTED.add(root)
+        log.warning(f"frontierwatch: no 'last changed' dates for {str(root)!r}: {problem}")
 
 
 def parse_log(output: str) -> dict[str, dt.date]:

@@ -119,7 +119,7 @@ def _record_text(rec: Record) -> str:
         value = getattr(rec, attr, None)
         if value and value != rec.label:
             parts.append(str(value))
-    return " ".join(parts)
+    return " — ".join(parts)
 
 
 def render(ctx: Context) -> str:

@@ -106,7 +106,7 @@ def descriptor(ctx: Context, tables: list[Table]) -> dict[str, Any]:
         out["homepage"] = ctx.site("")
     out["resources"] = [
         {
-            "name": t.name.replace("_", "-"),
+            "name": t.name,  # the SQLite table's name too
             "path": f"{t.name}.csv",
             "profile": "tabular-data-resource",
             "title": t.name,
@@ -118,11 +118,6 @@ def descriptor(ctx: Context, tables: list[Table]) -> dict[str, Any]:
         }
         for t in tables
     ]
-    # Resource names are the table names with dashes (the Data Package name pattern); keys point at them.
-    for res in out["resources"]:
-        for fk in res["schema"].get("foreignKeys", []):
-            if fk["reference"]["resource"]:
-                fk["reference"]["resource"] = fk["reference"]["resource"].replace("_", "-")
     return out
 
 

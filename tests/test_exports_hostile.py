@@ -126,7 +126,7 @@ def test_citation_cff_reads_back_exactly(hostile, tmp_path: Path) -> None:
 
 
 def test_data_package_tables_run_no_formula_and_keep_the_data(hostile) -> None:
-    ds, files = hostile
+    _, files = hostile
     tables = [name for name in files if name.startswith("frontierwatch-data/") and name.endswith(".csv")]
     assert len(tables) == 23
     for name in tables:

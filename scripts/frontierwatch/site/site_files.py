@@ -8,6 +8,7 @@ During `serve`, or without fork, the plugin calls `write_exports` and `write_map
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,9 @@ from frontierwatch import exports, maps
 from frontierwatch.site import urls
 from frontierwatch.site.pages import Download
 from frontierwatch.workers import Forked
+
+#: The Atom feed, written with the downloads and copied to the site root.
+FEED = "feed.xml"
 
 #: What a mini map file holds when its record has no point after all (an iframe must still load something).
 NO_MAP = (
@@ -31,6 +35,12 @@ def write_exports(
     `last_changed` (data file -> date of its last commit) dates the feed's entries."""
     shown = [f.name for f in dataclasses.fields(Download)]
     written = exports.write_all(ds, out_dir, site_url, last_changed)
+    feed = out_dir / FEED
+    if feed.is_file():
+        # Every page's <head> advertises the feed at the site root (docs/overrides/main.html): Material
+        # fetches `sitemap.xml` beside every <link rel="alternate"> (for language versions), and only the
+        # root has one, so a link into downloads/ would cost every page a 404.
+        shutil.copyfile(feed, out_dir.parent / FEED)
     return [Download(**{name: getattr(f, name) for name in shown}) for f in written]
 
 

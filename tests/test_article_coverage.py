@@ -14,6 +14,7 @@ loader cannot hide a missing fact.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from functools import cache
 from pathlib import Path
@@ -24,7 +25,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-ARTICLE = ROOT.parent / "shared" / "source" / "article.txt"
+#: The article sits beside the checkout (../shared/source/article.txt); a worktree elsewhere names it with
+#: FRONTIERWATCH_ARTICLE so the checks that need its text run instead of skipping.
+ARTICLE = Path(os.environ.get("FRONTIERWATCH_ARTICLE") or ROOT.parent / "shared" / "source" / "article.txt")
 SOURCE_ID = "article-tajik-frontier-2025"
 COLLECTIONS = ("sources", "actors", "people", "places", "incidents", "claims", "relationships", "judgements")
 
@@ -267,8 +270,9 @@ def test_khujand_bombing_2010_claimed() -> None:
 def test_tabarov_killed_2016() -> None:
     p = rec("people", "amriddin-tabarov")
     assert (p["status"], d(p["died"])) == ("dead", "2016")
+    # Killed in 2016, but the article does not say how long he led the group: no end date for his leadership.
     leaders = {x["person"]: x for x in ttt()["leaders"]}
-    assert d(leaders["amriddin-tabarov"]["to"]) == "2016"
+    assert d(leaders["amriddin-tabarov"]["from"]) == "2006" and "to" not in leaders["amriddin-tabarov"]
     assert incidents_where(date="2016", date_precision="year")
 
 
@@ -419,7 +423,10 @@ COPY_RUN = 8  # words
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+(?:['’][a-z]+)?", text.lower())
+    """Lowercase words, with typographic apostrophes and quotes made plain: the article writes
+    "Tajikistan’s" and the records "Tajikistan's", and the copy check must see them as the same word."""
+    text = text.lower().translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'}))
+    return re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text)
 
 
 def test_no_run_of_eight_words_copied_from_the_article() -> None:

@@ -11,7 +11,9 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.structure.pages import Page
 
-from frontierwatch.site import buildcache, plugin
+from frontierwatch.site import mkdocs_adapter as adapter
+from frontierwatch.site import plugin
+from frontierwatch.site.buildcache import ServeCaches
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "small"
@@ -33,16 +35,15 @@ def make_project(tmp_path: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def serve_state(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setitem(plugin._STATE, "command", "serve")
-    monkeypatch.setitem(plugin._STATE, "last_good", {})
-    monkeypatch.setitem(plugin._STATE, "search_cache", {})
+    adapter.forget_plugin_instances()
+    monkeypatch.setattr(plugin.FrontierWatchPlugin, "serving", property(lambda self: True))  # as under `serve`
     monkeypatch.delenv(plugin.DATA_ENV, raising=False)
-    buildcache.clear()
     yield
-    buildcache.clear()
+    adapter.forget_plugin_instances()
 
 
 def test_bytecode_cache_reuses_compiled_templates_and_sees_edits() -> None:
+    caches = ServeCaches()
     templates = {"t.txt": "a {{ x }}"}
     compiled = []
 
@@ -53,7 +54,7 @@ def test_bytecode_cache_reuses_compiled_templates_and_sees_edits() -> None:
 
     def env() -> jinja2.Environment:
         e = Env(loader=jinja2.DictLoader(templates))
-        e.bytecode_cache = buildcache.bytecode_cache(e, "test")
+        e.bytecode_cache = caches.bytecode_cache(e, "test")
         return e
 
     assert env().get_template("t.txt").render(x=1) == "a 1"
@@ -96,7 +97,7 @@ def test_serve_rebuild_reuses_unchanged_pages(tmp_path: Path, monkeypatch: pytes
     build(load_config(str(config_file), site_dir=str(site)))
     assert "incidents/index.md" in converted  # a page showing the title converted again
     assert len(converted) < len(first)  # pages that do not show the title were reused
-    html = (site / "incidents/fixture-clash/index.html").read_text(encoding="utf-8")  # record pages: direct.py
+    html = (site / "incidents/fixture-clash/index.html").read_text(encoding="utf-8")  # record pages: record_writer.py
     assert "Edited title" in html and "Militants clash with border guards" not in html
     index = (site / "incidents/index.html").read_text(encoding="utf-8")
     assert "Edited title" in index  # the incident index links it by its new title

@@ -28,6 +28,8 @@ def incident(**fields: str) -> str:
         "place": "fixture-district",
     }
     base.update(fields)
+    if "date_precision" not in fields:  # a date's precision as written (checked on its own elsewhere)
+        base["date_precision"] = {4: "year", 7: "month"}.get(len(base["date"]), "day")
     return "".join(f"{k}: {v}\n" for k, v in base.items() if v is not None) + SRC
 
 
@@ -261,12 +263,7 @@ def test_problems_point_at_the_value(tmp_path: Path) -> None:
 
 
 def test_the_minimal_dataset_resolves_both_ways() -> None:
+    """(What pages, maps and exports ask of the records is tested in test_views.py.)"""
     ds = load(MINIMAL)
-    assert [i.id for i in ds.incidents_of("alpha-group")] == ["fixture-clash"]
-    assert [i.id for i in ds.incidents_of("afghanistan")] == ["fixture-clash"]  # through the district's parent
     assert {r.id for r in ds.cited_by("fixture-source")} >= {"alpha-group", "fixture-clash", "fixture-claim"}
-    assert [c.id for c in ds.claims_about("alpha-group")] == ["fixture-claim"]
-    assert [j.id for j in ds.judgements_citing("fixture-claim")] == ["fixture-judgement"]
-    assert [(a.id, r) for a, r in ds.roles_of("person-two")] == [("alpha-group", "leader")]
-    assert [(a.id, area.role) for a, area in ds.areas_at("fixture-district")] == [("alpha-group", "camp")]
     assert ds.country_of(ds.incidents["fixture-clash"]).id == "afghanistan"

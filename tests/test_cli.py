@@ -45,7 +45,9 @@ def test_validate_ok_prints_one_summary_line(data: Path, capsys: pytest.CaptureF
     out, err = capsys.readouterr()
     assert err == ""
     assert len(out.splitlines()) == 1
-    assert re.match(r"ok: 1 sources, 2 actors, 2 people, 4 places, 1 incidents, .* \(\d+\.\d\d s\)$", out.strip())
+    assert re.match(
+        r"ok: 1 source, 2 actors, 2 people, 4 places, 1 incident, 1 claim, .* \(\d+\.\d\d s\)$", out.strip()
+    )
 
 
 def test_validate_defaults_to_data_folder(data: Path, capsys: pytest.CaptureFixture) -> None:
@@ -65,7 +67,7 @@ def test_validate_text_format(data: Path, capsys: pytest.CaptureFixture) -> None
     assert cli.main(["validate", "data"]) == 1
     out, err = capsys.readouterr()
     assert out == "data/incidents/typo.yaml:13:1: fatalites: unknown field (did you mean `fatalities`?)\n"
-    assert err == "1 problem found in data; fix them and run again.\n"
+    assert err == "1 problem found in data; fix it and run again.\n"
 
 
 def test_validate_github_format(data: Path, capsys: pytest.CaptureFixture) -> None:
@@ -86,8 +88,8 @@ def test_validate_github_format(data: Path, capsys: pytest.CaptureFixture) -> No
 
 def test_github_annotation_escaping() -> None:
     p = Problem("data/a,b:c%.yaml", 0, 0, "summary", "50% of\nit", "hint")
-    assert p.github() == "::error file=data/a%2Cb%3Ac%25.yaml,line=1,col=1::summary: 50%25 of%0Ait (hint)"
-    assert p.text() == "data/a,b:c%.yaml:1:1: summary: 50% of\nit (hint)"
+    assert p.github() == "::error file=data/a%2Cb%3Ac%25.yaml,line=1,col=1::summary: 50%25 of\\x0ait (hint)"
+    assert p.text() == "data/a,b:c%.yaml:1:1: summary: 50% of\\x0ait (hint)"  # one problem, one line
 
 
 def test_problems_are_sorted_by_file_then_line(data: Path, capsys: pytest.CaptureFixture) -> None:
@@ -107,7 +109,7 @@ def test_unexpected_error_is_one_line_not_a_traceback(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(frontierwatch.data.loader, "load_with_problems", boom)
+    monkeypatch.setattr(frontierwatch.data.loader, "validate", boom)
     assert cli.main(["validate", "data"]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err
@@ -123,7 +125,11 @@ def test_subprocess_good_and_bad(tmp_path: Path) -> None:
     assert ok.returncode == 0 and ok.stdout.startswith("ok: ") and ok.stderr == ""
     _overlay(tmp_path / "data", "merge-key")
     bad = subprocess.run(
-        ["frontierwatch", "validate", "--format", "github"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+        [str(Path(sys.executable).with_name("frontierwatch")), "validate", "--format", "github"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert bad.returncode == 1
     assert bad.stdout.startswith("::error file=data/incidents/merge-key.yaml,line=25,col=3::merge keys")
@@ -304,3 +310,115 @@ def test_a_file_name_that_is_not_utf8_is_reported_not_a_crash(tmp_path: Path) ->
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout.startswith(b"data/incidents/caf\\udce9.yaml:1:1: the file name")
     assert b"Traceback" not in proc.stderr and b"unexpected error" not in proc.stderr
+
+
+# --- messages that lead to the fix -------------------------------------------------------------------
+def test_validate_one_file(data: Path, capsys: pytest.CaptureFixture) -> None:
+    """One file is checked with the rest of its folder (its references resolve), and only its problems shown."""
+    _overlay(data, "unknown-field")  # a problem in another file
+    assert cli.main(["validate", "data/incidents/fixture-clash.yaml"]) == 0
+    out, err = capsys.readouterr()
+    assert re.fullmatch(r"ok: data/incidents/fixture-clash\.yaml \(\d+\.\d\d s\)\n", out)
+    assert err == "(1 other problem elsewhere in the data folder: run `frontierwatch validate` to see it)\n"
+
+
+def test_validate_one_file_reports_its_own_references(data: Path, capsys: pytest.CaptureFixture) -> None:
+    _overlay(data, "dangling-incident-actor")
+    assert cli.main(["validate", "data/incidents/bad-actor.yaml"]) == 1
+    out, err = capsys.readouterr()
+    assert out.startswith("data/incidents/bad-actor.yaml:9:")
+    assert "no record" in out and "did you mean 'alpha-group'?" in out
+    assert err == "1 problem found in data/incidents/bad-actor.yaml; fix it and run again.\n"
+
+
+def test_validate_one_file_that_points_to_a_record_that_failed_to_load(
+    data: Path, capsys: pytest.CaptureFixture
+) -> None:
+    _overlay(data, "record-failed-to-load")
+    assert cli.main(["validate", "data/relationships/" + os.listdir(data / "relationships")[0]]) == 1
+    out, err = capsys.readouterr()
+    assert (
+        "'alpha-group' failed to load, so this reference is not checked (fix data/actors/alpha-group.yaml first)" in out
+    )
+    assert "no record" not in out
+    assert "point to a record that failed to load; fix that record first" in err
+
+
+def test_validate_several_files_and_a_collection_folder(data: Path, capsys: pytest.CaptureFixture) -> None:
+    _overlay(data, "unknown-field")
+    _overlay(data, "date-feb-30")
+    assert cli.main(["validate", "data/incidents/typo.yaml", "data/actors"]) == 1
+    out, _ = capsys.readouterr()
+    assert [line.split(":")[0] for line in out.splitlines()] == ["data/incidents/typo.yaml"]
+    assert cli.main(["validate", "data/incidents"]) == 1
+    assert len(capsys.readouterr().out.splitlines()) == 2
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("data/incidents/nope.yaml", "data/incidents/nope.yaml: no such file"),
+        ("notes/x.yaml", "notes/x.yaml is not in a data folder"),
+    ],
+)
+def test_validate_a_path_that_is_not_a_record(path: str, message: str, data: Path, capsys) -> None:
+    assert cli.main(["validate", path]) == 1
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_causes_come_before_consequences(fmt: str, data: Path, capsys: pytest.CaptureFixture) -> None:
+    """One misspelled value in a record others point to: the cause first, what follows in one line after it."""
+    _overlay(data, "record-failed-to-load")
+    _overlay(data, "unknown-field")  # a later file name: sorting by file alone would put it after the note
+    assert cli.main(["validate", "data", "--format", fmt]) == 1
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert len(lines) == 3
+    if fmt == "github":
+        assert [line.split(" ")[0].split("::")[1] for line in lines] == ["error", "error", "notice"]
+    assert "militant-grup" in lines[0] and "fatalites" in lines[1]
+    assert "6 references in 4 files point to 1 record that failed to load (data/actors/alpha-group.yaml)" in lines[2]
+    assert err == "2 problems found in data (and 6 references not checked); fix them and run again.\n"
+
+
+def test_a_hostile_key_cannot_fake_the_result(data: Path, capsys: pytest.CaptureFixture) -> None:
+    """An unknown key carrying terminal escapes is printed escaped: no green "ok", nothing hidden."""
+    _overlay(data, "hostile-unknown-key")
+    for fmt in ("text", "github"):
+        assert cli.main(["validate", "data", "--format", fmt]) == 1
+        out, err = capsys.readouterr()
+        assert "\x1b" not in out + err and "\r" not in out + err
+        assert "\\x1b[32mok: all records valid" in out
+
+
+def test_new_with_an_id_over_the_limit(data: Path, capsys: pytest.CaptureFixture) -> None:
+    assert cli.main(["new", "incidents", "a" * 300]) == 1
+    err = capsys.readouterr().err
+    assert err == "frontierwatch new: the id is 300 characters long; ids are at most 100: choose a shorter one\n"
+    assert not list((data / "incidents").glob("a*.yaml"))
+
+
+def test_new_reports_the_file_systems_own_refusal(
+    data: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    import errno
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(Path, "open", refuse)
+    assert cli.main(["new", "incidents", "fine-id"]) == 1
+    assert capsys.readouterr().err == "frontierwatch new: cannot write the file: Read-only file system\n"
+
+
+def test_a_new_record_left_unfilled_names_its_placeholders(data: Path, capsys: pytest.CaptureFixture) -> None:
+    assert cli.main(["new", "incidents", "not-yet"]) == 0
+    capsys.readouterr()
+    assert cli.main(["validate", "data/incidents/not-yet.yaml"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 7
+    assert all("is left from the template (replace it" in line for line in out)
+    assert any(
+        line.startswith("data/incidents/not-yet.yaml:") and "place: the placeholder <place id>" in line for line in out
+    )

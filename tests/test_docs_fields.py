@@ -1,5 +1,6 @@
-"""Every field is documented: in the JSON Schema (description and example), in its template, and in
-CONTRIBUTING.md, like Datasette's test_docs.py. Every vocabulary term is in the guide too."""
+"""Every field is documented: in the JSON Schema (description and example), in its template, and on the site's
+field reference page (docs/field-reference.md), like Datasette's test_docs.py. Every vocabulary term is there too.
+The editors' guide (CONTRIBUTING.md) links to that page and names the commands it teaches."""
 
 from __future__ import annotations
 
@@ -17,8 +18,15 @@ from frontierwatch.data.schema import schemas
 from frontierwatch.data.vocab import ACLED_EVENT_TYPES, VOCABULARIES
 
 ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT / scaffold.REFERENCE_PAGE
 GUIDE = ROOT / "CONTRIBUTING.md"
+REGENERATE = "run `python -m frontierwatch.data.scaffold` and commit"
 ALL = sorted(scaffold.models())
+
+
+@pytest.fixture(scope="module")
+def reference() -> str:
+    return REFERENCE.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -64,64 +72,76 @@ def test_every_model_field_has_a_description_and_an_example(model: type[BaseMode
 
 
 @pytest.mark.parametrize("collection", ALL)
-def test_every_field_path_is_in_the_guide(collection: str, guide: str) -> None:
-    block = guide.split(f"<!-- BEGIN generated:fields:{collection} -->")[1].split("<!-- END")[0]
+def test_every_field_path_is_in_the_reference(collection: str, reference: str) -> None:
+    block = reference.split(f"<!-- BEGIN generated:fields:{collection} -->")[1].split("<!-- END")[0]
     for path, required, _, _ in scaffold.field_rows(scaffold.models()[collection]):
         row = re.search(rf"^\| `{re.escape(path)}` \| (?P<need>[^|]+) \|", block, re.M)
-        assert row, f"{collection}: `{path}` is not in CONTRIBUTING.md"
+        assert row, f"{collection}: `{path}` is not in {scaffold.REFERENCE_PAGE}"
         assert ("**required**" in row["need"]) == required, f"{collection}: `{path}` marked wrongly"
 
 
 @pytest.mark.parametrize("collection", ALL)
-def test_every_field_name_is_mentioned_in_the_guide(collection: str, guide: str) -> None:
+def test_every_field_name_is_mentioned_in_the_reference(collection: str, reference: str) -> None:
     for model in _all_models():
         for name, info in model.model_fields.items():
-            assert f"`{info.alias or name}" in guide or f"{info.alias or name}:" in guide, name
+            key = re.escape(info.alias or name)  # a row's path ends in the name: `name`, `leaders[].name`
+            assert re.search(rf"^\| `([\w\[\]]+\.)*{key}` \|", reference, re.M), f"{model.__name__}.{name}"
 
 
 @pytest.mark.parametrize("vocabulary", sorted(VOCABULARIES))
-def test_every_vocabulary_term_is_in_the_guide(vocabulary: str, guide: str) -> None:
-    assert f"**{vocabulary}**" in guide
+def test_every_vocabulary_term_is_in_the_reference(vocabulary: str, reference: str) -> None:
+    assert f"**{vocabulary}**" in reference
     for term in VOCABULARIES[vocabulary]:
-        assert f"| `{term.value}` | {term.label}: " in guide, f"{vocabulary}: {term.value}"
+        assert f"| `{term.value}` | {term.label}: " in reference, f"{vocabulary}: {term.value}"
 
 
-def test_every_acled_type_and_sub_type_is_in_the_guide(guide: str) -> None:
+def test_every_acled_type_and_sub_type_is_in_the_reference(reference: str) -> None:
     for etype, subs in ACLED_EVENT_TYPES.items():
-        row = next((ln for ln in guide.splitlines() if ln.startswith(f"| `{etype}` |")), "")
+        row = next((ln for ln in reference.splitlines() if ln.startswith(f"| `{etype}` |")), "")
         assert row, etype
         for sub in subs:
             assert f"`{sub}`" in row, (etype, sub)
 
 
-def test_guide_generated_blocks_are_current(guide: str) -> None:
-    expected = {f"template:{c}" for c in ALL} | {f"fields:{c}" for c in ALL} | {"vocabularies"}
-    assert set(scaffold.guide_block_names(guide)) == expected
-    assert scaffold.sync_guide(guide) == guide, "run `python -m frontierwatch.data.scaffold CONTRIBUTING.md` and commit"
+def test_reference_generated_blocks_are_current(reference: str) -> None:
+    expected = {f"fields:{c}" for c in ALL} | {"vocabularies"}
+    assert set(scaffold.guide_block_names(reference)) == expected
+    assert scaffold.sync_guide(reference) == reference, REGENERATE
 
 
-@pytest.mark.parametrize("collection", ALL)
-def test_guide_shows_the_template_verbatim(collection: str, guide: str) -> None:
-    assert f"```yaml\n{scaffold.template(collection)}```" in guide
+def test_scaffold_main_refreshes_the_reference_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command the failure messages name (no argument, from the project root) rewrites a stale page in
+    place and leaves the prose around the markers alone."""
+    monkeypatch.setattr(scaffold, "write_templates", list)  # leave the package's committed templates alone
+    monkeypatch.chdir(tmp_path)
+    page = tmp_path / scaffold.REFERENCE_PAGE
+    page.parent.mkdir(parents=True)
+    page.write_text(
+        "Intro stays.\n<!-- BEGIN generated:vocabularies -->\nstale\n<!-- END generated:vocabularies -->\n",
+        encoding="utf-8",
+    )
+    assert scaffold.main([]) == 0
+    text = page.read_text(encoding="utf-8")
+    assert text.startswith("Intro stays.\n") and "stale" not in text and "| `likely` | Likely: " in text
 
 
 def test_guide_explains_validate_and_preview(guide: str) -> None:
     for needle in (
+        "./dev serve",
+        "./dev test",
+        ". .venv/bin/activate",
         "frontierwatch validate",
-        "--format github",
-        "mkdocs serve",
         "frontierwatch new",
-        "http://127.0.0.1:8000",
+        "http://127.0.0.1:8000/frontier-watch/",
+        f"({scaffold.REFERENCE_PAGE.as_posix()})",  # the link to the field reference
     ):
-        assert needle in guide
+        assert needle in guide, needle
 
 
 # --- templates ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize("collection", ALL)
 def test_committed_template_matches_the_models(collection: str) -> None:
-    assert scaffold.template(collection) == scaffold.render_template(collection), (
-        "run `python -m frontierwatch.data.scaffold CONTRIBUTING.md` and commit"
-    )
+    assert scaffold.template(collection) == scaffold.render_template(collection), REGENERATE
 
 
 def test_one_template_per_collection_and_no_strays() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
 from frontierwatch.data import gitdates
+from frontierwatch.site import mkdocs_adapter as adapter
 from frontierwatch.site import plugin
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,9 +41,10 @@ def config_for(path: Path, **overrides: object):
 
 @pytest.fixture(autouse=True)
 def reset_state(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setitem(plugin._STATE, "command", None)
-    monkeypatch.setitem(plugin._STATE, "last_good", {})
+    adapter.forget_plugin_instances()
     monkeypatch.delenv(plugin.DATA_ENV, raising=False)
+    yield
+    adapter.forget_plugin_instances()
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +129,10 @@ def test_mkdocs_build_strict_cli_reports_without_traceback(tmp_path: Path) -> No
     bad = tmp_path / "data/people/fixture-leader.yaml"
     bad.write_text("name: [unclosed\n", encoding="utf-8")
     proc = subprocess.run(
-        ["mkdocs", "build", "--strict", "-q", "-f", str(project)], capture_output=True, text=True, cwd=tmp_path
+        [str(Path(sys.executable).with_name("mkdocs")), "build", "--strict", "-q", "-f", str(project)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
     )
     assert proc.returncode != 0
     assert "fixture-leader.yaml:1:" in proc.stderr
@@ -135,8 +141,8 @@ def test_mkdocs_build_strict_cli_reports_without_traceback(tmp_path: Path) -> No
 
 def test_serve_keeps_the_last_good_site(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     project = make_project(tmp_path)
-    plugin._STATE["command"] = "serve"
     first = config_for(project)
+    first.plugins["frontierwatch"].command = "serve"
     build(first)
     good = (Path(first.site_dir) / "incidents/fixture-clash/index.html").read_text(encoding="utf-8")
     assert "Militants clash with border guards" in good
@@ -145,7 +151,7 @@ def test_serve_keeps_the_last_good_site(tmp_path: Path, caplog: pytest.LogCaptur
         bad.read_text(encoding="utf-8").replace("date_precision: day", "date_precision: fortnight"), encoding="utf-8"
     )
     with caplog.at_level(logging.ERROR, logger="mkdocs.plugins.frontierwatch"):
-        build(config_for(project))  # a new config and plugin instance, as each serve rebuild makes
+        build(config_for(project))  # a new config, the same plugin instance, as each serve rebuild makes
     assert any("fixture-clash.yaml:" in r.getMessage() and "fortnight" in r.getMessage() for r in caplog.records)
     assert any("still serving the last good site" in r.getMessage() for r in caplog.records)
     assert (Path(first.site_dir) / "incidents/fixture-clash/index.html").is_file()
@@ -153,8 +159,9 @@ def test_serve_keeps_the_last_good_site(tmp_path: Path, caplog: pytest.LogCaptur
 
 def test_serve_shows_an_edit(tmp_path: Path) -> None:
     project = make_project(tmp_path)
-    plugin._STATE["command"] = "serve"
-    build(config_for(project))
+    cfg = config_for(project)
+    cfg.plugins["frontierwatch"].command = "serve"
+    build(cfg)
     rec = tmp_path / "data/incidents/fixture-clash.yaml"
     rec.write_text(
         rec.read_text(encoding="utf-8").replace("Militants clash with border guards", "Edited title"), encoding="utf-8"

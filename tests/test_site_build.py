@@ -60,6 +60,7 @@ def test_section_pages_exist(site: Path, ds) -> None:
         "methodology/",
         "downloads/",
         "editors-guide/",
+        "field-reference/",
         "about/",
         "reviewing/",
         "incidents/",
@@ -212,3 +213,15 @@ def test_no_third_party_requests_in_pages(site: Path) -> None:
         for link in re.findall(r"<link[^>]*>", html):
             if 'rel="canonical"' not in link and 'rel="alternate"' not in link:
                 assert not re.search(r'href="https?://', link), (page, link)
+
+
+def test_field_reference_page_is_in_the_nav_and_has_no_edit_button(site: Path) -> None:
+    """The generated reference (docs/field-reference.md) is reachable from every page and from the editors' guide;
+    an "Edit this page" button there would invite a hand edit that the drift test then rejects."""
+    page = read(site, "field-reference/")
+    assert 'title="Edit this page"' not in page
+    assert "| `" not in page and "<td><code>leaders[].person</code></td>" in page  # the tables render as tables
+    assert 'href="../field-reference/"' in read(site, "about/")  # the nav
+    guide = read(site, "editors-guide/")
+    assert 'href="../field-reference/"' in guide[guide.find("<article") :]  # the page's own text, not the nav
+    assert 'title="Edit this page"' in read(site, "reviewing/")  # hand-written pages keep theirs

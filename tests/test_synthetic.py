@@ -11,6 +11,7 @@ import pytest
 from frontierwatch import cli
 from frontierwatch.data.loader import load
 from frontierwatch.data.synthetic import MARKER, generate
+from frontierwatch.views import DataView
 
 MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
 
@@ -86,5 +87,6 @@ def test_two_thousand_incidents_validate_quickly(tmp_path: Path) -> None:
     dataset = load(tmp_path / "syn")
     assert time.perf_counter() - start < 10
     assert len(dataset.incidents) == 2000
-    busiest = max(dataset.actors, key=lambda a: len(dataset.incidents_of(a)))
-    assert dataset.incidents_of(busiest)
+    view = DataView.of(dataset)
+    busiest = max(dataset.actors, key=lambda a: len(view.incidents_involving(a)))
+    assert view.incidents_involving(busiest)

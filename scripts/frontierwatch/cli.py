@@ -12,25 +12,97 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from frontierwatch.data.problems import DataError
+from frontierwatch.data.problems import ERROR, DataError, Problem, condensed, ordered, plural, summary, terminal_safe
 
 DEFAULT_DATA = Path("data")
 
 
+#: How a count of each collection reads: `1 person`, `2 people`.
+SINGULAR = {
+    "sources": "source",
+    "actors": "actor",
+    "people": "person",
+    "places": "place",
+    "incidents": "incident",
+    "claims": "claim",
+    "relationships": "relationship",
+    "judgements": "judgement",
+}
+
+
+def _targets(paths: Sequence[Path]) -> dict[Path, list[Path]] | str:
+    """Data folder -> the files or collection folders to report on (empty: all), or a message for the editor.
+
+    A file is checked with the rest of its data folder, so the references it makes are resolved."""
+    from frontierwatch.data.models import COLLECTIONS
+
+    groups: dict[Path, list[Path]] = {}
+    for path in paths:
+        if path.is_dir() and path.name in COLLECTIONS and (path.parent / "briefing.yaml").exists():
+            groups.setdefault(path.parent, []).append(path)
+        elif path.is_dir() or (not path.exists() and not path.suffix):
+            groups[path] = []  # the whole folder (a missing one is reported by the loader)
+        elif path.parent.name in COLLECTIONS or path.name == "briefing.yaml":
+            if not path.exists() and not path.is_symlink():
+                return f"{terminal_safe(path.as_posix())}: no such file"
+            root = path.parent if path.name == "briefing.yaml" else path.parent.parent
+            if groups.get(root) != []:
+                groups.setdefault(root, []).append(path)
+        else:
+            return (
+                f"{terminal_safe(path.as_posix())} is not in a data folder: give the data folder, "
+                "or files in its collection folders (data/incidents/x.yaml) or its briefing.yaml"
+            )
+    return groups
+
+
+def _belongs(problem: Problem, only: list[Path]) -> bool:
+    if not only:
+        return True
+    if not problem.file:
+        return False
+    here = Path(problem.file).resolve()
+    return any(here == target or target in here.parents for target in only)
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from frontierwatch.data.loader import load_with_problems
+    from frontierwatch.data.loader import validate
 
     start = time.perf_counter()
-    dataset, problems = load_with_problems(args.data_dir)
-    if problems:
-        for p in sorted(problems):
-            print(p.github() if args.format == "github" else p.text())
-        n = len(problems)
-        print(f"{n} problem{'s' if n != 1 else ''} found in {args.data_dir}; fix them and run again.", file=sys.stderr)
+    groups = _targets(args.paths or [DEFAULT_DATA])
+    if isinstance(groups, str):
+        print(f"frontierwatch validate: {groups}", file=sys.stderr)
         return 1
-    assert dataset is not None
-    counts = ", ".join(f"{n} {name}" for name, n in dataset.counts().items())
-    print(f"ok: {counts} ({time.perf_counter() - start:.2f} s)")
+    shown: list[Problem] = []
+    warnings: list[Problem] = []
+    elsewhere = 0
+    counts: dict[str, int] = {}
+    for root, only in groups.items():
+        result = validate(root)
+        targets = [p.resolve() for p in only]
+        mine = [p for p in result.problems if _belongs(p, targets)]
+        elsewhere += sum(p.kind == ERROR for p in result.problems) - sum(p.kind == ERROR for p in mine)
+        shown += mine
+        warnings += [p for p in result.warnings if _belongs(p, targets)]
+        if result.dataset is not None and not only:
+            for name, n in result.dataset.counts().items():
+                counts[name] = counts.get(name, 0) + n
+    lines = condensed(shown) + ordered(warnings)
+    for p in lines:
+        print(p.github() if args.format == "github" else p.text())
+    where = ", ".join(terminal_safe(p.as_posix()) for p in args.paths or [DEFAULT_DATA])
+    if elsewhere:
+        print(
+            f"({plural(elsewhere, 'other problem')} elsewhere in the data folder: run `frontierwatch validate` to see "
+            f"{'it' if elsewhere == 1 else 'them'})",
+            file=sys.stderr,
+        )
+    if shown:
+        print(summary(shown + warnings, where), file=sys.stderr)
+        return 1
+    what = ", ".join(plural(n, SINGULAR.get(name, name), name) for name, n in counts.items()) if counts else where
+    extra = f", {plural(len(warnings), 'warning')}" if warnings else ""
+    print(f"ok: {what} ({time.perf_counter() - start:.2f} s{extra})")
     return 0
 
 
@@ -68,7 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("validate", help="check every record; exit 1 and list every problem on bad data")
-    p.add_argument("data_dir", nargs="?", type=Path, default=DEFAULT_DATA)
+    p.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="the data folder (default: data), or files in it: a file is checked with the references it makes",
+    )
     p.add_argument(
         "--format", choices=["text", "github"], default="text", help="github: ::error annotations for pull requests"
     )

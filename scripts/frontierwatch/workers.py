@@ -1,43 +1,121 @@
-"""A function run in a forked process during `mkdocs build`, talking to the build over one pipe.
+"""Worker processes for the build: forked children that talk to the build over one pipe each.
 
-The build forks (it does not spawn): the child inherits the loaded dataset, the compiled templates and
-MkDocs' configuration for free. Messages are `(kind, value)` tuples; a child that fails sends
-`("error", traceback)`, which `recv` raises in the parent as a RuntimeError, so the build stops with
-the child's reason instead of hanging or publishing half a site.
+The build forks (it does not spawn): a child inherits the loaded dataset, the compiled templates and MkDocs'
+configuration for free. `can_fork()` is the one place that decides whether it may: only on Linux, where fork
+is safe for this program (macOS forks explicitly, which CPython treats as unsafe); elsewhere, and during
+`serve`, the callers do the same work in the build's own process through the same functions.
+
+A child never outlives the build:
+- it closes every parent-side pipe end it inherited (its own and other workers'), so when the build dies
+  its pipe reaches end of file;
+- on Linux it asks the kernel to kill it when its parent dies (`prctl(PR_SET_PDEATHSIG, SIGKILL)`), and a
+  watchdog thread exits it if its parent changes (the parent died before the prctl took effect);
+- `stop()` waits a moment, then kills it.
+
+Messages are `(kind, value)` tuples. Every read has a timeout; a child that fails sends `("error",
+traceback)`; every failure reaches the build as a RuntimeError naming the worker and, when it died, its exit
+status or signal.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import gc
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 import traceback
+import weakref
 from collections.abc import Callable
+from multiprocessing.connection import Connection
 from typing import Any
 
+#: Seconds a read waits for a worker's next message before the build fails (FRONTIERWATCH_WORKER_TIMEOUT).
+DEFAULT_TIMEOUT = float(os.environ.get("FRONTIERWATCH_WORKER_TIMEOUT", "900"))
+#: Most workers in a pool, and the memory each is assumed to need (about 300 MiB at 10,000 incidents).
+MAX_WORKERS = 8
+WORKER_MEMORY = 400 * 2**20
 
-class Forked:
-    def __init__(self, target: Callable[[Any], None], name: str) -> None:
+_PR_SET_PDEATHSIG = 1
+#: Parent-side pipe ends of live workers: a new child closes them all.
+_PARENT_ENDS: weakref.WeakSet[Connection] = weakref.WeakSet()
+
+
+def can_fork() -> bool:
+    """Whether work may run in forked workers on this platform."""
+    return sys.platform == "linux" and hasattr(os, "fork")
+
+
+def pool_size(memory_per_worker: int = WORKER_MEMORY) -> int:
+    """Workers for a pool: the CPUs this process may use, at most MAX_WORKERS, and as many as fit in the
+    memory available (at least 1)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    n = min(cpus, MAX_WORKERS)
+    available = _available_memory()
+    if available is not None:
+        n = min(n, available // memory_per_worker)
+    return max(1, n)
+
+
+def _available_memory() -> int | None:
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+class Worker:
+    """A function run in a forked child, `target(conn)`; `name` says which worker it is in every error."""
+
+    def __init__(self, target: Callable[[Connection], None], name: str, timeout: float = DEFAULT_TIMEOUT) -> None:
         ctx = multiprocessing.get_context("fork")
-        self.name = name
+        self.name, self.timeout = name, timeout
         self._conn, child = ctx.Pipe(duplex=True)
-        self._proc = ctx.Process(target=_run, args=(target, child), name=name, daemon=True)
+        gc.freeze()  # the child's copy of the heap stays shared: the collector does not touch old objects
+        self._proc = ctx.Process(target=_run, args=(target, child, self._conn, os.getpid()), name=name, daemon=True)
         self._proc.start()
+        gc.unfreeze()
         child.close()
+        _PARENT_ENDS.add(self._conn)
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid
 
     def send(self, message: tuple[str, Any]) -> None:
         try:
             self._conn.send(message)
         except (BrokenPipeError, OSError):
             self.recv()  # the child stopped: raise its error
-            raise RuntimeError(f"{self.name} stopped early") from None
+            raise RuntimeError(f"{self.name} stopped early{self._status()}") from None
 
-    def recv(self) -> tuple[str, Any]:
-        """The child's next message; RuntimeError with its traceback if it failed or stopped."""
+    def recv(self, timeout: float | None = None) -> tuple[str, Any]:
+        """The child's next message; RuntimeError naming the worker if it failed, died or said nothing in time."""
+        limit = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + limit
+        while not self._conn.poll(min(0.5, max(0.0, deadline - time.monotonic()))):
+            if not self._proc.is_alive() and not self._conn.poll(0):
+                self._proc.join()
+                raise RuntimeError(f"{self.name} stopped without a result{self._status()}")
+            if time.monotonic() >= deadline:
+                self.kill()
+                raise RuntimeError(f"{self.name} sent nothing for {limit:g} s (stopped; a hung worker?)")
         try:
             kind, value = self._conn.recv()
         except (EOFError, OSError):
-            raise RuntimeError(f"{self.name} stopped without a result") from None
+            self._proc.join(timeout=5)
+            raise RuntimeError(f"{self.name} stopped without a result{self._status()}") from None
         if kind == "error":
             raise RuntimeError(f"{self.name} failed:\n{value}")
         return kind, value
@@ -47,12 +125,31 @@ class Forked:
         self._conn.close()
         self._proc.join(timeout=5)
         if self._proc.is_alive():
+            self.kill()
+
+    def kill(self) -> None:
+        if self._proc.is_alive():
             self._proc.kill()
-            self._proc.join()
+        self._proc.join()
+
+    def _status(self) -> str:
+        code = self._proc.exitcode
+        if code is None:
+            return ""
+        if code < 0:
+            with contextlib.suppress(ValueError):
+                return f" (killed by {signal.Signals(-code).name})"
+            return f" (killed by signal {-code})"
+        return f" (exit status {code})"
 
 
-def _run(target: Callable[[Any], None], conn: Any) -> None:
-    """In the child: run `target(conn)`, report a failure, exit without Python's clean-up (no atexit)."""
+def _run(target: Callable[[Connection], None], conn: Connection, parent_end: Connection, parent: int) -> None:
+    """In the child: let go of the parent's pipe ends, die with the parent, run `target(conn)`, report a
+    failure, exit without Python's clean-up (no atexit)."""
+    for end in [parent_end, *_PARENT_ENDS]:
+        with contextlib.suppress(OSError):
+            end.close()
+    _die_with_parent(parent)
     code = 0
     try:
         target(conn)
@@ -63,3 +160,18 @@ def _run(target: Callable[[Any], None], conn: Any) -> None:
     finally:
         conn.close()
         os._exit(code)
+
+
+def _die_with_parent(parent: int) -> None:
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(70)
+            time.sleep(0.5)
+
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()

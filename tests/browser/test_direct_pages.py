@@ -1,4 +1,4 @@
-"""Record pages written into their collection's shell page (direct.py) are whole Material pages: title,
+"""Record pages written into their collection's shell page (site/record_writer.py) are whole Material pages: title,
 section navigation, table of contents, edit link and content; they are in the search index and the
 sitemap, the shells are not; every internal link works; hostile strings stay escaped."""
 

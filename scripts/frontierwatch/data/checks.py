@@ -9,14 +9,17 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from frontierwatch.data.models import Actor, Claim, Incident, Person, Place, Record, Relationship, Source
+from pydantic import BaseModel
+
+from frontierwatch.data import hygiene
+from frontierwatch.data.models import Actor, Claim, Incident, Person, Place, Record, Relationship
 from frontierwatch.data.partial_date import PartialDate
-from frontierwatch.data.problems import Problem
+from frontierwatch.data.problems import CONSEQUENCE, ERROR, WARNING, Problem
 from frontierwatch.data.refs import FieldPath, format_path, references, walk
 from frontierwatch.data.vocab import ACLED_EVENT_TYPES
 
@@ -26,37 +29,61 @@ if TYPE_CHECKING:
 #: Anything that looks like an HTML tag, comment or entity-encoded tag: text fields are plain text.
 MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?]|&#|&lt;\s*script|javascript\s*:", re.IGNORECASE)
 BORDER_TOLERANCE_KM = 8.0
+#: Dates before this year are slips (`202` for `2020`), not history this site records.
+EARLIEST_YEAR = 1800
+#: Which written precision each `date_precision` needs: a week is given by one of its days.
+DATE_PRECISION_NEEDS = {"day": "day", "week": "day", "month": "month", "year": "year"}
+_EXAMPLE = {"day": "2025-12-24", "month": "2025-12", "year": "2025"}
 
 
 @dataclass(frozen=True)
 class CheckOptions:
-    """Switches for checks that a test may turn off (to prove the renderers escape what gets through)."""
+    """Switches for checks that a test may turn off (to prove the renderers escape what gets through).
+
+    `reject_markup` switches the text checks: markup, hidden characters (controls, bidi, invisible) and
+    the URL rules beyond https. Off, hostile text reaches the renderers, which must still make it inert."""
 
     reject_markup: bool = True
     check_geography: bool = True
 
 
-def run_checks(ds: Dataset, options: CheckOptions, show: Callable[[Path], str]) -> list[Problem]:
+def run_checks(
+    ds: Dataset,
+    options: CheckOptions,
+    show: Callable[[Path], str],
+    failed: Mapping[str, str] | None = None,
+    briefing_loaded: bool = True,
+) -> list[Problem]:
+    """Every problem beyond types. `failed`: id -> shown file of records that failed to load; references
+    to them are reported as consequences, not as missing records."""
     problems: list[Problem] = []
 
-    def at(rec: Record | None, path: FieldPath, message: str, hint: str = "", *, key: bool = False) -> None:
+    def at(
+        rec: Record | None,
+        path: FieldPath,
+        message: str,
+        hint: str = "",
+        *,
+        key: bool = False,
+        kind: str = ERROR,
+        cause: str = "",
+    ) -> None:
         if rec is None:
             file, pos = show(ds.root / "briefing.yaml"), ds.positions.get("", None)
         else:
             file, pos = show(ds.files[rec.id]), ds.positions.get(rec.id)
         line, col = pos.of(path, key=key) if pos else (0, 0)
-        problems.append(Problem(file, line, col, format_path(path), message, hint))
+        problems.append(Problem(file, line, col, format_path(path), message, hint, kind, cause))
 
     cut_off = ds.briefing.cut_off
     all_ids = list(ds.by_id)
+    if briefing_loaded:
+        _check_text(None, ds.briefing, options, at)
     for rec in ds.all_records():
-        _check_references(ds, rec, all_ids, at)
+        _check_references(ds, rec, all_ids, at, failed or {})
         _check_dates(rec, cut_off, at)
         _check_ranges(rec, at)
-        if options.reject_markup:
-            for path, value, _ in walk(rec, "text"):
-                if isinstance(value, str) and MARKUP.search(value):
-                    at(rec, path, "contains HTML or a script link", "text fields are plain text: remove the markup")
+        _check_text(rec, rec, options, at)
         if isinstance(rec, Incident):
             _check_incident(ds, rec, at)
         elif isinstance(rec, Place):
@@ -64,21 +91,99 @@ def run_checks(ds: Dataset, options: CheckOptions, show: Callable[[Path], str]) 
                 at(rec, ("parent",), "a place cannot be its own parent", "name the place it lies in")
             if options.check_geography:
                 _check_place(ds, rec, at)
-        elif isinstance(rec, Source):
-            if rec.url is not None and not rec.url.lower().startswith("https://"):
-                at(rec, ("url",), f"{rec.url!r} is not an https address", "link sources over https://")
         elif isinstance(rec, Claim):
             if str(rec.status) == "denied" and not rec.denied_by:
                 at(rec, ("status",), "a denied claim must name who denies it", "add `denied_by: [<actor id>]`")
         elif isinstance(rec, Relationship) and rec.from_ == rec.to:
             at(rec, ("to",), "a relationship cannot point to its own start", "check `from` and `to`")
+    _check_names(ds, at)
     return problems
 
 
-def _check_references(ds: Dataset, rec: Record, all_ids: list[str], at: Callable[..., None]) -> None:
+def _check_text(rec: Record | None, obj: BaseModel, options: CheckOptions, at: Callable[..., None]) -> None:
+    """Every text field of a record or of the briefing: hidden characters, markup, and URL rules."""
+    for path, value, _ in walk(obj, "text"):
+        if not isinstance(value, str):
+            continue
+        is_url = isinstance(path[-1], str) and (path[-1] == "url" or path[-1].endswith("_url"))
+        if not options.reject_markup:  # a hostile-data test: only what no renderer could make safe
+            if is_url and not value.lower().startswith("https://"):
+                at(rec, path, f"{value!r} is not an https address", "link sources over https://")
+            continue
+        hidden = hygiene.hidden_character(value)
+        if hidden is not None:
+            at(rec, path, hidden[1], hidden[2])
+        elif is_url:
+            bad_url = hygiene.url_problem(value)
+            if bad_url is not None:
+                at(rec, path, *bad_url)
+        elif MARKUP.search(value):
+            at(rec, path, "contains HTML or a script link", "text fields are plain text: remove the markup")
+
+
+def _check_names(ds: Dataset, at: Callable[..., None]) -> None:
+    """Names equal after NFC and case folding collide; look-alike letters from another script are warned."""
+    for collection in ("actors", "people", "places"):
+        owners: dict[str, Record] = {}
+        records = list(ds.records[collection].values())
+        for rec in records:
+            name = str(getattr(rec, "name", ""))
+            key = hygiene.same_name_key(name)
+            other = owners.setdefault(key, rec)
+            if other is not rec:
+                at(
+                    rec,
+                    ("name",),
+                    f"{name!r} is already the name of {collection}/{other.id}.yaml (names are compared ignoring case)",
+                    "one record per actor, person or place: merge the two, or make the names tell them apart",
+                )
+        for rec in records:
+            seen = {hygiene.same_name_key(str(getattr(rec, "name", "")))}
+            for field, values in (("name", [getattr(rec, "name", "")]), ("aliases", getattr(rec, "aliases", []))):
+                for i, text in enumerate(values):
+                    path: FieldPath = (field,) if field == "name" else (field, i)
+                    look = hygiene.mixed_script(str(text))
+                    if look is not None:
+                        at(rec, path, f"mixes scripts: {look}", "retype it in one script", kind=WARNING)
+                    if field == "name":
+                        continue
+                    key = hygiene.same_name_key(str(text))
+                    if key in seen:
+                        at(
+                            rec,
+                            path,
+                            f"the alias {text!r} repeats a name or alias of this record (search ignores case)",
+                            "delete it",
+                            kind=WARNING,
+                        )
+                        continue
+                    seen.add(key)
+                    named = owners.get(key)
+                    if named is not None and named is not rec:
+                        at(
+                            rec,
+                            path,
+                            f"the alias {text!r} is the name of {collection}/{named.id}.yaml",
+                            "check that the alias belongs here",
+                            kind=WARNING,
+                        )
+
+
+def _check_references(
+    ds: Dataset, rec: Record, all_ids: list[str], at: Callable[..., None], failed: Mapping[str, str]
+) -> None:
     for path, target, ref in references(rec):
         found = ds.collection_of(target)
-        if found is None:
+        if found is None and target in failed:
+            at(
+                rec,
+                path,
+                f"{target!r} failed to load, so this reference is not checked",
+                f"fix {failed[target]} first",
+                kind=CONSEQUENCE,
+                cause=failed[target],
+            )
+        elif found is None:
             pool = [i for i in all_ids if not ref.collections or ds.collection_of(i) in ref.collections]
             close = difflib.get_close_matches(target, pool, n=1, cutoff=0.6)
             where = " or ".join(ref.collections) if ref.collections else "any collection"
@@ -99,7 +204,9 @@ def _check_references(ds: Dataset, rec: Record, all_ids: list[str], at: Callable
 
 def _check_dates(rec: Record, cut_off: PartialDate, at: Callable[..., None]) -> None:
     for path, value, _ in walk(rec, "date"):
-        if value.earliest > cut_off.latest:
+        if value.year < EARLIEST_YEAR:
+            at(rec, path, f"the year {value.year} is before {EARLIEST_YEAR}", "write the full four-digit year")
+        elif value.earliest > cut_off.latest:
             at(
                 rec,
                 path,
@@ -119,6 +226,22 @@ def _check_dates(rec: Record, cut_off: PartialDate, at: Callable[..., None]) -> 
     for path, start, end in pairs:
         if start is not None and end is not None and end.latest < start.earliest:
             at(rec, path, f"ends ({end}) before it starts ({start})", "swap or correct the dates")
+
+
+def _check_date_precision(rec: Incident, at: Callable[..., None]) -> None:
+    """`date: 2025` with `date_precision: day` claims a precision the date does not have, and vice versa."""
+    declared = str(rec.date_precision)
+    needs = DATE_PRECISION_NEEDS.get(declared)
+    written = rec.date.precision
+    if needs is None or written == needs:
+        return
+    more = ["year", "month", "day"].index(written) > ["year", "month", "day"].index(needs)
+    at(
+        rec,
+        ("date",),
+        f"{rec.date} is {'more' if more else 'less'} precise than `date_precision: {declared}`",
+        f"write the date to the {needs} (e.g. {_EXAMPLE[needs]}), or set `date_precision: {written}`",
+    )
 
 
 def _ranges(rec: Record) -> Iterator[tuple[FieldPath, Any]]:
@@ -151,6 +274,7 @@ def _check_ranges(rec: Record, at: Callable[..., None]) -> None:
 
 
 def _check_incident(ds: Dataset, rec: Incident, at: Callable[..., None]) -> None:
+    _check_date_precision(rec, at)
     allowed = ACLED_EVENT_TYPES.get(str(rec.event_type), ())
     if str(rec.sub_event_type) not in allowed:
         owner = next((t for t, subs in ACLED_EVENT_TYPES.items() if str(rec.sub_event_type) in subs), "?")
@@ -164,6 +288,14 @@ def _check_incident(ds: Dataset, rec: Incident, at: Callable[..., None]) -> None
         country = ds.country_of(rec)
         if country is not None:
             _check_point(rec, ("location",), rec.location.lat, rec.location.lon, country.country, at)
+    whole = ds.incidents.get(rec.part_of) if rec.part_of else None
+    if whole is not None and (whole.event_count is None or whole.part_of is not None or whole.id == rec.id):
+        at(
+            rec,
+            ("part_of",),
+            f"{rec.part_of!r} is not a counted record this event can be one of",
+            "part_of names an incident with event_count that is not itself part of another",
+        )
 
 
 def _check_place(ds: Dataset, rec: Place, at: Callable[..., None]) -> None:

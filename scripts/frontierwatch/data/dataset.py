@@ -1,4 +1,7 @@
-"""The Dataset: every record by collection, with references resolved both ways and derived views."""
+"""The Dataset: every record by collection, with references resolved both ways.
+
+What pages, maps and exports ask of the records (which incidents lie in a place, an actor's relations) is
+answered by the view layer, `frontierwatch.views.DataView`, not here."""
 
 from __future__ import annotations
 
@@ -11,7 +14,6 @@ from pathlib import Path
 from frontierwatch.data.models import (
     COLLECTIONS,
     Actor,
-    Area,
     Briefing,
     Claim,
     Incident,
@@ -122,33 +124,6 @@ class Dataset:
     def cited_by(self, source_id: str) -> list[Record]:
         return self.referrers(source_id)
 
-    def incidents_of(self, record_id: str) -> list[Incident]:
-        """Incidents involving an actor, or at a place (or at a place inside it), newest first."""
-        found = {i.id: i for i in self.referrers(record_id, "incidents")}  # type: ignore[misc]
-        for child in self.children_of(record_id):
-            found.update({i.id: i for i in self.referrers(child.id, "incidents")})  # type: ignore[misc]
-        return sorted(found.values(), key=lambda i: (i.date, i.id), reverse=True)  # type: ignore[arg-type]
-
-    def relationships_of(self, actor_id: str) -> list[Relationship]:
-        return [r for r in self.relationships.values() if actor_id in (r.from_, r.to)]
-
-    def claims_about(self, record_id: str) -> list[Claim]:
-        return self.referrers(record_id, "claims")  # type: ignore[return-value]
-
-    def judgements_citing(self, record_id: str) -> list[Judgement]:
-        return self.referrers(record_id, "judgements")  # type: ignore[return-value]
-
-    def areas_at(self, place_id: str) -> list[tuple[Actor, Area]]:
-        """(actor, area) for every actor area at this place: camps, bases, recruitment regions."""
-        return [(a, area) for a in self.actors.values() for area in a.areas if area.place == place_id]
-
-    def roles_of(self, person_id: str) -> list[tuple[Actor, str]]:
-        """Leadership positions held (from actors' `leaders`) as (actor, role)."""
-        return [(a, ld.role) for a in self.actors.values() for ld in a.leaders if ld.person == person_id]
-
-    def children_of(self, place_id: str) -> list[Place]:
-        return [p for p in self.places.values() if p.parent == place_id]
-
     # --- geography ------------------------------------------------------------------------------------
     def point_of(self, record: Record) -> tuple[Point, str] | None:
         """(point, precision) standing for a place or incident; an incident falls back to its place."""
@@ -182,8 +157,3 @@ class Dataset:
             chain.append(place)
             place = self.places.get(place.parent) if place.parent else None
         return chain
-
-    # --- derived views --------------------------------------------------------------------------------
-    def incidents_by_date(self) -> list[Incident]:
-        """Newest first; ties by id for stable output."""
-        return sorted(self.incidents.values(), key=lambda i: (i.date, i.id), reverse=True)

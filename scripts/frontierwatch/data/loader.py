@@ -7,7 +7,9 @@ import gc
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +17,27 @@ from pydantic import BaseModel, ValidationError
 
 from frontierwatch.data.checks import CheckOptions, run_checks
 from frontierwatch.data.dataset import Dataset
-from frontierwatch.data.models import COLLECTIONS, Briefing, Record
+from frontierwatch.data.models import COLLECTIONS, MAX_ID_LENGTH, Briefing, Record
 from frontierwatch.data.partial_date import PartialDate
-from frontierwatch.data.problems import DataError, Problem, display_path
+from frontierwatch.data.problems import WARNING, DataError, Problem, display_path
 from frontierwatch.data.refs import format_path
 from frontierwatch.data.yamlio import Positions, YamlProblem, parse
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 BRIEFING_FILE = "briefing.yaml"
+#: The only non-record files a data folder may hold: git's keeper of an empty folder, and the marker
+#: `frontierwatch synth` leaves in a synthetic dataset (so that it never writes over real data).
+KEEP_FILES = frozenset({".gitkeep", ".frontierwatch-synthetic"})
+
+
+@dataclass
+class Validation:
+    """What one run found: the dataset (None when nothing usable could be assembled), the problems that
+    fail the run (errors, and notes on what follows from them) and warnings that do not."""
+
+    dataset: Dataset | None
+    problems: list[Problem]
+    warnings: list[Problem]
 
 
 def load(data_dir: Path | str, options: CheckOptions | None = None) -> Dataset:
@@ -37,15 +52,22 @@ def load_with_problems(
     data_dir: Path | str, options: CheckOptions | None = None
 ) -> tuple[Dataset | None, list[Problem]]:
     """(dataset or None, problems): the dataset is None only when nothing usable could be assembled."""
+    result = validate(data_dir, options)
+    return result.dataset, result.problems
+
+
+def validate(data_dir: Path | str, options: CheckOptions | None = None) -> Validation:
+    """Every problem and warning of a data folder, in one pass."""
     # Loading makes millions of small objects that live on; the cyclic collector would rescan them again
     # and again (a third of the time on 10,000 incidents). Reference counting still frees the garbage.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load(Path(data_dir), options)
+        dataset, found = _load(Path(data_dir), options)
     finally:
         if enabled:
             gc.enable()
+    return Validation(dataset, [p for p in found if p.kind != WARNING], [p for p in found if p.kind == WARNING])
 
 
 def _load(root: Path, options: CheckOptions | None) -> tuple[Dataset | None, list[Problem]]:
@@ -63,18 +85,20 @@ def _load(root: Path, options: CheckOptions | None) -> tuple[Dataset | None, lis
         except ValueError:
             return display_path(path, cwd)
 
+    def report(path: Path, message: str, hint: str = "") -> None:
+        problems.append(Problem(show(path), 0, 0, "", message, hint))
+
     records: dict[str, dict[str, Record]] = {name: {} for name in COLLECTIONS}
     files: dict[str, Path] = {}
     positions: dict[str, Positions] = {}
+    failed: dict[str, str] = {}  # id -> shown file, for records whose file exists but did not load
 
     briefing = None
     briefing_path = root / BRIEFING_FILE
     if briefing_path.is_symlink():
         problems.append(_symlink_problem(show(briefing_path)))
     elif not briefing_path.is_file():
-        problems.append(
-            Problem(show(briefing_path), 0, 0, "", "briefing.yaml is missing", "create it with title, cut_off and bluf")
-        )
+        report(briefing_path, "briefing.yaml is missing", "create it with title, cut_off and bluf")
     else:
         briefing, briefing_pos = _read(briefing_path, Briefing, show, problems)
         if briefing_pos is not None:
@@ -95,55 +119,45 @@ def _load(root: Path, options: CheckOptions | None) -> tuple[Dataset | None, lis
             if is_link:
                 problems.append(_symlink_problem(show(path)))
                 continue
-            if not is_file and not entry_name.startswith(".") and path.is_dir() and any(path.rglob("*.y*ml")):
-                problems.append(
-                    Problem(
-                        show(path),
-                        0,
-                        0,
-                        "",
-                        "records in a sub-folder are not read",
-                        f"move its files up into {name}/",
+            if not is_file:
+                if any(path.rglob("*.y*ml")):
+                    report(path, "records in a sub-folder are not read", f"move its files up into {name}/")
+                elif entry_name.lower().endswith((".yaml", ".yml")):
+                    report(
+                        path, "a folder named like a record: it is not read", "a record is a file: delete the folder"
                     )
-                )
+                else:
+                    report(path, "a folder inside a collection is not read", "move it out of data/, or delete it")
                 continue
             if path.suffix.lower() in (".yml", ".yaml") and path.suffix != ".yaml":  # .yml, .YAML: not read
-                problems.append(
-                    Problem(
-                        show(path),
-                        0,
-                        0,
-                        "",
-                        f"record files end in .yaml, not {path.suffix}",
-                        f"rename it to {path.stem}.yaml",
-                    )
-                )
+                report(path, f"record files end in .yaml, not {path.suffix}", f"rename it to {path.stem}.yaml")
                 continue
-            if path.suffix != ".yaml" or not is_file:
+            if path.suffix != ".yaml":
+                if entry_name not in KEEP_FILES:
+                    report(
+                        path, "not a record: only <id>.yaml files are read here", "move it out of data/, or delete it"
+                    )
                 continue
             rid = path.stem
             if not SLUG.fullmatch(rid):
-                problems.append(
-                    Problem(
-                        show(path),
-                        0,
-                        0,
-                        "",
-                        f"the file name {rid!r} is not a valid id",
-                        f"use lowercase letters, digits and single hyphens, e.g. {_slugify(rid)}.yaml",
-                    )
+                report(
+                    path,
+                    f"the file name {rid!r} is not a valid id",
+                    f"use lowercase letters, digits and single hyphens, e.g. {_slugify(rid)}.yaml",
+                )
+                continue
+            if len(rid) > MAX_ID_LENGTH:
+                report(
+                    path,
+                    f"the id is {len(rid)} characters long, over the limit of {MAX_ID_LENGTH}",
+                    f"choose a shorter file name, e.g. {_slugify(rid)[:MAX_ID_LENGTH].rstrip('-')}.yaml",
                 )
                 continue
             if rid in files:
-                problems.append(
-                    Problem(
-                        show(path),
-                        0,
-                        0,
-                        "",
-                        f"the id {rid!r} is already used by {show(files[rid])}",
-                        "ids are unique across all collections: rename one of the files",
-                    )
+                report(
+                    path,
+                    f"the id {rid!r} is already used by {show(files[rid])}",
+                    "ids are unique across all collections: rename one of the files",
                 )
                 continue
             files[rid] = path
@@ -152,39 +166,47 @@ def _load(root: Path, options: CheckOptions | None) -> tuple[Dataset | None, lis
                 record._id = rid  # type: ignore[union-attr]
                 records[name][rid] = record  # type: ignore[assignment]
                 positions[rid] = pos
+            else:
+                failed[rid] = show(path)
 
-    for stray in sorted(p for p in root.glob("*.yaml") if p.name != BRIEFING_FILE):
-        problems.append(
-            Problem(
-                show(stray),
-                0,
-                0,
-                "",
-                "a record outside any collection folder",
-                f"move it into one of: {', '.join(COLLECTIONS)}",
-            )
-        )
-
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        if folder.name not in COLLECTIONS and folder.name != "schema" and any(folder.rglob("*.y*ml")):
-            close = difflib.get_close_matches(folder.name, list(COLLECTIONS), n=1, cutoff=0.6)
-            problems.append(
-                Problem(
-                    show(folder),
-                    0,
-                    0,
-                    "",
-                    "a folder that is not a collection: its records are not read",
-                    f"did you mean {close[0]}/?" if close else f"use one of: {', '.join(COLLECTIONS)}",
-                )
-            )
+    _report_strays(root, report)
 
     # Without a usable briefing, still check the records so that one run lists every problem; a stand-in
     # cut-off at the end of time means no date is reported as after it.
     stand_in = Briefing.model_construct(title="", cut_off=PartialDate(9999, 12, 31), bluf="")
     dataset = Dataset(root=root, briefing=briefing or stand_in, records=records, files=files, positions=positions)
-    problems.extend(run_checks(dataset, options or CheckOptions(), show))
+    problems.extend(run_checks(dataset, options or CheckOptions(), show, failed, briefing is not None))
     return (dataset if briefing is not None else None), problems
+
+
+def _report_strays(root: Path, report: Callable[[Path, str, str], None]) -> None:
+    """Anything in data/ that is neither a record, a schema file nor the briefing."""
+    for entry in sorted(root.iterdir()):
+        if entry.name in COLLECTIONS or entry.name == BRIEFING_FILE:
+            continue
+        if entry.name == "schema" and entry.is_dir() and not entry.is_symlink():
+            expected = {f"{name}.schema.json" for name in (*COLLECTIONS, "briefing")}
+            for item in sorted(entry.iterdir()):
+                if item.name not in expected or not item.is_file() or item.is_symlink():
+                    report(
+                        item, "not a schema file", "data/schema/ holds what `frontierwatch schema` writes: delete it"
+                    )
+            continue
+        if entry.is_file() and entry.suffix == ".yaml":
+            report(entry, "a record outside any collection folder", f"move it into one of: {', '.join(COLLECTIONS)}")
+        elif entry.is_dir() and not entry.is_symlink() and any(entry.rglob("*.y*ml")):
+            close = difflib.get_close_matches(entry.name, list(COLLECTIONS), n=1, cutoff=0.6)
+            report(
+                entry,
+                "a folder that is not a collection: its records are not read",
+                f"did you mean {close[0]}/?" if close else f"use one of: {', '.join(COLLECTIONS)}",
+            )
+        elif entry.name not in KEEP_FILES:
+            report(
+                entry,
+                "not part of the data: data/ holds the briefing, the collection folders and schema/",
+                "move it out of data/, or delete it",
+            )
 
 
 def _symlink_problem(shown: str) -> Problem:
@@ -196,6 +218,29 @@ def _slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "record"
 
 
+@cache
+def template_placeholders() -> frozenset[str]:
+    """Every `<...>` value the `frontierwatch new` templates leave to replace: `<short title>`, `<place id>`."""
+    from frontierwatch.data.scaffold import TEMPLATES_DIR
+
+    found: set[str] = set()
+    for path in TEMPLATES_DIR.glob("*.yaml"):
+        found.update(re.findall(r'"(<[^"<>]+>)"', path.read_text(encoding="utf-8")))
+    return frozenset(found)
+
+
+def _placeholders(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(value, str):
+        if value.startswith("<") and value.strip() in template_placeholders():
+            yield path, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _placeholders(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _placeholders(v, (*path, i))
+
+
 def _read(
     path: Path, model: type[BaseModel], show: Callable[[Path], str], problems: list[Problem]
 ) -> tuple[Any, Positions | None]:
@@ -203,17 +248,33 @@ def _read(
         raw = path.read_bytes()
         data, pos = parse(raw)
     except YamlProblem as exc:
-        problems.append(Problem(show(path), exc.line, exc.column, "", exc.message, exc.hint))
+        problems.append(Problem(show(path), exc.line, exc.column, exc.field, exc.message, exc.hint))
         return None, None
     except OSError as exc:
         problems.append(Problem(show(path), 0, 0, "", f"cannot read the file: {exc.strerror}"))
         return None, None
+    left = dict(_placeholders(data))
+    for loc, value in left.items():
+        line, col = pos.of(loc)
+        problems.append(
+            Problem(
+                show(path),
+                line,
+                col,
+                format_path(loc),
+                f"the placeholder {value.strip()} is left from the template",
+                "replace it with the record's value; the comment above it says what goes there",
+            )
+        )
     try:
-        return model.model_validate(data), pos
+        record = model.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
-            problems.append(_problem_from_pydantic(err, model, data, pos, show(path)))
+            problem = _problem_from_pydantic(err, model, data, pos, show(path))
+            if not any(problem.field == format_path(loc) for loc in left):  # said once, as a placeholder
+                problems.append(problem)
         return None, None
+    return (None, None) if left else (record, pos)
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:

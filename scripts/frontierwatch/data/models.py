@@ -38,6 +38,8 @@ from frontierwatch.data.vocab import (
 )
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+#: The longest id (file name without .yaml): readable URLs, and well under file systems' 255-byte names.
+MAX_ID_LENGTH = 100
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ SourceId = _ref("sources", example="article-tajik-frontier-2025")
 ActorId = _ref("actors", example="tehrik-e-taliban-tajikistan")
 PersonId = _ref("people", example="mehdi-arslan")
 PlaceId = _ref("places", example="badakhshan")
+IncidentId = _ref("incidents", example="cross-border-incursions-2025-12")
 AnyId = _ref(example="tehrik-e-taliban-tajikistan")
 ActorOrPersonId = _ref("actors", "people", example="afghan-taliban")
 
@@ -308,6 +311,10 @@ class Incident(Record):
     fatalities: Fatalities | None = _o("Deaths, low/best/high and by party.", {"best": 5})
     event_count: EventCount | None = _o(
         "When the record stands for several events counted by the source.", {"low": 11, "qualifier": "more than 10"}
+    )
+    part_of: IncidentId | None = _o(
+        "A counted record (event_count) this event is one of: headline counts do not add it again.",
+        "cross-border-incursions-2025-12",
     )
     summary: Text | None = _o("What happened, paraphrased from the sources.", "Militants crossed the border.")
     tags: list[Annotated[str, Field(pattern=SLUG_PATTERN)]] = _f("Free tags.", ["cross-border"], default_factory=list)

@@ -2,8 +2,9 @@
 
 The templates in `templates/records/<collection>.yaml` are generated from the models (`render_template`),
 so every field is in them, marked required or optional, with its description and an example; a test
-fails when the committed files drift. The editors' guide (CONTRIBUTING.md) carries the same text between
-`<!-- BEGIN generated:... -->` markers, refreshed by `python -m frontierwatch.data.scaffold`.
+fails when the committed files drift. The site's field reference (docs/field-reference.md) carries a table of
+every field and every vocabulary between `<!-- BEGIN generated:... -->` markers, refreshed by
+`python -m frontierwatch.data.scaffold`.
 """
 
 from __future__ import annotations
@@ -21,12 +22,15 @@ import yaml
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from frontierwatch.data.models import COLLECTIONS, SLUG_PATTERN, Briefing, RefTo
+from frontierwatch.data.models import COLLECTIONS, MAX_ID_LENGTH, SLUG_PATTERN, Briefing, RefTo
 from frontierwatch.data.partial_date import PartialDate
+from frontierwatch.data.problems import terminal_safe
 from frontierwatch.data.refs import _unwrap
 from frontierwatch.data.vocab import ACLED_EVENT_TYPES, VOCABULARIES
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates" / "records"
+#: The site page with the generated field and vocabulary tables, relative to the project root.
+REFERENCE_PAGE = Path("docs/field-reference.md")
 WIDTH = 110
 SLUG = re.compile(SLUG_PATTERN)
 
@@ -226,7 +230,7 @@ def write_templates() -> list[Path]:
     return written
 
 
-# --- the field reference for the editors' guide ------------------------------------------------------
+# --- the field reference page (docs/field-reference.md) ----------------------------------------------
 def field_rows(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, bool, str, list[str]]]:
     """(field path, required, description, allowed values) for every field, nested ones as `leaders[].person`."""
     for name, info in model.model_fields.items():
@@ -262,10 +266,9 @@ def vocabulary_tables() -> str:
 
 
 def generated_blocks() -> dict[str, str]:
-    """Marker name -> generated Markdown for CONTRIBUTING.md."""
+    """Marker name -> generated Markdown for the field reference page."""
     blocks = {}
     for collection in models():
-        blocks[f"template:{collection}"] = f"```yaml\n{template(collection)}```"
         blocks[f"fields:{collection}"] = field_table(collection)
     blocks["vocabularies"] = vocabulary_tables()
     return blocks
@@ -310,6 +313,10 @@ def new_record(collection: str, record_id: str, data_dir: Path) -> Path:
     """Write `data_dir/<collection>/<record_id>.yaml` from the template; refuse bad ids and existing files."""
     coll = collection_name(collection)
     rid = record_id.removesuffix(".yaml")
+    if len(rid) > MAX_ID_LENGTH:
+        raise ScaffoldError(
+            f"the id is {len(rid)} characters long; ids are at most {MAX_ID_LENGTH}: choose a shorter one"
+        )
     if not SLUG.fullmatch(rid):
         suggestion = re.sub(r"[^a-z0-9]+", "-", rid.lower()).strip("-") or "my-record"
         raise ScaffoldError(
@@ -334,9 +341,12 @@ def _cmd_new(args: argparse.Namespace) -> int:
     try:
         path = new_record(args.collection, args.id, Path(args.data_dir))
     except (ScaffoldError, FileExistsError) as exc:
-        print(f"frontierwatch new: {exc}", file=sys.stderr)
+        print(f"frontierwatch new: {terminal_safe(str(exc))}", file=sys.stderr)
         return 1
-    print(f"wrote {path.as_posix()}: replace each <...> placeholder, then run `frontierwatch validate`")
+    except OSError as exc:  # the file system's own limits: a name too long, a read-only folder, a full disk
+        print(f"frontierwatch new: cannot write the file: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {terminal_safe(path.as_posix())}: replace each <...> placeholder, then run `frontierwatch validate`")
     return 0
 
 
@@ -350,11 +360,11 @@ def register(subparsers: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m frontierwatch.data.scaffold [GUIDE]`: regenerate the templates and the guide's generated blocks."""
+    """`python -m frontierwatch.data.scaffold [PAGE]`: regenerate the templates and the reference page's tables."""
     argv = sys.argv[1:] if argv is None else argv
     for path in write_templates():
         print(f"wrote {path}")
-    guide = Path(argv[0] if argv else "CONTRIBUTING.md")
+    guide = Path(argv[0]) if argv else REFERENCE_PAGE
     if guide.is_file():
         guide.write_text(sync_guide(guide.read_text(encoding="utf-8")), encoding="utf-8")
         print(f"updated {guide}")

@@ -291,3 +291,21 @@ def term(vocabulary: tuple[Term, ...], value: object) -> Term:
         if t.value == key:
             return t
     raise KeyError(key)
+
+
+#: Tags that say a required field was filled by inference because the source does not give it. Wherever an
+#: incident's date or place is shown (pages, map popups, GeoJSON, CSV tags) it carries the short mark, and
+#: record pages and popups the explanation: tag, (field, short mark, explanation).
+CAVEAT_TAGS: dict[str, tuple[str, str, str]] = {
+    "date-not-given": ("date", "inferred", "the source gives no date: the date shown is inferred from context"),
+    "place-not-given": (
+        "place",
+        "place not given",
+        "the source gives no place: the record is filed under a wider area",
+    ),
+}
+
+
+def caveats(tags: list[str], field: str | None = None) -> list[tuple[str, str]]:
+    """(short mark, explanation) for each caveat tag in `tags`, optionally only those about `field`."""
+    return [(mark, why) for tag, (f, mark, why) in CAVEAT_TAGS.items() if tag in tags and field in (None, f)]

@@ -8,6 +8,8 @@ of values and on nesting depth, while every path's position is recorded for erro
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +20,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 MAX_FILE_BYTES = 256 * 1024
 MAX_VALUES = 20_000
 MAX_DEPTH = 20
+#: The longest number a record may write: far above any count or coordinate, far below Python's limit on
+#: converting digits (4,300), which would otherwise stop the run with a traceback.
+MAX_NUMBER_CHARS = 30
 #: Above this many structural characters a file could nest deep enough to overflow libyaml's recursive
 #: composer (a segfault at ~40,000 levels, well inside the size cap), so its depth is measured first.
 _STRUCTURAL_BUDGET = 1000
@@ -28,9 +33,9 @@ PathKey = tuple[str | int, ...]
 class YamlProblem(Exception):
     """A file that cannot be read as a record; line/column are 1-based."""
 
-    def __init__(self, message: str, line: int = 1, column: int = 1, hint: str = ""):
+    def __init__(self, message: str, line: int = 1, column: int = 1, hint: str = "", field: str = ""):
         super().__init__(message)
-        self.message, self.line, self.column, self.hint = message, line, column, hint
+        self.message, self.line, self.column, self.hint, self.field = message, line, column, hint, field
 
 
 @dataclass
@@ -141,6 +146,126 @@ def _check_depth(text: str, loader_class: type[Any] | None = None) -> None:
         loader.dispose()
 
 
+_CONSTRUCTS = {"quoted scalar": "quoted text", "flow sequence": "list `[`", "flow mapping": "mapping `{`"}
+
+
+def _began(text: str, stop: Any) -> tuple[str, Any] | None:
+    """(what, start mark) of the construct a syntax error belongs to, when it began on an earlier line.
+
+    PyYAML names the line where it gave up. When a quote is left open, the quoted text runs on, often
+    until the next quote many lines below, and the error there says nothing about the quote that opened
+    it: find the last quoted text that ends on the line where parsing stopped."""
+    found = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.index >= stop.index:
+                break
+            style = getattr(token, "style", None)
+            if style in ("'", '"') and token.end_mark.line == stop.line:
+                found = ("quoted text", token.start_mark)
+    except yaml.YAMLError:
+        pass
+    return found
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
+    """One located message for a syntax error: where the construct began and where parsing stopped."""
+    stop = exc.problem_mark or exc.context_mark
+    problem = exc.problem or str(exc)
+    hint = "check indentation and quoting"
+    began = None
+    context = exc.context or ""
+    for key, what in _CONSTRUCTS.items():
+        if key in context and exc.context_mark is not None:
+            began = (what, exc.context_mark)
+    if began is None and stop is not None:
+        began = _began(text, stop)
+    line, col = (stop.line + 1, stop.column + 1) if stop else (1, 1)
+    message = f"not valid YAML: {problem}"
+    if began is not None and stop is not None and began[1].line < stop.line:
+        what, mark = began
+        line, col = mark.line + 1, mark.column + 1
+        message = f"not valid YAML: the {what} that begins here runs on to line {stop.line + 1}, where {problem}"
+        hint = (
+            "close the quote on its own line; inside quoted text write '' for ' or use the other quote"
+            if what == "quoted text"
+            else f"close the {what.split()[0]} with {']' if '[' in what else '}'} before the next field"
+        )
+    elif began is not None and began[0] == "quoted text":
+        hint = (
+            f"the quoted text that begins at column {began[1].column + 1} ends before this:"
+            " inside quoted text write '' for ', or use the other quote"
+        )
+    elif began is not None and began[0] != "quoted text":
+        message = f"not valid YAML: in the {began[0]} at column {began[1].column + 1}, {problem}"
+    elif context:
+        message = f"not valid YAML: {context}, {problem}"
+    lines = text.splitlines()
+    if 0 < line <= len(lines) and "\t" in lines[line - 1][: max(col, 1)]:
+        message, hint = "not valid YAML: a tab character", "YAML does not allow tabs for indentation: use spaces"
+    return YamlProblem(message, line, col, hint)
+
+
+_PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_PLAIN_FLOAT = re.compile(r"[-+]?(0|[1-9][0-9]*)?\.[0-9]*([eE][-+]?[0-9]+)?")
+
+
+def _number_problem(node: ScalarNode) -> YamlProblem | None:
+    """Numbers as written: refuse what YAML 1.1 reads differently from what an editor typed.
+
+    PyYAML implements YAML 1.1: `010` is octal 8, `1:30` is base-60 90, `0b101` is 5, `1_000` is 1000,
+    `.nan` is not a number. YAML 1.2 reads none of these so (hexadecimal, `0x1F`, it reads alike). They are
+    refused, not reinterpreted, so a value never silently changes; a number is measured before it is converted."""
+    value = node.value
+    pos = _pos(node)
+    if len(value) > MAX_NUMBER_CHARS:
+        return YamlProblem(
+            f"a number of {len(value):,} characters is too long (at most {MAX_NUMBER_CHARS})",
+            *pos,
+            "check the figure; put it in quotes if it is text",
+        )
+    is_int = node.tag.endswith(":int")
+    if (_PLAIN_INT if is_int else _PLAIN_FLOAT).fullmatch(value):
+        return None
+    digits = value.lstrip("+-")
+    sign = value[: len(value) - len(digits)]
+    if ":" in value:
+        return YamlProblem(
+            f"{value} is a YAML 1.1 base-60 number (read as {_constructed(node)}), not what it looks like",
+            *pos,
+            "write the number itself, or put it in quotes if it is a time or a ratio",
+        )
+    if "_" in value:
+        plain = sign + digits.replace("_", "")
+        return YamlProblem(f"{value}: digits cannot be grouped with _", *pos, f"write {plain}, not {value}")
+    if digits[:2].lower() == "0x" and is_int:  # YAML 1.2 reads hexadecimal the same way
+        return None
+    if digits[:2].lower() == "0b":
+        return YamlProblem(
+            f"{value} is a YAML 1.1 binary number (read as {_constructed(node)})", *pos, "write the number in decimal"
+        )
+    if digits.lower() in (".inf", ".nan"):
+        return YamlProblem(f"{value} is not a number a record can hold", *pos, "write a number")
+    if digits.startswith("0") and len(digits) > 1:
+        plain = sign + (digits.lstrip("0") or "0")
+        if plain.lstrip("+-").startswith("."):
+            plain = sign + "0" + plain.lstrip("+-")
+        kind = f" (YAML 1.1 reads it as the octal number {_constructed(node)})" if is_int else ""
+        return YamlProblem(
+            f"{value} has a leading zero{kind}", *pos, f"write {plain}, not {value}; or quote it if it is text"
+        )
+    return None
+
+
+def _constructed(node: ScalarNode) -> Any:
+    return _SCALAR_BUILDERS[node.tag](_constructor, node)
+
+
+def _text(value: str) -> str:
+    """Text as Unicode NFC, so that `é` typed one way or the other is one string for search and duplicates."""
+    return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
+
+
 def parse(raw: bytes) -> tuple[dict[str, Any], Positions]:
     """Parse one record file: a mapping at the top, safely, with positions. Raises YamlProblem."""
     if len(raw) > MAX_FILE_BYTES:
@@ -168,19 +293,7 @@ def parse(raw: bytes) -> tuple[dict[str, Any], Positions]:
             # limit, so the message and its position are the project's whichever library stopped first.
             _check_depth(text, yaml.SafeLoader)
             raise _too_deep(exc.problem_mark) from None
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or str(exc)
-        at_end = exc.problem_mark is None or exc.problem_mark.index >= len(text.rstrip())
-        if exc.context_mark is not None and at_end:
-            mark = exc.context_mark  # an unclosed quote or bracket: point at where it opened, not at the end
-        if exc.context and exc.problem:
-            problem = f"{exc.context}, {exc.problem}"
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        hint = "check indentation and quoting"
-        lines = text.splitlines()
-        if 0 < line <= len(lines) and "\t" in lines[line - 1][: max(col, 1)]:
-            problem, hint = "a tab character", "YAML does not allow tabs for indentation: use spaces"
-        raise YamlProblem(f"not valid YAML: {problem}", line, col, hint) from None
+        raise _syntax_problem(exc, text) from None
     except yaml.reader.ReaderError as exc:
         line, col = _line_col(text, exc.position)
         code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
@@ -211,6 +324,8 @@ _SCALAR_BUILDERS = {
     "tag:yaml.org,2002:null": SafeConstructor.construct_yaml_null,
 }
 
+_NUMBERS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+
 
 def _build(node: Node, path: PathKey, depth: int, positions: Positions, budget: list[int]) -> Any:
     """Plain values from a node tree, recording positions; refuses tags, merge keys, duplicates, excess."""
@@ -233,10 +348,16 @@ def _build(node: Node, path: PathKey, depth: int, positions: Positions, budget: 
     tag = node.tag
     if cls is ScalarNode:
         if tag == _STR or tag in _PLAIN_AS_TEXT:
-            return node.value
+            return _text(node.value)
         builder = _SCALAR_BUILDERS.get(tag)
         if builder is None:
             raise YamlProblem(f"the tag {tag!r} is not allowed", *_pos(node), "remove the `!` tag")
+        if tag in _NUMBERS:
+            assert isinstance(node, ScalarNode)
+            problem = _number_problem(node)
+            if problem is not None:
+                problem.field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+                raise problem
         return builder(_constructor, node)
     if cls is SequenceNode:
         if tag != _SEQ:
@@ -249,7 +370,7 @@ def _build(node: Node, path: PathKey, depth: int, positions: Positions, budget: 
                 if sub not in values:
                     mark = child.start_mark
                     values[sub] = (mark.line + 1, mark.column + 1)
-                items.append(child.value)
+                items.append(_text(child.value))
             else:
                 items.append(_build(child, (*path, i), depth + 1, positions, budget))
         return items
@@ -278,7 +399,7 @@ def _build(node: Node, path: PathKey, depth: int, positions: Positions, budget: 
                 if sub not in values:
                     mark = value_node.start_mark
                     values[sub] = (mark.line + 1, mark.column + 1)
-                out[key] = value_node.value
+                out[key] = _text(value_node.value)
             else:
                 out[key] = _build(value_node, sub, depth + 1, positions, budget)
         return out

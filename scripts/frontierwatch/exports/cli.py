@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from frontierwatch.data.problems import plural
 from frontierwatch.exports import FORMATS
 
 
@@ -21,7 +22,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     else:
         files = write(ds, out, args.format, args.site_url, changed)
     for f in files:
-        print(f"wrote {f.path} ({f.size:,} bytes, {f.records} records)")
+        print(f"wrote {f.path} ({plural(f.size, 'byte')}, {plural(f.records, 'record')})")
     return 0
 
 

@@ -42,6 +42,7 @@ from frontierwatch.data.vocab import (
     ACLED_TIME_PRECISION,
 )
 from frontierwatch.exports.common import COUNTRIES, Context
+from frontierwatch.views import DataView
 
 ACLED_COLUMNS = (
     "event_id_cnty",
@@ -178,7 +179,7 @@ def _coord(value: float, precision: str) -> float:
 def rows(ctx: Context) -> list[dict[str, object]]:
     """One dict per incident, newest first, keyed by COLUMNS (values not yet formula-guarded)."""
     ds = ctx.ds
-    incidents = ds.incidents_by_date()
+    incidents = DataView.of(ds).incidents_newest_first()
     iso2_of = {i.id: (ds.places[i.place].country if i.place in ds.places else "") for i in incidents}
     iso3_of = {rid: COUNTRIES.get(iso2, (iso2 + "X" if iso2 else "XXX",))[0] for rid, iso2 in iso2_of.items()}
     ids = event_ids(incidents, iso3_of)

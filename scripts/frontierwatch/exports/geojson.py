@@ -12,8 +12,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from frontierwatch.data.vocab import ACLED_GEO_PRECISION, PRECISION_RADIUS_KM
+from frontierwatch.data.vocab import ACLED_GEO_PRECISION, PRECISION_RADIUS_KM, caveats
 from frontierwatch.exports.common import Context
+from frontierwatch.views import DataView
 
 #: Decimal places kept per precision (5 decimals is ~1 m, 1 decimal ~11 km).
 DECIMALS = {"exact": 5, "near": 3, "district": 2, "province": 2, "region": 1, "country": 1}
@@ -26,7 +27,7 @@ def round_coord(value: float, precision: str) -> float:
 def features(ctx: Context) -> list[dict[str, Any]]:
     ds = ctx.ds
     out = []
-    for inc in ds.incidents_by_date():
+    for inc in DataView.of(ds).incidents_newest_first():
         point = ds.point_of(inc)
         if point is None:
             continue
@@ -55,6 +56,8 @@ def features(ctx: Context) -> list[dict[str, Any]]:
             "fatalities_best": fat.best if fat else None,
             "fatalities_high": fat.high if fat else None,
             "events": inc.event_count.qualifier if inc.event_count else None,
+            "tags": list(inc.tags),
+            "caveats": "; ".join(why for _, why in caveats(inc.tags)) or None,
             "summary": inc.summary,
             "sources": len(inc.sources),
             "url": ctx.url("incidents", inc.id),

@@ -26,12 +26,14 @@ from frontierwatch.data.vocab import (
     PLACE_KIND,
     PRECISION,
     PRECISION_RADIUS_KM,
+    caveats,
 )
 from frontierwatch.site import urls
 from frontierwatch.site.linksafety import harden_links
+from frontierwatch.views import DataView
 
 #: Version of the blob layout (bump when a row layout changes; fw-map.js checks it).
-BLOB_VERSION = 1
+BLOB_VERSION = 2
 
 #: Actor kinds that count as "the Tajik state" for the military posts and facilities layer.
 STATE_KINDS = frozenset({"state", "state-agency", "armed-forces"})
@@ -233,7 +235,7 @@ class BlobBuilder:
 
     # Incident row: [id, title, date, date_end or null, event type index, sub-event index, place index,
     #                lat, lon, precision index, [low, best, high] or null, [[actor, role, attribution]],
-    #                category index, event-count qualifier or null]
+    #                category index, event-count qualifier or null, caveats (inferred date or place) or null]
     def incident(self, incident: Incident) -> int | None:
         if incident.id in self._incident_ix:
             return self._incident_ix[incident.id]
@@ -267,6 +269,7 @@ class BlobBuilder:
                 ],
                 CATEGORY_INDEX[incident_category(self.ds, incident)],
                 incident.event_count.qualifier if incident.event_count else None,
+                "; ".join(why for _, why in caveats(incident.tags)) or None,
             ]
         )
         return ix
@@ -346,6 +349,7 @@ def overview_blob(ds: Dataset, options: Any) -> dict[str, Any]:
 def mini_blob(ds: Dataset, record: Record, options: Any) -> dict[str, Any] | None:
     """The record itself (the focus) and what belongs to it; None when nothing of it can be placed."""
     b = BlobBuilder(ds, options.map_file)
+    view = DataView.of(ds)
     if isinstance(record, Incident):
         ix = b.incident(record)
         if ix is None:
@@ -356,14 +360,14 @@ def mini_blob(ds: Dataset, record: Record, options: Any) -> dict[str, Any] | Non
         if ds.point_of(record) is None:
             return None
         b.focus.append(["p", b.place(record.id, draw=True, force=True)])
-        for actor in {a.id: a for a, _ in ds.areas_at(record.id)}.values():
+        for actor in {a.id: a for a, _ in view.areas_at(record.id)}.values():
             b.areas_of(actor, only_place=record.id)
-        for incident in ds.incidents_of(record.id):
+        for incident in view.incidents_of(record):
             b.incident(incident)
     elif isinstance(record, Actor):
         for i in b.areas_of(record):
             b.focus.append(["a", i])
-        for incident in ds.incidents_of(record.id):
+        for incident in view.incidents_of(record):
             ix = b.incident(incident)
             if ix is not None:
                 b.focus.append(["i", ix])

@@ -24,19 +24,15 @@ from frontierwatch.data import vocab
 from frontierwatch.data.models import Actor, Incident, Person, Place, Record, SourceRef
 from frontierwatch.site import escape, urls
 from frontierwatch.site.escape import Markup
-from frontierwatch.site.pages import (
-    INDEX,
-    SINGULAR,
+from frontierwatch.site.formatting import (
     VOCAB_ANCHORS,
-    GeneratedPage,
-    Renderer,
     badge_of,
     compact_source_text,
-    html_anchor,
     incident_cells,
     label_of,
     value_of,
 )
+from frontierwatch.site.pages import INDEX, SINGULAR, GeneratedPage, Renderer, html_anchor
 
 TEMPLATES = Path(__file__).parent / "templates" / "pages" / "record"
 METHODOLOGY_URL = "methodology/"
@@ -99,10 +95,10 @@ class RecordPages:
             meta["search"] = {"boost": 3}
         elif isinstance(rec, Incident) and not self.options.search_incidents:
             meta["search"] = {"exclude": True}
-        mini = self.options.maps and self.r.has_mini_map(rec)
+        mini = self.options.maps and self.r.view.has_map(rec)
         here = urls.page_url(rec.collection, rec.id)
         html = self.env.get_template(f"{rec.collection}.html.j2").render(
-            rec=rec, here=here, r=self.r, ds=self.ds, o=self.options, mini_map=mini
+            rec=rec, here=here, r=self.r, v=self.r.view, ds=self.ds, o=self.options, mini_map=mini
         )
         return GeneratedPage(
             urls.page_src(rec.collection, rec.id),

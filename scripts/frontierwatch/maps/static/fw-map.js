@@ -4,15 +4,15 @@
  * whose URL this script builds from a record id, or title attributes. Nothing from the blob is ever
  * parsed as HTML or evaluated. Layer names, popups and labels are DOM nodes, not HTML strings.
  *
- * Row layouts mirror frontierwatch/maps/layers.py (BLOB_VERSION 1).
+ * Row layouts mirror frontierwatch/maps/layers.py (BLOB_VERSION 2).
  */
 (function () {
   "use strict";
 
-  var BLOB_VERSION = 1;
+  var BLOB_VERSION = 2;
   // Incident row
   var I_ID = 0, I_TITLE = 1, I_DATE = 2, I_END = 3, I_TYPE = 4, I_SUB = 5, I_PLACE = 6, I_LAT = 7, I_LON = 8,
-    I_PREC = 9, I_FAT = 10, I_ACTORS = 11, I_CAT = 12, I_QUAL = 13;
+    I_PREC = 9, I_FAT = 10, I_ACTORS = 11, I_CAT = 12, I_QUAL = 13, I_CAVEAT = 14;
   // Place row
   var P_ID = 0, P_NAME = 1, P_KIND = 2, P_COUNTRY = 3, P_LAT = 4, P_LON = 5, P_PREC = 6, P_CAT = 7, P_DRAWN = 8;
   // Area row
@@ -474,6 +474,7 @@
           fact(dl, "Fatalities", "not reported");
         }
         if (row[I_QUAL]) fact(dl, "Events", row[I_QUAL]);
+        if (row[I_CAVEAT]) fact(dl, "Caveat", row[I_CAVEAT]);
         var list = el("ul", "fw-actors");
         row[I_ACTORS].forEach(function (a) {
           var actor = data.actors[a[0]];

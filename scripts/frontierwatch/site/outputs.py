@@ -16,7 +16,7 @@ from typing import Any
 from frontierwatch import exports, maps
 from frontierwatch.site import urls
 from frontierwatch.site.pages import Download
-from frontierwatch.workers import Forked
+from frontierwatch.workers import Worker
 
 #: The Atom feed, written with the downloads and copied to the site root.
 FEED = "feed.xml"
@@ -67,7 +67,7 @@ class Background:
                 write_maps()
             conn.send(("done", None))
 
-        self._forked = Forked(job, "the maps and exports worker")
+        self._forked = Worker(job, "the maps and exports worker")
         self._downloads: Any = _PENDING
 
     def downloads(self) -> list[Download] | None:

@@ -1,4 +1,4 @@
-"""direct.py: shell pages filled with record pages, in this process and in forked workers; forked.py."""
+"""record_writer.py: shell pages filled with record pages, in this process and in forked workers; workers.py."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from frontierwatch import workers as forked
-from frontierwatch.site import direct, plugin
+from frontierwatch import workers
+from frontierwatch.site import mkdocs_adapter as adapter
+from frontierwatch.site import plugin, record_writer
 from frontierwatch.site.pages import GeneratedPage
 
 from test_buildcache import make_project  # isort: skip
@@ -20,12 +21,12 @@ SHELL = (
     '<link rel="canonical" href="https://x.org/incidents/_shell/"></head><body>'
     '<a href="https://fwshell.invalid/edit" title="Edit this page">edit</a>'
     '<nav><ul><li class="md-nav__item">\n<a href="#fwshelltoc" class="md-nav__link">fwshelltoc</a>\n</li></ul></nav>'
-    f'<a href="#fwshelltoc" class="md-skip">skip</a><article>{direct.SHELL_CONTENT}</article></body></html>'
+    f'<a href="#fwshelltoc" class="md-skip">skip</a><article>{adapter.SHELL_CONTENT}</article></body></html>'
 )
 
 
 def test_shell_page_gets_title_url_toc_edit_link_and_body() -> None:
-    shell = direct.Shell(SHELL, direct.shell_url("incidents"))
+    shell = adapter.Shell(SHELL, adapter.shell_url("incidents"))
     toc = [
         {
             "level": 1,
@@ -43,8 +44,8 @@ def test_shell_page_gets_title_url_toc_edit_link_and_body() -> None:
     assert "<article><p>body</p></article>" in out
 
 
-def _job(tmp_path: Path, pages: dict[str, GeneratedPage]) -> direct.Job:
-    return direct.Job(
+def _job(tmp_path: Path, pages: dict[str, GeneratedPage]) -> record_writer.Job:
+    return record_writer.Job(
         record_page=lambda rec: pages[rec.id],
         site_dir=tmp_path,
         site_url="https://x.org/",
@@ -71,7 +72,7 @@ def test_pages_are_written_in_this_process_or_in_workers(tmp_path: Path, process
         )
         for r in records
     }
-    writer = direct.DirectPages(_job(tmp_path, pages), records, processes)
+    writer = record_writer.DirectPages(_job(tmp_path, pages), records, processes)
     assert writer.collections == ["claims", "incidents"]
     writer.add_shell("incidents", SHELL)
     assert not (tmp_path / "incidents" / "i0").exists() or processes  # in-process: waits for every shell
@@ -94,7 +95,7 @@ def test_a_failing_worker_stops_the_build_with_its_reason(tmp_path: Path) -> Non
 
     job = _job(tmp_path, {})
     job.record_page = broken
-    writer = direct.DirectPages(job, records, 2)
+    writer = record_writer.DirectPages(job, records, 2)
     with pytest.raises(RuntimeError, match="cannot render i"):  # when the shells go out, or at the end
         writer.add_shell("incidents", SHELL)
         writer.finish()
@@ -102,7 +103,7 @@ def test_a_failing_worker_stops_the_build_with_its_reason(tmp_path: Path) -> Non
 
 
 def test_missing_shell_is_reported(tmp_path: Path) -> None:
-    writer = direct.DirectPages(_job(tmp_path, {}), [_Rec("incidents", "i0")], 0)
+    writer = record_writer.DirectPages(_job(tmp_path, {}), [_Rec("incidents", "i0")], 0)
     with pytest.raises(RuntimeError, match=r"incidents/_shell\.md were not rendered"):
         writer.finish()
 
@@ -113,7 +114,7 @@ def test_forked_reports_errors_and_results() -> None:
         conn.send(("double", value * 2))
         raise KeyError("gone")
 
-    child = forked.Forked(job, "the test worker")
+    child = workers.Worker(job, "the test worker")
     child.send(("number", 21))
     assert child.recv() == ("double", 42)
     with pytest.raises(RuntimeError, match=r"(?s)the test worker failed:.*KeyError: 'gone'"):
@@ -122,8 +123,7 @@ def test_forked_reports_errors_and_results() -> None:
 
 
 def test_forked_workers_give_the_same_site_as_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(plugin._STATE, "command", "build")
-    monkeypatch.setitem(plugin._STATE, "last_good", {})
+    adapter.forget_plugin_instances()
     monkeypatch.delenv(plugin.DATA_ENV, raising=False)
     config_file = make_project(tmp_path)
     build(load_config(str(config_file), site_dir=str(tmp_path / "two"), strict=True))
@@ -135,7 +135,7 @@ def test_forked_workers_give_the_same_site_as_one_process(tmp_path: Path, monkey
     one = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*") if p.is_file())
     two = sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*") if p.is_file())
     assert one == two and Path("incidents/fixture-clash/index.html") in one
-    assert not any(direct.SHELL_NAME in str(p) for p in one)
+    assert not any(adapter.SHELL_NAME in str(p) for p in one)
     for rel in one:
         assert (tmp_path / "one" / rel).read_bytes() == (tmp_path / "two" / rel).read_bytes(), rel
     shutil.rmtree(tmp_path / "one")
@@ -157,7 +157,7 @@ def test_serve_reuses_search_entries_of_unchanged_pages(tmp_path: Path) -> None:
     job.search_index, job.search_cache = Index, {}
 
     def build() -> list[dict]:
-        writer = direct.DirectPages(job, records, 0)
+        writer = record_writer.DirectPages(job, records, 0)
         writer.add_shell("incidents", SHELL)
         return writer.finish()
 

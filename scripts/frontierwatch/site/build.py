@@ -1,0 +1,167 @@
+"""`SiteBuild`: one build's data, renderers and workers, for the plugin to drive from MkDocs' events.
+
+The plugin (`plugin.py`) only connects events to the methods here; this module does the work with the
+package's plain modules and reaches MkDocs only through `mkdocs_adapter`.
+
+    start()            load data/, make the renderer; start the workers: exports then maps (`outputs`), and
+                       the record pages (`record_writer`), while MkDocs renders the other pages
+    markdown_pages()   the Markdown pages (`pages.Renderer.generate`) and one shell page per collection
+    downloads_markdown the downloads page, once the exports are written
+    add_shell()        a rendered shell page goes to the record page writers
+    finish()           wait for the workers; record pages' search entries join the site's index
+    stop()             stop every worker (a failed build, or the next serve rebuild)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from frontierwatch.data.dataset import Dataset
+from frontierwatch.maps import MapOptions
+from frontierwatch.site import mkdocs_adapter as adapter
+from frontierwatch.site import outputs, record_writer, urls
+from frontierwatch.site.buildcache import ServeCaches
+from frontierwatch.site.pages import DOWNLOADS, Download, GeneratedPage, PageOptions, Renderer
+from frontierwatch.site.record_pages import RecordPages
+
+log = logging.getLogger("mkdocs.plugins.frontierwatch")
+
+
+@dataclass
+class BuildSettings:
+    """What one build needs from the plugin's options and MkDocs' configuration."""
+
+    data_dir: Path
+    site_dir: Path
+    site_url: str | None
+    page_options: PageOptions
+    maps: bool
+    exports: bool
+    tile_url: str
+    tile_attribution: str
+    #: Worker processes for the record pages; 0 writes everything in this process (serve, no safe fork).
+    processes: int
+    edit_url: Callable[[str], str | None]  # data file (relative to the data folder) -> its edit URL
+    search_index: Callable[[], Any] | None  # a new, empty index of the site's search plugin; None: no search
+    search_cache: dict[str, Any] | None = None  # serve: record pages' search entries across rebuilds
+    hand_written: Callable[[str], bool] = field(default=lambda src: False)  # src_uri is in docs/ already
+
+
+class SiteBuild:
+    """One build of the site from one dataset."""
+
+    def __init__(self, ds: Dataset, settings: BuildSettings, caches: ServeCaches | None = None) -> None:
+        self.ds, self.settings = ds, settings
+        self.renderer = Renderer(ds, settings.page_options)
+        if caches is not None:  # templates compile once per serve session (Jinja checks the source)
+            self.renderer.env.bytecode_cache = caches.bytecode_cache(self.renderer.env, "pages")
+        self.generated: dict[str, GeneratedPage] = {}
+        self.background: outputs.Background | None = None
+        self.records: record_writer.DirectPages | None = None
+
+    # --- start ----------------------------------------------------------------------------------------
+    def start(self) -> None:
+        s = self.settings
+        write_exports = self._exports_writer() if s.exports else None
+        write_maps = self._maps_writer() if s.maps else None
+        if s.processes > 0 and (write_exports or write_maps):
+            # The worker writes straight into site_dir (already cleaned): exports first, then the maps.
+            self.background = outputs.Background(write_exports, write_maps)
+        elif write_exports is not None:
+            self.renderer.options = dataclasses.replace(self.renderer.options, downloads=write_exports())
+        record_pages = RecordPages(self.renderer)
+        record_pages.warm()  # once, before the workers fork
+        records = [r for r in self.ds.all_records() if not s.hand_written(urls.page_src(r.collection, r.id))]
+        job = record_writer.Job(
+            record_page=record_pages.page,
+            site_dir=s.site_dir,
+            site_url=s.site_url,
+            edit_url=s.edit_url,
+            search_index=s.search_index,
+            search_cache=s.search_cache if s.processes == 0 else None,
+        )
+        self.records = record_writer.DirectPages(job, records, s.processes)
+
+    def markdown_pages(self) -> list[tuple[str, str]]:
+        """(src_uri, Markdown) of every generated Markdown page and shell page, in the order MkDocs gets them."""
+        assert self.records is not None
+        out = [(adapter.shell_src(c), adapter.SHELL_MARKDOWN) for c in self.records.collections]
+        self.generated = {}
+        for page in self.renderer.generate():
+            if self.settings.hand_written(page.src_uri):
+                continue
+            out.append((page.src_uri, page.content))
+            self.generated[page.src_uri] = page
+        return out
+
+    # --- while MkDocs renders -------------------------------------------------------------------------
+    def downloads_markdown(self) -> str | None:
+        """The downloads page's Markdown body once the background worker has written the exports (None: the
+        page needs no change)."""
+        if self.background is None or DOWNLOADS not in self.generated:
+            return None
+        downloads = self.background.downloads()  # the worker sends the export list before drawing maps
+        return self.renderer.downloads_page(downloads, front_matter=False)
+
+    def shell_of(self, src_uri: str) -> str | None:
+        """The collection whose shell page `src_uri` is, or None."""
+        if self.records is None:
+            return None
+        collection, _, name = src_uri.partition("/")
+        return collection if name == adapter.SHELL_NAME + ".md" and collection in self.records.collections else None
+
+    def add_shell(self, collection: str, output: str) -> None:
+        assert self.records is not None
+        self.records.add_shell(collection, output)
+
+    def record_urls(self) -> list[str]:
+        return self.records.urls() if self.records is not None else []
+
+    # --- finish ---------------------------------------------------------------------------------------
+    def finish(self, plugins: Any) -> None:
+        """Wait for the workers (RuntimeError naming a failed one); the record pages' search entries join the
+        site's index; the shells go. Without a background worker, the maps are drawn here."""
+        try:
+            if self.records is not None:
+                entries = self.records.finish()
+                adapter.SearchEntries.add_to_site(plugins, entries)
+                for collection in self.records.collections:
+                    shutil.rmtree(self.settings.site_dir / adapter.shell_url(collection), ignore_errors=True)
+                log.info(f"frontierwatch: {len(self.records.records)} record pages written into their shell pages")
+            if self.background is not None:
+                self.background.finish()
+            elif self.settings.maps:
+                self._maps_writer()()
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        if self.records is not None:
+            self.records.close()
+            self.records = None
+        if self.background is not None:
+            self.background.stop()
+            self.background = None
+
+    # --- writers --------------------------------------------------------------------------------------
+    def _exports_writer(self) -> Callable[[], list[Download]]:
+        ds, out_dir, site_url = self.ds, self.settings.site_dir / "downloads", self.settings.site_url
+        changed = self.settings.page_options.last_changed  # the feed dates changes by the same git dates
+        return lambda: outputs.write_exports(ds, out_dir, site_url, changed)
+
+    def _maps_writer(self) -> Callable[[], None]:
+        s = self.settings
+
+        def options(map_file: str) -> MapOptions:
+            return MapOptions(
+                tile_url=s.tile_url, tile_attribution=s.tile_attribution, map_file=map_file, overview_page="map/"
+            )
+
+        ds, site, has_map = self.ds, s.site_dir, self.renderer.view.has_map
+        return lambda: outputs.write_maps(ds, site, options, has_map)

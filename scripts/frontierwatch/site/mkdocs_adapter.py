@@ -1,0 +1,278 @@
+"""The one adapter to MkDocs and Material: every MkDocs or Material name or internal the project relies on.
+
+Nothing else in the package imports `mkdocs` or `material`. MkDocs 1.x and Material 9 are in maintenance and
+MkDocs 2.0 drops plugins: the project stays pinned, and `tests/test_mkdocs_adapter.py` checks each internal
+below with a message naming what an upgrade changed. The internals, by what they are for:
+
+- Record pages are written into "shell" pages that MkDocs renders with the theme (`Shell`): Material's table
+  of contents item markup (`md-nav__item`), its page title and edit link, and MkDocs' sitemap template
+  (`sitemap`) are cut up as text.
+- Their search entries are made by a new instance of the site's search index class (`SearchEntries`):
+  `add_entry_from_context`, `mkdocs.structure.toc.get_toc`, and the entry list, `entries` (Material) or
+  `_entries` (MkDocs' own search plugin), are internals.
+- `serve` reuses a page's HTML when its Markdown did not change (`cache_render`): it replaces `Page.render`
+  and restores `content`, `toc`, `_title_from_render`, `present_anchor_ids` and `links_to_anchors`.
+- `serve` polls a small data folder faster (`watch`): the livereload observer's `_timeout`.
+
+The public plugin API the plugin uses (`BasePlugin`, config options, `File.generated`, `PluginError`,
+`event_priority`) is re-exported from here too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import types
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from frontierwatch.site import urls
+
+__all__ = [
+    "BasePlugin",
+    "Config",
+    "File",
+    "Files",
+    "MkDocsConfig",
+    "Page",
+    "PluginError",
+    "event_priority",
+    "opt",
+]
+
+# --- shell pages: record pages inside Material's page --------------------------------------------------
+SHELL_NAME = "_shell"
+TITLE = "FWSHELLTITLE"
+BODY = "<!--FWSHELLBODY-->"
+#: What a shell page's content is replaced with (the plugin's on_page_content); Material adds no <h1>.
+SHELL_CONTENT = f"<h1>{TITLE}</h1>{BODY}"
+TOC_ID = "fwshelltoc"
+EDIT = "https://fwshell.invalid/edit"
+
+SHELL_MARKDOWN = (
+    f"---\ntitle: {TITLE}\nhide: [navigation]\nsearch: {{exclude: true}}\n---\n\n## {TOC_ID} {{ #{TOC_ID} }}\n"
+)
+
+
+def shell_src(collection: str) -> str:
+    """The shell page's Markdown file (MkDocs `src_uri`) of a collection: `incidents/_shell.md`."""
+    return urls.page_src(collection, SHELL_NAME)
+
+
+def shell_url(collection: str) -> str:
+    return urls.page_url(collection, SHELL_NAME)
+
+
+class Shell:
+    """A shell page's HTML, cut where each record page's own parts go."""
+
+    def __init__(self, output: str, url: str) -> None:
+        start = output.index(SHELL_CONTENT)
+        self.url = url
+        self.before, self.after = output[:start], output[start + len(SHELL_CONTENT) :]
+        m = re.search(r'<li class="md-nav__item">\s*<a href="#' + TOC_ID + r'"[^>]*>.*?</li>', self.before, re.S)
+        self.toc_item = m.group(0) if m else None
+        if self.toc_item is not None:
+            self.before = self.before.replace(self.toc_item, "\0TOC\0")
+
+    def page(self, url: str, title: str, body: str, toc: list[dict[str, Any]], edit_url: str | None) -> str:
+        """The page at `url`; `title` is HTML already (as MkDocs has it from the front matter)."""
+        before, after = self.before.replace(self.url, url), self.after.replace(self.url, url)
+        if self.toc_item is not None:
+            before = before.replace("\0TOC\0", "".join(self._toc(toc)))
+        if EDIT in before:
+            before = before.replace(html.escape(EDIT), html.escape(edit_url or "")).replace(EDIT, edit_url or "")
+        skip = f"#{html.escape(toc[0]['id'])}" if toc else "#"
+        before = before.replace(f'href="#{TOC_ID}"', f'href="{skip}"')
+        return before.replace(TITLE, title) + body + after.replace(TITLE, title)
+
+    def _toc(self, items: list[dict[str, Any]]) -> Iterable[str]:
+        assert self.toc_item is not None
+        for item in items:
+            if item["level"] == 1:  # Material lists the page title's children
+                yield from self._toc(item.get("children", []))
+                continue
+            li = self.toc_item.replace(f'href="#{TOC_ID}"', f'href="#{html.escape(item["id"])}"')
+            li = li.replace(TOC_ID, item["name"])  # toc_tokens names are HTML already
+            if item.get("children"):
+                nested = "".join(self._toc(item["children"]))
+                li = li[: -len("</li>")] + (
+                    f'<nav class="md-nav" aria-label="{html.escape(_strip_tags(item["name"]))}">'
+                    f'<ul class="md-nav__list">{nested}</ul></nav></li>'
+                )
+            yield li
+
+
+def _strip_tags(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+class SearchEntries:
+    """Search entries of direct pages, made by a new index of the site's own search index class.
+
+    Material's and MkDocs' search plugins index a page from its URL, title, front matter, HTML and table
+    of contents (`add_entry_from_context`); a stand-in page object carries those."""
+
+    def __init__(self, index: Any) -> None:
+        self.index = index
+
+    def add(
+        self, url: str, title: str, body: str, toc: list[dict[str, Any]], meta: Mapping[str, Any]
+    ) -> list[dict[str, Any]]:
+        """Index one page; returns its entries."""
+        tokens: Any = toc  # python-markdown's toc_tokens
+        meta = dict(meta, title=title)
+        page = types.SimpleNamespace(url=url, title=title, content=body, toc=get_toc(tokens), meta=meta)
+        entries = _entry_list(self.index)
+        start = len(entries)
+        self.index.add_entry_from_context(page)
+        return entries[start:]
+
+    @staticmethod
+    def add_to_site(plugins: Mapping[str, Any], entries: Sequence[dict[str, Any]]) -> None:
+        """Add `entries` to the site's search index (before the search plugin writes it)."""
+        index = getattr(_search_plugin(plugins), "search_index", None)
+        if index is not None:
+            _entry_list(index).extend(entries)
+
+
+def search_index_factory(plugins: Mapping[str, Any]) -> Callable[[], Any] | None:
+    """A factory of empty indexes like the site's search plugin's (None: the site has no search)."""
+    search = _search_plugin(plugins)
+    index = getattr(search, "search_index", None)
+    if index is None:
+        return None
+    index_type, options = type(index), dict(search.config)
+    return lambda: index_type(**options)
+
+
+def search_settings(plugins: Mapping[str, Any]) -> str:
+    """The site's search plugin and its settings, as a key (entries made under other settings differ)."""
+    search = _search_plugin(plugins)
+    settings = sorted((str(k), repr(v)) for k, v in dict(getattr(search, "config", {}) or {}).items())
+    return f"{type(search).__module__}:{settings!r}"
+
+
+def _search_plugin(plugins: Mapping[str, Any]) -> Any:
+    return plugins.get("material/search") or plugins.get("search")  # Material's, or MkDocs' own
+
+
+def _entry_list(index: Any) -> list[dict[str, Any]]:
+    found = getattr(index, "entries", None)  # Material's search plugin
+    return found if found is not None else index._entries  # MkDocs' own
+
+
+def sitemap(xml: str, site_url: str | None, page_urls: Sequence[str]) -> str:
+    """MkDocs' sitemap without the shell pages, with the record pages."""
+    shell = re.escape("/" + SHELL_NAME + "/")
+    xml = re.sub(r"\s*<url>(?:(?!</url>).)*?" + shell + r".*?</url>", "", xml, flags=re.S)
+    if site_url:
+        base = site_url if site_url.endswith("/") else site_url + "/"
+        loc = "\n    <url>\n         <loc>{}</loc>\n    </url>"
+        entries = "".join(loc.format(html.escape(base + url)) for url in page_urls)
+        xml = xml.replace("</urlset>", entries.lstrip("\n") + "\n</urlset>") if entries else xml
+    return xml
+
+def generated_file(config: MkDocsConfig, src_uri: str, content: str) -> File:
+    """A virtual page (nothing is written to docs/)."""
+    return File.generated(config, src_uri, content=content)
+
+
+# --- serve: reuse the HTML of unchanged Markdown ----------------------------------------------------------
+#: Pages kept at most per cache (about 14,000 for the 10,000-incident benchmark); the cache is cleared beyond.
+MAX_PAGES = 50_000
+
+#: src_uri -> (key, HTML, toc, title, anchor ids, links to anchors by target src_uri)
+PageCache = dict[str, tuple[bytes, str, Any, "str | None", "set[str] | None", "dict[str, dict[str, str]] | None"]]
+
+
+def files_key(files: Any) -> str:
+    """A hash of every file's source path and URL: what a link in a page can resolve to."""
+    h = hashlib.blake2b(digest_size=16)
+    for f in files:
+        h.update(f"{f.src_uri}\0{f.url}\0{f.inclusion.name}\n".encode())
+    return h.hexdigest()
+
+
+def config_key(config: Any) -> str:
+    """The settings that change how Markdown is converted and links are written."""
+    parts = (
+        repr(config.markdown_extensions),
+        repr(sorted((config.mdx_configs or {}).items(), key=lambda kv: kv[0])),
+        config.use_directory_urls,
+        repr(config.validation),
+    )
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def cache_render(page: Any, context_key: str, cache: PageCache) -> None:
+    """Make `page.render()` reuse the HTML of the same Markdown from an earlier build of this process."""
+    original = type(page).render
+
+    def render(self: Any, config: Any, files: Any) -> None:
+        src = self.file.src_uri
+        key = hashlib.blake2b(
+            f"{context_key}\0{src}\0{self.file.url}\0".encode() + self.markdown.encode(), digest_size=20
+        ).digest()
+        hit = cache.get(src)
+        if hit is not None and hit[0] == key:
+            _, self.content, self.toc, self._title_from_render, anchors, links = hit
+            self.present_anchor_ids = set(anchors) if anchors is not None else None
+            if links is not None:
+                self.links_to_anchors = {
+                    target: dict(by_anchor)
+                    for target_src, by_anchor in links.items()
+                    if (target := files.get_file_from_path(target_src)) is not None
+                }
+            return
+        original(self, config, files)
+        if len(cache) >= MAX_PAGES:
+            cache.clear()
+        links = self.links_to_anchors
+        cache[src] = (
+            key,
+            self.content,
+            self.toc,
+            self._title_from_render,
+            set(self.present_anchor_ids) if self.present_anchor_ids is not None else None,
+            {f.src_uri: dict(v) for f, v in links.items()} if links is not None else None,
+        )
+
+    page.render = types.MethodType(render, page)
+
+
+# --- serve: watching data/ -------------------------------------------------------------------------------
+def watch(server: Any, folder: Path, fast: bool, interval: float = 0.1) -> None:
+    """`server.watch(folder)`; `fast`: poll it every `interval` seconds instead of MkDocs' 0.5 s.
+
+    The livereload observer reads its private `_timeout` when it creates the folder's poller."""
+    observer = getattr(server, "observer", None)
+    saved = getattr(observer, "_timeout", None)
+    fast = fast and isinstance(saved, float | int)
+    if fast:
+        observer._timeout = min(saved, interval)  # type: ignore[union-attr, type-var]
+    try:
+        server.watch(str(folder))
+    finally:
+        if fast:
+            observer._timeout = saved  # type: ignore[union-attr]
+
+
+# --- the plugin's lifetime ---------------------------------------------------------------------------------
+def forget_plugin_instances() -> None:
+    """Make the next `load_config` create new plugin instances (tests).
+
+    MkDocs keeps a plugin that has `on_startup` for the life of the process (`Plugins.plugin_cache`): that is
+    how the plugin's serve caches outlive one rebuild, and why tests start from a fresh instance."""
+    MkDocsConfig.plugins.plugin_cache.clear()  # type: ignore[attr-defined]

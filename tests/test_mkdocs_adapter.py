@@ -1,0 +1,90 @@
+"""Every MkDocs or Material internal the project relies on (all in `frontierwatch.site.mkdocs_adapter`), each
+checked against the installed versions: a failure here names what an upgrade changed."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from importlib import resources
+from pathlib import Path
+
+from mkdocs.config import load_config
+
+from frontierwatch.site import mkdocs_adapter as adapter
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "scripts" / "frontierwatch"
+
+
+def test_only_the_adapter_imports_mkdocs_or_material() -> None:
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        if path.name == "mkdocs_adapter.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            bad = [n for n in names if n.split(".")[0] in ("mkdocs", "material")]
+            offenders += [f"{path.relative_to(PACKAGE)}: {n}" for n in bad]
+    assert not offenders, f"only site/mkdocs_adapter.py may import MkDocs or Material: {offenders}"
+
+
+def test_search_index_internals() -> None:
+    from material.plugins.search import plugin as material_search
+    from mkdocs.contrib.search import search_index as mkdocs_search
+
+    material_src = inspect.getsource(material_search.SearchIndex)
+    assert "def add_entry_from_context" in material_src, "Material's SearchIndex lost add_entry_from_context"
+    assert "self.entries" in material_src, "Material's SearchIndex no longer keeps its entries in .entries"
+    mkdocs_src = inspect.getsource(mkdocs_search.SearchIndex)
+    assert "def add_entry_from_context" in mkdocs_src, "MkDocs' SearchIndex lost add_entry_from_context"
+    assert "self._entries" in mkdocs_src, "MkDocs' SearchIndex no longer keeps its entries in ._entries"
+    index = adapter.SearchEntries(mkdocs_search.SearchIndex(indexing="full"))
+    entries = index.add("a/", "A", "<h2 id='x'>X</h2><p>text</p>", [], {})
+    assert entries and entries[0]["location"] == "a/", "MkDocs' search index no longer indexes a stand-in page"
+
+
+def test_page_render_internals_that_serve_restores() -> None:
+    from mkdocs.structure.pages import Page
+
+    params = list(inspect.signature(Page.render).parameters)
+    assert params[:3] == ["self", "config", "files"], f"Page.render's signature changed: {params}"
+    source = inspect.getsource(Page)
+    for name in ("_title_from_render", "present_anchor_ids", "links_to_anchors", "self.content", "self.toc"):
+        assert name in source, f"Page no longer sets {name}: cache_render would restore a page incompletely"
+
+
+def test_livereload_poll_interval() -> None:
+    """`watch` lowers the observer's `_timeout` while the data folder's poller is created."""
+    from mkdocs import livereload
+    from watchdog.observers.polling import PollingObserver
+
+    source = inspect.getsource(livereload.LiveReloadServer.__init__)
+    assert "PollingObserver(" in source, "MkDocs' LiveReloadServer no longer watches with watchdog's PollingObserver"
+    assert "self.observer" in source, "MkDocs' LiveReloadServer no longer keeps its observer in .observer"
+    observer = PollingObserver(timeout=0.5)
+    assert getattr(observer, "_timeout", None) == 0.5, "watchdog's observer no longer keeps its interval in _timeout"
+
+
+def test_plugin_instance_lives_across_config_loads() -> None:
+    """The plugin's serve caches live on the instance: MkDocs must keep it from one rebuild to the next."""
+    adapter.forget_plugin_instances()
+    first = load_config(str(ROOT / "mkdocs.yml")).plugins["frontierwatch"]
+    second = load_config(str(ROOT / "mkdocs.yml")).plugins["frontierwatch"]
+    assert first is second, "MkDocs no longer keeps plugin instances that have on_startup (Plugins.plugin_cache)"
+    adapter.forget_plugin_instances()
+    assert load_config(str(ROOT / "mkdocs.yml")).plugins["frontierwatch"] is not first
+
+
+def test_theme_markup_the_shells_are_cut_at() -> None:
+    toc_item = resources.files("material").joinpath("templates/partials/toc-item.html").read_text("utf-8")
+    assert '<li class="md-nav__item">' in toc_item, "Material's toc-item.html markup changed (Shell._toc)"
+    sitemap = resources.files("mkdocs").joinpath("templates/sitemap.xml").read_text("utf-8")
+    assert "<url>" in sitemap and "         <loc>" in sitemap, "MkDocs' sitemap.xml layout changed (sitemap())"
+
+
+def test_generated_files_exist() -> None:
+    from mkdocs.structure.files import File
+
+    assert callable(getattr(File, "generated", None)), "MkDocs' File.generated (virtual pages) is gone"

@@ -35,8 +35,8 @@ def test_feed_parses_without_bozo(ds) -> None:
     parsed = feedparser.parse(text.encode("utf-8"))
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.version == "atom10"
-    assert parsed.feed.title == "Fixture Watch: incidents and claims"
-    assert len(parsed.entries) == len(ds.incidents) + len(ds.claims)
+    assert parsed.feed.title == "Fixture Watch: latest changes"
+    assert len(parsed.entries) == sum(ds.counts().values())  # every record: fewer than the feed's 50
     updated = [e.updated for e in parsed.entries]
     assert updated == sorted(updated, reverse=True), "newest first"
     first = parsed.entries[0]
@@ -46,8 +46,8 @@ def test_feed_parses_without_bozo(ds) -> None:
     claim = next(e for e in parsed.entries if e.link.endswith("/claims/fixture-claim-sponsor/"))
     assert "Status: alleged" in claim.summary and "Credibility: 3 (Possibly true)" in claim.summary
     assert {t.term for t in claim.tags} == {"claim", "alleged"}
-    # The site publishes the feed in downloads/ (site_files.write_exports): its link to itself says so.
-    assert [link.href for link in parsed.feed.links if link.rel == "self"] == [SITE + "downloads/feed.xml"]
+    # The site publishes the feed at its root (site/outputs.write_exports): its link to itself says so.
+    assert [link.href for link in parsed.feed.links if link.rel == "self"] == [SITE + "feed.xml"]
 
 
 def test_feed_without_site_url_has_relative_links(ds) -> None:
@@ -56,11 +56,11 @@ def test_feed_without_site_url_has_relative_links(ds) -> None:
     assert root.find(f"{ATOM}link[@rel='self']") is None
     links = [e.find(f"{ATOM}link").get("href") for e in root.findall(f"{ATOM}entry")]
     assert links[0] == "incidents/fixture-clash/"
-    assert root.get("{http://www.w3.org/XML/1998/namespace}base") == "../"  # from downloads/ to the site root
+    assert root.get("{http://www.w3.org/XML/1998/namespace}base") is None  # published at the site root
     parsed = feedparser.parse(
         text.encode(),
         response_headers={
-            "content-location": "https://x.example/downloads/feed.xml",
+            "content-location": "https://x.example/feed.xml",
             "content-type": "application/atom+xml",
         },
     )
@@ -99,7 +99,8 @@ def test_cli_writes_every_format(tmp_path: Path, capsys: pytest.CaptureFixture[s
     out = tmp_path / "out"
     assert main(["export", "--out", str(out), "--data-dir", str(FIXTURE), "--site-url", SITE]) == 0
     names = {p.name for p in out.iterdir()}
-    assert names == {p.name for p in (Path(__file__).parent / "golden" / "exports").iterdir()}
+    golden = {p.name for p in (Path(__file__).parent / "golden" / "exports").iterdir()}
+    assert names == golden | {"frontierwatch.db", "frontierwatch-data.zip"}  # binaries have no golden copy
     assert "wrote" in capsys.readouterr().out
 
 

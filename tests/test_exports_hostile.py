@@ -123,3 +123,18 @@ def test_citation_cff_reads_back_exactly(hostile, tmp_path: Path) -> None:
         text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_data_package_tables_run_no_formula_and_keep_the_data(hostile) -> None:
+    _, files = hostile
+    tables = [name for name in files if name.startswith("frontierwatch-data/") and name.endswith(".csv")]
+    assert len(tables) == 23
+    for name in tables:
+        with files[name].open(encoding="utf-8", newline="") as fh:
+            for row in list(csv.reader(fh))[1:]:
+                for cell in row:
+                    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (name, cell[:40])
+    with files["frontierwatch-data/incidents.csv"].open(encoding="utf-8", newline="") as fh:
+        rows = {r["id"]: r for r in csv.DictReader(fh)}
+    assert rows["fixture-clash"]["title"] == "'" + payload("fixture-clash.title")
+    assert (files["incidents-excel.csv"].read_bytes())[3:] == files["incidents.csv"].read_bytes()

@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 import time
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,7 @@ def read(site: Path, url: str) -> str:
 def text_of(html: str) -> str:
     """The article's text (no header, nav or table of contents)."""
     html = html[html.find("<article") :] if "<article" in html else html
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))  # as a reader sees it: `&#95;` is `_`
 
 
 def test_every_record_has_a_page(site: Path, ds) -> None:
@@ -162,6 +163,38 @@ def test_downloads_list_the_exports(site: Path) -> None:
         assert name in text
     if files:
         assert "CC BY 4.0" in text
+
+
+def test_downloads_page_lists_every_file_with_format_and_how_to_open(site: Path) -> None:
+    text = text_of(read(site, "downloads/"))
+    downloads = site / "downloads"
+    files = [p.relative_to(downloads).as_posix() for p in downloads.rglob("*") if p.is_file()]
+    for name in files:
+        if name != "index.html":
+            assert name.rsplit("/", 1)[-1] in text, name
+    for words in ("SQLite 3 database", "Frictionless Data Package", "datasette", "QGIS", "Excel", "OpenCTI"):
+        assert words in text, words
+    assert "ACLED" in text and "unknown" in text
+
+
+def test_every_page_advertises_the_feed(site: Path) -> None:
+    """Material's `extrahead` block (docs/overrides/main.html) puts the feed link in every page's head; a
+    Material upgrade that drops the block or the override fails here."""
+    import feedparser
+
+    pages = [p for p in site.rglob("*.html") if "maps" not in p.relative_to(site).parts]
+    assert len(pages) > 100
+    for page in pages:
+        head = page.read_text(encoding="utf-8").split("</head>", 1)[0]
+        match = re.search(r'<link rel="alternate" type="application/atom\+xml"[^>]* href="([^"]+)"', head)
+        assert match, page
+        if page.name == "index.html":  # relative links resolve to the one feed
+            target = (page.parent / match.group(1)).resolve()
+            assert target == (site / "feed.xml").resolve(), page
+    # One feed, at the root (Material fetches sitemap.xml beside the link: only the root has one).
+    assert not (site / "downloads/feed.xml").exists()
+    feed = feedparser.parse((site / "feed.xml").read_bytes())
+    assert not feed.bozo and 0 < len(feed.entries) <= 50
 
 
 def test_search_index_has_aliases(site: Path) -> None:

@@ -1,4 +1,5 @@
-"""Open-data exports: ACLED-style CSV (+ HXL), GeoJSON, the whole dataset as JSON, STIX 2.1, Atom, CITATION.cff.
+"""Open-data exports: a Frictionless data package, SQLite, ACLED-style CSV (+ HXL, + Excel), GeoJSON, the whole
+dataset as JSON, STIX 2.1, Atom, CITATION.cff.
 
     from frontierwatch.exports import write_all
     files = write_all(dataset, Path("site/downloads"), site_url="https://example.org/")
@@ -12,20 +13,26 @@ deterministic: the same data gives byte-identical files (no wall clock, no rando
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from frontierwatch.data.dataset import Dataset
+from frontierwatch.exports import guide
 from frontierwatch.exports.common import Context, citation_line
 
 #: Format name -> (module, what it writes). Order is the order of the downloads page.
 FORMATS: dict[str, tuple[str, str]] = {
+    "datapackage": ("datapackage", "frontierwatch-data/ (Frictionless Data Package: a CSV per table) and its zip"),
+    "sqlite": ("sqlite", "frontierwatch.db (SQLite: the same tables, views, full-text search)"),
     "csv": ("csv_acled", "incidents.csv (ACLED columns) and incidents-hxl.csv (HXL hashtags)"),
+    "excel": ("csv_excel", "incidents-excel.csv (incidents.csv with a UTF-8 byte-order mark, for Excel)"),
     "geojson": ("geojson", "incidents.geojson (RFC 7946 points)"),
     "json": ("dataset_json", "frontierwatch.json (whole dataset) and frontierwatch.schema.json"),
     "stix": ("stix", "frontierwatch.stix.json (STIX 2.1 bundle)"),
-    "atom": ("feed", "feed.xml (Atom feed of incidents and claims)"),
+    "atom": ("feed", "feed.xml (Atom feed of the newest changes)"),
     "citation": ("citation", "CITATION.cff (Citation File Format)"),
 }
 
@@ -42,6 +49,8 @@ class ExportFile:
     description: str
     licence: str
     citation: str = ""
+    format: str = ""  # what the file is, in a reader's words ("CSV (ACLED columns)")
+    how_to_open: str = ""  # one line: which tool opens it, and how
 
     @property
     def human_size(self) -> str:
@@ -64,21 +73,39 @@ class ExportFile:
             "description": self.description,
             "licence": self.licence,
             "citation": self.citation,
+            "format": self.format,
+            "how_to_open": self.how_to_open,
         }
 
 
-def context(ds: Dataset, site_url: str | None = None) -> Context:
-    return Context(ds=ds, site_url=site_url, licence=ds.briefing.licence, citation=citation_line(ds, site_url))
+def context(ds: Dataset, site_url: str | None = None, last_changed: Mapping[str, dt.date] | None = None) -> Context:
+    """`last_changed`: data-relative file -> date of its last commit (`gitdates.last_changed`); None or
+    empty: no dates from git (the feed then dates each record by its own dates)."""
+    return Context(
+        ds=ds,
+        site_url=site_url,
+        licence=ds.briefing.licence,
+        citation=citation_line(ds, site_url),
+        last_changed=last_changed or {},
+    )
 
 
-def write(ds: Dataset, out_dir: Path, fmt: str, site_url: str | None = None) -> list[ExportFile]:
+def write(
+    ds: Dataset,
+    out_dir: Path,
+    fmt: str,
+    site_url: str | None = None,
+    last_changed: Mapping[str, dt.date] | None = None,
+) -> list[ExportFile]:
     """Write one format (a key of FORMATS) into `out_dir`."""
-    return _write(context(ds, site_url), Path(out_dir), [fmt])
+    return _write(context(ds, site_url, last_changed), Path(out_dir), [fmt])
 
 
-def write_all(ds: Dataset, out_dir: Path, site_url: str | None = None) -> list[ExportFile]:
+def write_all(
+    ds: Dataset, out_dir: Path, site_url: str | None = None, last_changed: Mapping[str, dt.date] | None = None
+) -> list[ExportFile]:
     """Write every format into `out_dir` (created if needed); returns the files in FORMATS order."""
-    return _write(context(ds, site_url), Path(out_dir), list(FORMATS))
+    return _write(context(ds, site_url, last_changed), Path(out_dir), list(FORMATS))
 
 
 def _write(ctx: Context, out_dir: Path, formats: list[str]) -> list[ExportFile]:
@@ -100,6 +127,8 @@ def _write(ctx: Context, out_dir: Path, formats: list[str]) -> list[ExportFile]:
                     description=description,
                     licence=ctx.licence,
                     citation=ctx.citation,
+                    format=guide.format_of(name),
+                    how_to_open=guide.how_to_open(name),
                 )
             )
     return files

@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from frontierwatch import __version__
 from frontierwatch.data.dataset import Dataset
+from frontierwatch.data.models import Record
 from frontierwatch.data.partial_date import PartialDate
-from frontierwatch.site.urls import DOWNLOADS_DIR, page_url
+from frontierwatch.site.urls import page_url
 
 #: Fixed namespace of every UUIDv5 the exports derive from our ids (STIX ids, Atom entry ids).
 #: It is uuid5(NAMESPACE_URL, "https://frontierwatch.example/ns/exports") written out, so that changing the
@@ -43,6 +45,10 @@ COUNTRIES: dict[str, tuple[str, int, str, str]] = {
 }
 
 
+#: Data licence -> (SPDX id, legal code address), for the data package and the STIX marking.
+LICENCE_URLS = {"CC BY 4.0": ("CC-BY-4.0", "https://creativecommons.org/licenses/by/4.0/legalcode")}
+
+
 @dataclass
 class Context:
     """Everything an exporter needs besides the data: where the site lives and how to cite it."""
@@ -51,8 +57,16 @@ class Context:
     site_url: str | None = None
     licence: str = "CC BY 4.0"
     citation: str = ""
-    #: The site folder the export files are published in: a feed's link to itself points there.
-    folder: str = DOWNLOADS_DIR + "/"
+    #: The site folder the feed is published in (its link to itself points there): the site's root, where every
+    #: page's <head> advertises it (site/outputs.py moves it there from the downloads folder).
+    folder: str = ""
+    #: Data-relative file (`incidents/x.yaml`) -> date of its last commit (`gitdates.last_changed`); empty
+    #: when there is no usable history, so the formats fall back on the records' own dates.
+    last_changed: Mapping[str, dt.date] = field(default_factory=dict)
+
+    def changed(self, record: Record) -> dt.date | None:
+        """When the record's file last changed in git (None: not committed, or no usable history)."""
+        return self.last_changed.get(f"{record.collection}/{record.id}.yaml")
 
     @property
     def as_of(self) -> dt.datetime:

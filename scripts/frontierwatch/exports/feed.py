@@ -1,10 +1,17 @@
-"""`feed.xml`: an Atom (RFC 4287) feed of incidents and claims, newest first.
+"""`feed.xml`: an Atom (RFC 4287) feed of the newest changes: new records and corrections, newest first.
+
+Every record of every collection can be an entry; the feed keeps the newest `LIMIT` (50). An entry's
+`updated` is the day the record's file last changed in git (a correction moves it to the top); without a
+usable history (not committed, a shallow clone) it falls back on the record's own date: an incident's
+date, a claim's `as_of`, a source's publication, else the newest publication among its sources, else the
+data cut-off. The feed's own `updated` is its newest entry's (or the cut-off, if later). Readers who
+want everything have the data package.
 
 Built with `xml.etree.ElementTree`, which escapes every text and attribute, so data never becomes markup
 (every text construct is `type="text"`). Characters XML 1.0 cannot carry at all (NUL and most other C0
 controls) become U+FFFD; a carriage return is written as `&#13;` so that parsers keep it. Entry ids are
-`urn:uuid:` UUIDv5 of the record key, stable whatever the site address; `updated` is the record's date
-(its first day), and the feed's own `updated` is the data cut-off, so two builds give the same bytes.
+`urn:uuid:` UUIDv5 of the record key, stable whatever the site address and across corrections; nothing
+reads the wall clock, so two builds of the same data and history give the same bytes.
 Links are absolute when a site URL is given, site-relative otherwise.
 """
 
@@ -15,7 +22,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from frontierwatch import __version__
-from frontierwatch.data.models import Claim, Incident
+from frontierwatch.data.models import Claim, Incident, Record, Relationship, Source
 from frontierwatch.data.vocab import CREDIBILITY, term
 from frontierwatch.exports.common import Context, day_start, rfc3339, uuid_for, xml_safe
 
@@ -30,22 +37,48 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return el
 
 
-def _claim_date(ctx: Context, c: Claim) -> dt.datetime:
-    if c.as_of is not None:
-        return day_start(c.as_of)
-    published = [ctx.ds.sources[s.source].published for s in c.sources if s.source in ctx.ds.sources]
-    return day_start(max(published)) if published else ctx.as_of
+#: Entries in the feed.
+LIMIT = 50
+_SINGULAR = {
+    "sources": "Source",
+    "actors": "Actor",
+    "people": "Person",
+    "places": "Place",
+    "incidents": "Incident",
+    "claims": "Claim",
+    "relationships": "Relationship",
+    "judgements": "Judgement",
+}
 
 
-def entries(ctx: Context) -> list[tuple[dt.datetime, str, Incident | Claim]]:
-    """(date, key, record) for every incident and claim, newest first (ties: by collection and id)."""
-    items: list[tuple[dt.datetime, str, Incident | Claim]] = []
-    for i in ctx.ds.incidents.values():
-        items.append((day_start(i.date), f"incidents/{i.id}", i))
-    for c in ctx.ds.claims.values():
-        items.append((_claim_date(ctx, c), f"claims/{c.id}", c))
+def _sources_date(ctx: Context, rec: Record) -> dt.datetime | None:
+    published = [ctx.ds.sources[s.source].published for s in rec.sources if s.source in ctx.ds.sources]  # type: ignore[attr-defined]
+    return day_start(max(published)) if published else None
+
+
+def own_date(ctx: Context, rec: Record) -> dt.datetime:
+    """The record's own date, for a record whose file has no date in git."""
+    if isinstance(rec, Incident):
+        return day_start(rec.date)
+    if isinstance(rec, Source):
+        return day_start(rec.published)
+    as_of = getattr(rec, "as_of", None)
+    if as_of is not None:
+        return day_start(as_of)
+    return _sources_date(ctx, rec) or ctx.as_of
+
+
+def changed_at(ctx: Context, rec: Record) -> dt.datetime:
+    """When the record last changed: its last commit's day, else its own date."""
+    day = ctx.changed(rec)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC) if day is not None else own_date(ctx, rec)
+
+
+def entries(ctx: Context, limit: int | None = LIMIT) -> list[tuple[dt.datetime, str, Record]]:
+    """(updated, key, record) of the newest changes, newest first (ties: by collection and id, reversed)."""
+    items = [(changed_at(ctx, r), f"{r.collection}/{r.id}", r) for r in ctx.ds.all_records()]
     items.sort(key=lambda t: (t[0], t[1]), reverse=True)
-    return items
+    return items if limit is None else items[:limit]
 
 
 def _incident_text(ctx: Context, i: Incident) -> str:
@@ -80,18 +113,28 @@ def _claim_text(c: Claim) -> str:
     return text
 
 
+def _record_text(rec: Record) -> str:
+    parts = [rec.label]
+    for attr in ("summary", "notes", "statement"):
+        value = getattr(rec, attr, None)
+        if value and value != rec.label:
+            parts.append(str(value))
+    return " — ".join(parts)
+
+
 def render(ctx: Context) -> str:
     ds = ctx.ds
     b = ds.briefing
     feed = ET.Element("feed", {"xmlns": ATOM})
-    if not ctx.site_url:
+    if not ctx.site_url and ctx.folder:
         # Relative links resolve against the site's root, not the folder the feed is published in.
         feed.set("xml:base", "../" * ctx.folder.count("/"))
     _sub(feed, "id", f"urn:uuid:{uuid_for('feed/' + FEED_FILE)}")
-    _sub(feed, "title", f"{b.title}: incidents and claims", type="text")
+    _sub(feed, "title", f"{b.title}: latest changes", type="text")
     if b.subtitle:
         _sub(feed, "subtitle", b.subtitle, type="text")
-    _sub(feed, "updated", rfc3339(ctx.as_of))
+    newest = entries(ctx)
+    _sub(feed, "updated", rfc3339(max([ctx.as_of, *(when for when, _, _ in newest)])))
     author = _sub(feed, "author")
     _sub(author, "name", b.title)
     _sub(feed, "link", rel="alternate", type="text/html", href=ctx.site("") or "./")
@@ -99,17 +142,25 @@ def render(ctx: Context) -> str:
         _sub(feed, "link", rel="self", type="application/atom+xml", href=ctx.site(ctx.folder + FEED_FILE))
     _sub(feed, "rights", ctx.citation or ctx.licence, type="text")
     _sub(feed, "generator", "Frontier Watch", version=__version__)
-    for when, key, rec in entries(ctx):
+    for when, key, rec in newest:
         entry = _sub(feed, "entry")
         _sub(entry, "id", f"urn:uuid:{uuid_for(key)}")
+        kind = _SINGULAR[rec.collection]
         if isinstance(rec, Incident):
             _sub(entry, "title", rec.title, type="text")
             summary = _incident_text(ctx, rec)
             categories = [("incident", "Incident"), (str(rec.event_type), str(rec.event_type))]
-        else:
+        elif isinstance(rec, Claim):
             _sub(entry, "title", f"Claim ({rec.status}): {rec.statement}"[:300], type="text")
             summary = _claim_text(rec)
             categories = [("claim", "Claim"), (str(rec.status), f"Status: {rec.status}")]
+        else:
+            label = (
+                f"{ds.label(rec.from_)} {rec.type} {ds.label(rec.to)}" if isinstance(rec, Relationship) else rec.label
+            )
+            _sub(entry, "title", f"{kind}: {label}"[:300], type="text")
+            summary = _record_text(rec)
+            categories = [(kind.lower(), kind)]
         _sub(entry, "updated", rfc3339(when))
         _sub(entry, "link", rel="alternate", type="text/html", href=ctx.url(rec.collection, rec.id))
         for term_, label in categories:
@@ -125,5 +176,7 @@ def render(ctx: Context) -> str:
 
 def write(ctx: Context, out_dir: Path) -> list[tuple[str, str, int, str]]:
     (out_dir / FEED_FILE).write_bytes(render(ctx).encode("utf-8"))
-    n = len(ctx.ds.incidents) + len(ctx.ds.claims)
-    return [(FEED_FILE, "application/atom+xml", n, "Atom feed of incidents and claims, newest first.")]
+    n = min(LIMIT, sum(ctx.ds.counts().values()))
+    return [
+        (FEED_FILE, "application/atom+xml", n, f"Atom feed of the newest {LIMIT} changes: new records and corrections.")
+    ]

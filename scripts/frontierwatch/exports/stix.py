@@ -13,6 +13,7 @@ Mapping (documented for readers on the downloads page):
 | place                       | `location` (country, UN M49 region, point and its precision in metres)    |
 | actor area (camp, base ...) | `relationship` located-at, from the actor to the place                    |
 | incident                    | `incident` (the STIX 2.1 stub), with actors in `x_frontierwatch_actors`   |
+| incident's actors and place | `relationship` related-to from the incident (stix_links.py), labelled     |
 | relationship                | `relationship`, type `related-to`; our type in `x_frontierwatch_type`     |
 | source                      | `report`: `object_refs` = every object that cites it                      |
 | claim                       | `note` (content = statement, authors = who makes it, object_refs = what it|
@@ -61,7 +62,8 @@ from stix2.confidence.scales import admiralty_credibility_to_value, none_low_med
 
 from frontierwatch.data.models import Actor, Claim, Incident, Judgement, Person, Place, Record, Relationship, Source
 from frontierwatch.data.vocab import CREDIBILITY, PRECISION_RADIUS_KM, term
-from frontierwatch.exports.common import Context, day_start, uuid_for
+from frontierwatch.exports import stix_links
+from frontierwatch.exports.common import LICENCE_URLS, Context, day_start, uuid_for
 
 #: UN M49 sub-regions as STIX's region-ov spells them, for the countries of the frontier.
 M49_REGION = {
@@ -178,7 +180,7 @@ class _Builder:
             created=self.when,
             created_by_ref=self.producer.id,
             definition_type="statement",
-            definition=stix2.v21.StatementMarking(statement=f"Licence: {ctx.licence}. Cite as: {ctx.citation}"),
+            definition=stix2.v21.StatementMarking(statement=_licence_statement(ctx)),
         )
         self.extension = stix2.v21.ExtensionDefinition(
             id=f"extension-definition--{stix_uuid('extension/x_frontierwatch')}",
@@ -210,6 +212,8 @@ class _Builder:
             out["external_references"] = [{"source_name": "frontierwatch", "external_id": record.id}]
             if self.ctx.site_url:
                 out["x_frontierwatch_url"] = self.ctx.url(record.collection, record.id)
+            if stix_links.labels(record):
+                out["labels"] = stix_links.labels(record)
         out.update({k: v for k, v in kw.items() if v not in (None, [], "")})
         return out
 
@@ -411,12 +415,18 @@ class _Builder:
             out.extend(self.actor(a))
         out += [self.person(p) for p in ds.people.values()]
         out += [self.place(p) for p in ds.places.values()]
-        out += [self.incident(i) for i in ds.incidents.values()]
+        for i in ds.incidents.values():
+            out += [self.incident(i), *stix_links.incident_links(self, i, stix_uuid)]
         out += [self.relationship(r) for r in ds.relationships.values()]
         out += [self.claim(c) for c in ds.claims.values()]
         out += [self.judgement(j) for j in ds.judgements.values()]
         out += [self.source(s) for s in ds.sources.values()]
         return out
+
+
+def _licence_statement(ctx: Context) -> str:
+    _, url = LICENCE_URLS.get(ctx.licence, (ctx.licence, ""))
+    return f"Licence: {ctx.licence}" + (f" ({url})" if url else "") + f". Cite as: {ctx.citation}"
 
 
 def _after(date: Any) -> dt.datetime:

@@ -173,7 +173,8 @@ class SiteBuild:
     # --- writers --------------------------------------------------------------------------------------
     def _exports_writer(self) -> Callable[[], list[Download]]:
         ds, out_dir, site_url = self.ds, self.settings.site_dir / urls.DOWNLOADS_DIR, self.settings.site_url
-        return lambda: outputs.write_exports(ds, out_dir, site_url)
+        changed = self.settings.page_options.last_changed  # the feed dates changes by the same git dates
+        return lambda: outputs.write_exports(ds, out_dir, site_url, changed)
 
     def _maps_writer(self) -> Callable[[], None]:
         s = self.settings

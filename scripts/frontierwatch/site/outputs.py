@@ -8,7 +8,8 @@ During `serve`, or without fork, the plugin calls `write_exports` and `write_map
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Collection
+import shutil
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,9 @@ from frontierwatch.site import urls
 from frontierwatch.site.pages import Download
 from frontierwatch.workers import Worker
 
+#: The Atom feed, written with the downloads and copied to the site root.
+FEED = "feed.xml"
+
 #: What a mini map file holds when its record has no point after all (an iframe must still load something).
 NO_MAP = (
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>No map</title></head>'
@@ -24,10 +28,23 @@ NO_MAP = (
 )
 
 
-def write_exports(ds: Any, out_dir: Path, site_url: str | None) -> list[Download]:
-    """Every export format into `out_dir`; the downloads page's list of them (the fields it shows)."""
+def write_exports(
+    ds: Any, out_dir: Path, site_url: str | None, last_changed: Mapping[str, Any] | None = None
+) -> list[Download]:
+    """Every export format into `out_dir`; the downloads page's list of them (the fields it shows).
+    `last_changed` (data file -> date of its last commit) dates the feed's entries."""
     shown = [f.name for f in dataclasses.fields(Download)]
-    return [Download(**{name: getattr(f, name) for name in shown}) for f in exports.write_all(ds, out_dir, site_url)]
+    written = exports.write_all(ds, out_dir, site_url, last_changed)
+    feed = out_dir / FEED
+    if feed.is_file():
+        # The feed's home is the site root, where every page's <head> advertises it (docs/overrides/main.html):
+        # Material fetches `sitemap.xml` beside every <link rel="alternate"> (for language versions), and only
+        # the root has one, so a link into downloads/ would cost every page a 404. One file, one URL.
+        shutil.move(feed, out_dir.parent / FEED)
+    return [
+        Download(**{name: getattr(f, name) for name in shown} | ({"name": f"../{FEED}"} if f.name == FEED else {}))
+        for f in written
+    ]
 
 
 def write_maps(

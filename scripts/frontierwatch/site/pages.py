@@ -85,6 +85,8 @@ class Download:
     description: str
     licence: str
     citation: str = ""
+    format: str = ""
+    how_to_open: str = ""
 
 
 @dataclass(frozen=True)

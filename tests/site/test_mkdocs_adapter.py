@@ -12,7 +12,7 @@ from mkdocs.config import load_config
 
 from frontierwatch.site import mkdocs_adapter as adapter
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "scripts" / "frontierwatch"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import enum
 import types
 import typing
+import unicodedata
 from typing import Annotated, Any, Union
 
 import pytest
@@ -75,7 +76,9 @@ def strategy(annotation: Any, meta: list[Any] | None = None) -> st.SearchStrateg
             return st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=2, max_size=2)
         if "pattern" in c:
             return st.from_regex(c["pattern"], fullmatch=True).filter(lambda s: len(s) <= 60)
-        return st.text(TEXT, min_size=c.get("min_length", 0), max_size=min(c.get("max_length", 60), 60))
+        # Text is read as Unicode NFC (yamlio), as editors' files are written: generate it that way.
+        text = st.text(TEXT, min_size=c.get("min_length", 0), max_size=min(c.get("max_length", 60), 60))
+        return text.map(lambda s: unicodedata.normalize("NFC", s))
     raise NotImplementedError(annotation)  # a new kind of field: teach the strategy about it
 
 

@@ -1,9 +1,12 @@
-"""Worker processes for the build: forked children that talk to the build over one pipe each.
+"""Workers for the build: forked children that talk to the build over one pipe each, or the same jobs run in
+the build's own process, behind one interface (`send`, `recv`, `stop`).
 
-The build forks (it does not spawn): a child inherits the loaded dataset, the compiled templates and MkDocs'
-configuration for free. `can_fork()` is the one place that decides whether it may: only on Linux, where fork
-is safe for this program (macOS forks explicitly, which CPython treats as unsafe); elsewhere, and during
-`serve`, the callers do the same work in the build's own process through the same functions.
+`Pool.for_build` is the one place that decides which: forked workers when the build may run in parallel
+(`mkdocs build`, not `serve`; the `parallel` option) and this platform may fork (`can_fork()`: only on Linux,
+where fork is safe for this program; macOS forks explicitly, which CPython treats as unsafe); else
+`InProcess` workers. Callers start every job with `pool.start(...)` and split work in `pool.size` shares,
+whichever it is. The build forks (it does not spawn): a child inherits the loaded dataset, the compiled
+templates and MkDocs' configuration for free.
 
 A child never outlives the build:
 - it closes every parent-side pipe end it inherited (its own and other workers'), so when the build dies
@@ -30,9 +33,11 @@ import threading
 import time
 import traceback
 import weakref
+from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, Protocol
 
 #: Seconds a read waits for a worker's next message before the build fails (FRONTIERWATCH_WORKER_TIMEOUT).
 DEFAULT_TIMEOUT = float(os.environ.get("FRONTIERWATCH_WORKER_TIMEOUT", "900"))
@@ -75,10 +80,42 @@ def _available_memory() -> int | None:
     return None
 
 
+class Channel(Protocol):
+    """What a job is given to talk to the build: a pipe end (forked), or `InProcess`'s queues."""
+
+    def send(self, obj: Any) -> None: ...
+    def recv(self) -> Any: ...
+    def poll(self, timeout: float | None = 0.0) -> bool: ...
+    def close(self) -> None: ...
+
+
+#: A job: runs `target(channel)`, sends `(kind, value)` messages and receives the build's.
+Target = Callable[[Channel], None]
+
+
+@dataclass(frozen=True)
+class Pool:
+    """How this build runs its jobs: `size` forked workers, or one share in the build's own process."""
+
+    size: int
+    forked: bool
+
+    @classmethod
+    def for_build(cls, parallel: bool) -> Pool:
+        """Forked workers when the build may run in parallel and this platform may fork; else in-process."""
+        if parallel and can_fork():
+            return cls(pool_size(), forked=True)
+        return cls(1, forked=False)
+
+    def start(self, target: Target, name: str, timeout: float = DEFAULT_TIMEOUT) -> Worker | InProcess:
+        """Start `target` as a worker called `name` (the name every error gives)."""
+        return Worker(target, name, timeout) if self.forked else InProcess(target, name)
+
+
 class Worker:
     """A function run in a forked child, `target(conn)`; `name` says which worker it is in every error."""
 
-    def __init__(self, target: Callable[[Connection], None], name: str, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, target: Target, name: str, timeout: float = DEFAULT_TIMEOUT) -> None:
         ctx = multiprocessing.get_context("fork")
         self.name, self.timeout = name, timeout
         self._conn, child = ctx.Pipe(duplex=True)
@@ -143,7 +180,67 @@ class Worker:
         return f" (exit status {code})"
 
 
-def _run(target: Callable[[Connection], None], conn: Connection, parent_end: Connection, parent: int) -> None:
+class InProcess:
+    """A job run in the build's own process, with `Worker`'s interface: messages sent to it wait in a queue,
+    and the job runs (to its end) when the build first waits for one of its messages. A failure reaches the
+    build as the same RuntimeError naming the worker."""
+
+    pid: int | None = None
+
+    def __init__(self, target: Target, name: str) -> None:
+        self.name, self._target = name, target
+        self._inbox: deque[tuple[str, Any]] = deque()
+        self._outbox: deque[tuple[str, Any]] = deque()
+        self._ran = False
+
+    def send(self, message: tuple[str, Any]) -> None:
+        self._inbox.append(message)
+
+    def recv(self, timeout: float | None = None) -> tuple[str, Any]:
+        if not self._ran:
+            self._ran = True
+            try:
+                self._target(_Queues(self.name, self._inbox, self._outbox))
+            except Exception:
+                self._outbox.append(("error", traceback.format_exc(limit=8)))
+        if not self._outbox:
+            raise RuntimeError(f"{self.name} stopped without a result")
+        kind, value = self._outbox.popleft()
+        if kind == "error":
+            raise RuntimeError(f"{self.name} failed:\n{value}")
+        return kind, value
+
+    def stop(self) -> None:
+        self._inbox.clear()
+
+    def kill(self) -> None:
+        self.stop()
+
+
+@dataclass
+class _Queues:
+    """`InProcess`'s side of the conversation: the job reads the inbox and writes the outbox."""
+
+    name: str
+    inbox: deque[tuple[str, Any]]
+    outbox: deque[tuple[str, Any]]
+
+    def send(self, obj: Any) -> None:
+        self.outbox.append(obj)
+
+    def recv(self) -> Any:
+        if not self.inbox:  # the job would wait for ever: the build asked for its result too early
+            raise RuntimeError(f"{self.name} waits for a message the build has not sent")
+        return self.inbox.popleft()
+
+    def poll(self, timeout: float | None = 0.0) -> bool:
+        return bool(self.inbox)
+
+    def close(self) -> None:
+        pass
+
+
+def _run(target: Target, conn: Connection, parent_end: Connection, parent: int) -> None:
     """In the child: let go of the parent's pipe ends, die with the parent, run `target(conn)`, report a
     failure, exit without Python's clean-up (no atexit)."""
     for end in [parent_end, *_PARENT_ENDS]:

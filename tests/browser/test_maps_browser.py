@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,9 @@ from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.geography import border_line
 from frontierwatch.maps import MapOptions, write_maps
 from frontierwatch.site import mapframe, urls
-from test_maps import HOSTILE, blob_of, load_hostile, located_incidents, map_dataset
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "maps"))  # tests/maps/test_maps.py: the datasets
+from test_maps import HOSTILE, blob_of, load_hostile, located_incidents, map_dataset  # isort: skip
 
 pytestmark = pytest.mark.browser
 

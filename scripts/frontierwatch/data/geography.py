@@ -93,7 +93,7 @@ def _countries() -> dict[str, _Country]:
             name=str(props.get("name", iso2)),
             geometry=geometry,
             plane=plane,
-            bounds=tuple(geometry.bounds),  # type: ignore[arg-type]
+            bounds=tuple(geometry.bounds),
         )
     return countries
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from frontierwatch.data.checks import CheckOptions, run_checks
 from frontierwatch.data.dataset import Dataset
@@ -163,8 +164,8 @@ def _load(root: Path, options: CheckOptions | None) -> tuple[Dataset | None, lis
             files[rid] = path
             record, pos = _read(path, model, show, problems)
             if record is not None and pos is not None:
-                record._id = rid  # type: ignore[union-attr]
-                records[name][rid] = record  # type: ignore[assignment]
+                record._id = rid
+                records[name][rid] = record
                 positions[rid] = pos
             else:
                 failed[rid] = show(path)
@@ -322,7 +323,7 @@ def _example_hint(model: type[BaseModel], loc: tuple[Any, ...], lists: bool = Fa
 
 
 def _problem_from_pydantic(
-    err: dict[str, Any], model: type[BaseModel], data: Any, pos: Positions, shown: str
+    err: ErrorDetails, model: type[BaseModel], data: Any, pos: Positions, shown: str
 ) -> Problem:
     loc = tuple(p for p in err["loc"] if isinstance(p, int) or not p.startswith(("function-", "lax-", "json-")))
     kind = err["type"]

@@ -49,22 +49,26 @@ class RefTo:
     collections: tuple[str, ...] = ()
 
 
-def _ref(*collections: str, example: str) -> Any:
-    what = " or ".join(collections) if collections else "any collection"
-    return Annotated[
-        str,
-        RefTo(collections),
-        Field(pattern=SLUG_PATTERN, description=f"Id of a record in {what}.", examples=[example]),
-    ]
+def _id_field(ref: RefTo, example: str) -> Any:
+    """The schema of an id field that refers to a record in `ref.collections`."""
+    what = " or ".join(ref.collections) if ref.collections else "any collection"
+    return Field(pattern=SLUG_PATTERN, description=f"Id of a record in {what}.", examples=[example])
 
 
-SourceId = _ref("sources", example="article-tajik-frontier-2025")
-ActorId = _ref("actors", example="tehrik-e-taliban-tajikistan")
-PersonId = _ref("people", example="mehdi-arslan")
-PlaceId = _ref("places", example="badakhshan")
-IncidentId = _ref("incidents", example="cross-border-incursions-2025-12")
-AnyId = _ref(example="tehrik-e-taliban-tajikistan")
-ActorOrPersonId = _ref("actors", "people", example="afghan-taliban")
+_SOURCES, _ACTORS, _PEOPLE = RefTo(("sources",)), RefTo(("actors",)), RefTo(("people",))
+_PLACES, _INCIDENTS, _ANY, _ACTORS_PEOPLE = (
+    RefTo(("places",)),
+    RefTo(("incidents",)),
+    RefTo(),
+    RefTo(("actors", "people")),
+)
+SourceId = Annotated[str, _SOURCES, _id_field(_SOURCES, "article-tajik-frontier-2025")]
+ActorId = Annotated[str, _ACTORS, _id_field(_ACTORS, "tehrik-e-taliban-tajikistan")]
+PersonId = Annotated[str, _PEOPLE, _id_field(_PEOPLE, "mehdi-arslan")]
+PlaceId = Annotated[str, _PLACES, _id_field(_PLACES, "badakhshan")]
+IncidentId = Annotated[str, _INCIDENTS, _id_field(_INCIDENTS, "cross-border-incursions-2025-12")]
+AnyId = Annotated[str, _ANY, _id_field(_ANY, "tehrik-e-taliban-tajikistan")]
+ActorOrPersonId = Annotated[str, _ACTORS_PEOPLE, _id_field(_ACTORS_PEOPLE, "afghan-taliban")]
 
 Text = Annotated[str, Field(min_length=1, max_length=5000)]
 ShortText = Annotated[str, Field(min_length=1, max_length=300)]

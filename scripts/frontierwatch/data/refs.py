@@ -42,8 +42,8 @@ def _unwrap(annotation: Any) -> tuple[Any, list[Any], bool]:
             args = typing.get_args(annotation)
             annotation, metadata = args[0], [*metadata, *args[1:]]
         elif origin in (Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            annotation = args[0]
+            members = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = members[0]
         elif origin is list:
             many = True
             annotation = typing.get_args(annotation)[0]

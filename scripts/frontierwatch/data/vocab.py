@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
+from typing import TYPE_CHECKING, cast
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,8 @@ class Term:
 
 
 def _enum(name: str, terms: tuple[Term, ...]) -> type[StrEnum]:
-    return StrEnum(name, {t.value.replace("-", "_").upper() or "NONE": t.value for t in terms})
+    """The enumeration of a vocabulary's values (the models' field types), made from its terms."""
+    return cast("type[StrEnum]", StrEnum(name, {t.value.replace("-", "_").upper() or "NONE": t.value for t in terms}))
 
 
 # --- Sources: Admiralty (NATO AJP-2.1) reliability of a source --------------------------------------
@@ -235,33 +237,74 @@ EVENT_TYPE_DEFINITIONS = {
     "recruitment, base establishment, agreements or changes to a group.",
 }
 
-ReliabilityGrade = _enum("ReliabilityGrade", RELIABILITY)
-CredibilityGrade = IntEnum("CredibilityGrade", {f"C{t.value}": int(t.value) for t in CREDIBILITY})
-Likelihood = _enum("Likelihood", LIKELIHOOD)
-Confidence = _enum("Confidence", CONFIDENCE)
-ClaimStatus = _enum("ClaimStatus", CLAIM_STATUS)
-Attribution = _enum("Attribution", ATTRIBUTION)
-ActorRole = _enum("ActorRole", ACTOR_ROLE)
-ActorKind = _enum("ActorKind", ACTOR_KIND)
-ActorStatus = _enum("ActorStatus", ACTOR_STATUS)
-AreaRole = _enum("AreaRole", AREA_ROLE)
-PersonStatus = _enum("PersonStatus", PERSON_STATUS)
-PlaceKind = _enum("PlaceKind", PLACE_KIND)
-Precision = _enum("Precision", PRECISION)
-DatePrecision = _enum("DatePrecision", DATE_PRECISION)
-RelationshipType = _enum("RelationshipType", RELATIONSHIP_TYPE)
-SourceKind = _enum("SourceKind", SOURCE_KIND)
-EventType = StrEnum("EventType", {k.replace("/", "_").replace(" ", "_").upper(): k for k in ACLED_EVENT_TYPES})
-SubEventType = StrEnum(
-    "SubEventType",
-    {
-        s.replace("/", "_").replace(" ", "_").replace("-", "_").upper(): s
-        for subs in ACLED_EVENT_TYPES.values()
-        for s in subs
-        if s != "Other"
-    }
-    | {"OTHER": "Other"},
-)
+# The enumerations are made at run time from the tables above, so they cannot drift apart; a type checker
+# cannot read members made that way, and sees each as an enumeration whose members it does not know.
+if TYPE_CHECKING:
+
+    class CredibilityGrade(IntEnum): ...
+
+    class ReliabilityGrade(StrEnum): ...
+
+    class Likelihood(StrEnum): ...
+
+    class Confidence(StrEnum): ...
+
+    class ClaimStatus(StrEnum): ...
+
+    class Attribution(StrEnum): ...
+
+    class ActorRole(StrEnum): ...
+
+    class ActorKind(StrEnum): ...
+
+    class ActorStatus(StrEnum): ...
+
+    class AreaRole(StrEnum): ...
+
+    class PersonStatus(StrEnum): ...
+
+    class PlaceKind(StrEnum): ...
+
+    class Precision(StrEnum): ...
+
+    class DatePrecision(StrEnum): ...
+
+    class RelationshipType(StrEnum): ...
+
+    class SourceKind(StrEnum): ...
+
+    class EventType(StrEnum): ...
+
+    class SubEventType(StrEnum): ...
+else:
+    ReliabilityGrade = _enum("ReliabilityGrade", RELIABILITY)
+    CredibilityGrade = IntEnum("CredibilityGrade", {f"C{t.value}": int(t.value) for t in CREDIBILITY})
+    Likelihood = _enum("Likelihood", LIKELIHOOD)
+    Confidence = _enum("Confidence", CONFIDENCE)
+    ClaimStatus = _enum("ClaimStatus", CLAIM_STATUS)
+    Attribution = _enum("Attribution", ATTRIBUTION)
+    ActorRole = _enum("ActorRole", ACTOR_ROLE)
+    ActorKind = _enum("ActorKind", ACTOR_KIND)
+    ActorStatus = _enum("ActorStatus", ACTOR_STATUS)
+    AreaRole = _enum("AreaRole", AREA_ROLE)
+    PersonStatus = _enum("PersonStatus", PERSON_STATUS)
+    PlaceKind = _enum("PlaceKind", PLACE_KIND)
+    Precision = _enum("Precision", PRECISION)
+    DatePrecision = _enum("DatePrecision", DATE_PRECISION)
+    RelationshipType = _enum("RelationshipType", RELATIONSHIP_TYPE)
+    SourceKind = _enum("SourceKind", SOURCE_KIND)
+    EventType = StrEnum("EventType", {k.replace("/", "_").replace(" ", "_").upper(): k for k in ACLED_EVENT_TYPES})
+    SubEventType = StrEnum(
+        "SubEventType",
+        {
+            s.replace("/", "_").replace(" ", "_").replace("-", "_").upper(): s
+            for subs in ACLED_EVENT_TYPES.values()
+            for s in subs
+            if s != "Other"
+        }
+        | {"OTHER": "Other"},
+    )
+
 
 #: Every vocabulary by the name the methodology page and the schema docs use.
 VOCABULARIES: dict[str, tuple[Term, ...]] = {

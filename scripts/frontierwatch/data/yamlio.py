@@ -347,13 +347,13 @@ def _build(node: Node, path: PathKey, depth: int, positions: Positions, budget: 
     cls = node.__class__
     tag = node.tag
     if cls is ScalarNode:
+        assert isinstance(node, ScalarNode)  # for the type checker: `cls is` does not narrow
         if tag == _STR or tag in _PLAIN_AS_TEXT:
             return _text(node.value)
         builder = _SCALAR_BUILDERS.get(tag)
         if builder is None:
             raise YamlProblem(f"the tag {tag!r} is not allowed", *_pos(node), "remove the `!` tag")
         if tag in _NUMBERS:
-            assert isinstance(node, ScalarNode)
             problem = _number_problem(node)
             if problem is not None:
                 problem.field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")

@@ -213,6 +213,9 @@ def rows(ctx: Context) -> list[dict[str, object]]:
         admin2 = next((p.name for p in chain if str(p.kind) == "district"), "")
         place = ds.places.get(inc.place)
         point = ds.point_of(inc)
+        lat: float | str
+        lon: float | str
+        geo: int | str
         if point is not None:
             pt, precision = point
             lat, lon, geo = _coord(pt.lat, precision), _coord(pt.lon, precision), ACLED_GEO_PRECISION[precision]

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
 from frontierwatch.data.dataset import Dataset
@@ -101,6 +101,7 @@ def _skeleton(options: MapOptions) -> tuple[str, str, str]:
         layers.blob_json = _BLOB_MARK
         m.add_child(layers)
         root = m.get_root()
+        assert isinstance(root, Figure)  # a folium map's root is its page
         _number_elements(root)
         layers.blob_id = f"fw-data-{layers._id}"
         root.title = _TITLE_MARK

@@ -3,8 +3,8 @@
 The plugin (`plugin.py`) only connects events to the methods here; this module does the work with the
 package's plain modules and reaches MkDocs only through `mkdocs_adapter`.
 
-    start()            load data/, make the renderer; start the workers: exports then maps (`outputs`), and
-                       the record pages (`record_writer`), while MkDocs renders the other pages
+    start()            load data/, make the renderer; start the workers (`workers.Pool`: forked, or in this
+                       process): exports then maps (`outputs`), and the record pages (`record_writer`)
     markdown_pages()   the Markdown pages (`pages.Renderer.generate`) and one shell page per collection
     downloads_markdown the downloads page, once the exports are written
     add_shell()        a rendered shell page goes to the record page writers
@@ -14,7 +14,6 @@ package's plain modules and reaches MkDocs only through `mkdocs_adapter`.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import shutil
 from collections.abc import Callable, Mapping
@@ -29,6 +28,7 @@ from frontierwatch.site import mkdocs_adapter as adapter
 from frontierwatch.site.buildcache import ServeCaches
 from frontierwatch.site.pages import DOWNLOADS, Download, GeneratedPage, PageOptions, Renderer
 from frontierwatch.site.record_pages import RecordPages
+from frontierwatch.workers import Pool
 
 log = logging.getLogger("mkdocs.plugins.frontierwatch")
 
@@ -45,8 +45,8 @@ class BuildSettings:
     exports: bool
     tile_url: str
     tile_attribution: str
-    #: Worker processes for the record pages; 0 writes everything in this process (serve, no safe fork).
-    processes: int
+    #: How the jobs run: forked workers, or in this process (serve, `parallel: false`, no safe fork).
+    workers: Pool
     edit_url: Callable[[str], str | None]  # data file (relative to the data folder) -> its edit URL
     search_index: Callable[[], Any] | None  # a new, empty index of the site's search plugin; None: no search
     search_cache: dict[str, Any] | None = None  # serve: record pages' search entries across rebuilds
@@ -82,11 +82,8 @@ class SiteBuild:
         s = self.settings
         write_exports = self._exports_writer() if s.exports else None
         write_maps = self._maps_writer() if s.maps else None
-        if s.processes > 0 and (write_exports or write_maps):
-            # The worker writes straight into site_dir (already cleaned): exports first, then the maps.
-            self.background = outputs.Background(write_exports, write_maps)
-        elif write_exports is not None:
-            self.renderer.options = dataclasses.replace(self.renderer.options, downloads=write_exports())
+        # The worker writes straight into site_dir (already cleaned): exports first, then the maps.
+        self.background = outputs.Background(write_exports, write_maps, s.workers)
         record_pages = RecordPages(self.renderer)
         record_pages.warm()  # once, before the workers fork
         records = [r for r in self.ds.all_records() if not s.hand_written(urls.page_src(r.collection, r.id))]
@@ -101,10 +98,10 @@ class SiteBuild:
             site_url=s.site_url,
             edit_url=s.edit_url,
             search_index=s.search_index,
-            search_cache=s.search_cache if s.processes == 0 else None,
+            search_cache=s.search_cache,
         )
         select = self._select if self.serve is not None else None
-        self.records = record_writer.DirectPages(job, records, s.processes, select)
+        self.records = record_writer.DirectPages(job, records, s.workers, select)
 
     def markdown_pages(self) -> list[tuple[str, str]]:
         """(src_uri, Markdown) of every generated Markdown page and shell page, in the order MkDocs gets them."""
@@ -120,8 +117,8 @@ class SiteBuild:
 
     # --- while MkDocs renders -------------------------------------------------------------------------
     def downloads_markdown(self) -> str | None:
-        """The downloads page's Markdown body once the background worker has written the exports (None: the
-        page needs no change)."""
+        """The downloads page's Markdown body once the worker has written the exports (None: the page is not
+        generated)."""
         if self.background is None or DOWNLOADS not in self.generated:
             return None
         downloads = self.background.downloads()  # the worker sends the export list before drawing maps
@@ -144,7 +141,7 @@ class SiteBuild:
     # --- finish ---------------------------------------------------------------------------------------
     def finish(self, plugins: Any) -> None:
         """Wait for the workers (RuntimeError naming a failed one); the record pages' search entries join the
-        site's index; the shells go. Without a background worker, the maps are drawn here."""
+        site's index; the shells go."""
         try:
             if self.records is not None:
                 entries = self.records.finish()
@@ -156,8 +153,6 @@ class SiteBuild:
                 log.info(f"frontierwatch: {len(self.records.records)} record pages written into their shell pages")
             if self.background is not None:
                 self.background.finish()
-            elif self.settings.maps:
-                self._maps_writer()()
             self._forget_unmapped()
         finally:
             self.stop()
@@ -209,7 +204,8 @@ class SiteBuild:
 
         def tracked(rec: Any) -> Any:
             out = page(rec)
-            reads[rec.id] = incremental.page_reads(out.content)
+            # Added to (not replacing) what the record's mini map reads: in-process, the maps may be drawn first.
+            reads.setdefault(rec.id, set()).update(incremental.page_reads(out.content))
             return out
 
         return tracked

@@ -1,7 +1,7 @@
 """The one adapter to MkDocs and Material: every MkDocs or Material name or internal the project relies on.
 
 Nothing else in the package imports `mkdocs` or `material`. MkDocs 1.x and Material 9 are in maintenance and
-MkDocs 2.0 drops plugins: the project stays pinned, and `tests/test_mkdocs_adapter.py` checks each internal
+MkDocs 2.0 drops plugins: the project stays pinned, and `tests/site/test_mkdocs_adapter.py` checks each internal
 below with a message naming what an upgrade changed. The internals, by what they are for:
 
 - Record pages are written into "shell" pages that MkDocs renders with the theme (`Shell`): Material's table

@@ -1,8 +1,8 @@
 """The files written beside the pages: the open-data downloads (exports) and the maps.
 
-During `mkdocs build` they are written by a forked process (`Background`) while MkDocs renders the pages:
-it writes the exports first and sends their list at once (the downloads page shows them), then every map.
-During `serve`, or without fork, the plugin calls `write_exports` and `write_maps` itself.
+One worker (`Background`) writes them: during `mkdocs build` a forked process, while MkDocs renders the
+pages; during `serve`, or without fork, the same job in the build's process (`workers.Pool`). It writes the
+exports first and sends their list at once (the downloads page shows them), then every map.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 from frontierwatch import exports, maps
 from frontierwatch.site import urls
 from frontierwatch.site.pages import Download
-from frontierwatch.workers import Worker
+from frontierwatch.workers import Pool
 
 #: The Atom feed, written with the downloads and copied to the site root.
 FEED = "feed.xml"
@@ -77,30 +77,32 @@ def write_maps(
 
 
 class Background:
-    """The forked process that writes the exports (their list first), then the maps."""
+    """The worker that writes the exports (their list first), then the maps."""
 
-    def __init__(self, write_exports: Callable[[], list[Download]] | None, write_maps: Callable[[], None] | None):
+    def __init__(
+        self, write_exports: Callable[[], list[Download]] | None, write_maps: Callable[[], None] | None, pool: Pool
+    ) -> None:
         def job(conn: Any) -> None:
             conn.send(("downloads", write_exports() if write_exports is not None else None))
             if write_maps is not None:
                 write_maps()
             conn.send(("done", None))
 
-        self._forked = Worker(job, "the maps and exports worker")
+        self._worker = pool.start(job, "the maps and exports worker")
         self._downloads: Any = _PENDING
 
     def downloads(self) -> list[Download] | None:
         """The exports written (waits for them); RuntimeError if the worker failed."""
         if self._downloads is _PENDING:
-            self._downloads = self._forked.recv()[1]
+            self._downloads = self._worker.recv()[1]
         return self._downloads
 
     def finish(self) -> None:
         self.downloads()
-        self._forked.recv()  # "done"
+        self._worker.recv()  # "done"
 
     def stop(self) -> None:
-        self._forked.stop()
+        self._worker.stop()
 
 
 _PENDING = object()

@@ -238,7 +238,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         """Serve: what the last build wrote, back in the site folder, when this build can keep it (None: every
         record page and map is written). Sets `self._writing` for what this build writes."""
         self._writing = None
-        if not self.serving or settings.processes > 0:
+        if not self.serving or settings.workers.forked:
             return None
         last_changed = settings.page_options.last_changed
         key = incremental.settings_key(
@@ -324,7 +324,6 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             graph_limit=self.config.graph_limit,
             search_incidents=len(ds.incidents) <= self.config.search_incident_limit,
         )
-        in_process = not (self.config.parallel and not self.serving and workers.can_fork())
         return BuildSettings(
             data_dir=data_dir,
             site_dir=Path(config.site_dir),
@@ -334,10 +333,10 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             exports=self.config.exports,
             tile_url=self.config.tile_url,
             tile_attribution=self.config.tile_attribution,
-            processes=0 if in_process else workers.pool_size(),
+            workers=workers.Pool.for_build(parallel=self.config.parallel and not self.serving),
             edit_url=lambda data_file: _edit_url(config, data_dir / data_file),
             search_index=adapter.search_index_factory(config.plugins),
-            search_cache=self.caches.search_entries(adapter.search_settings(config.plugins)) if in_process else None,
+            search_cache=self.caches.search_entries(adapter.search_settings(config.plugins)) if self.serving else None,
             hand_written=lambda src: _hand_written(files, src),
         )
 

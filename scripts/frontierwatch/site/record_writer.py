@@ -9,9 +9,9 @@ page into its collection's shell: the HTML of `record_pages.RecordPages.page`, l
 (`linksafety`), the table of contents, title and edit link filled in, and the page's search entries made
 with the site's own search index class, for the plugin to add to the site's index.
 
-The work runs in forked processes (`workers.pool_size()`) from the moment the data is loaded, while MkDocs renders
-the other pages; the shells are handed to them when MkDocs has rendered them. Where fork is unavailable,
-or during `serve`, it runs in the plugin's process when the shells are there.
+The work runs in the build's workers (`workers.Pool`): forked from the moment the data is loaded, rendering
+while MkDocs renders the other pages, the shells handed to them when MkDocs has rendered them; or, during
+`serve` and where fork is unavailable, in the plugin's process once the shells are there.
 
 The shells and search entries are MkDocs/Material internals: they live in `mkdocs_adapter`.
 """
@@ -29,10 +29,11 @@ from typing import Any
 
 from frontierwatch.site import escape, linksafety, urls
 from frontierwatch.site.mkdocs_adapter import SearchEntries, Shell, shell_src, shell_url
-from frontierwatch.workers import Worker, can_fork
+from frontierwatch.workers import InProcess, Pool, Worker
 
 #: Material removes these attributes from a page's HTML once it has indexed the page.
 _SEARCH_ATTRS = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
+
 
 
 @dataclass
@@ -109,29 +110,28 @@ def _flush(site: Path, shells: Mapping[str, Shell], waiting: list[tuple]) -> Non
 
 
 class DirectPages:
-    """The record pages of one build, written by `processes` forked workers (0: in this process)."""
+    """The record pages of one build, written by the workers of `pool` (each its share of the records)."""
 
     def __init__(
         self,
         job: Job,
         records: Sequence[Any],
-        processes: int,
+        pool: Pool,
         select: Callable[[Mapping[str, str]], Sequence[Any]] | None = None,
     ) -> None:
-        """`select(shells)` (in-process only): which records to write, once the shells are known (serve writes
-        only the pages an edit changed); None writes them all."""
+        """`select(shells)` (serve, in this process): which records to write, once the shells are known (serve
+        writes only the pages an edit changed); None: the pool's workers write them all."""
         self.job, self.records = job, list(records)
         self.select = select
-        self.written: list[Any] = []  # in-process: the records written, in the order of `_entries`
+        self.written: list[Any] = []  # select: the records written, in the order of `_entries`
+        self._entries: list[list[dict[str, Any]]] = []
         self.collections = sorted({rec.collection for rec in self.records})
         self.shells: dict[str, str] = {}
-        self._entries: list[list[dict[str, Any]]] = []  # each record's search entries, in record order
-        self._workers: list[Worker] = []
-        if processes > 0 and can_fork():
-            for n in range(processes):  # every n-th record: each worker gets its share of every collection
-                share = self.records[n::processes]
-                name = f"record pages worker {n + 1} of {processes}"
-                self._workers.append(Worker(functools.partial(_work, job=job, records=share), name))
+        self._workers: list[Worker | InProcess] = []
+        k = 0 if select is not None else pool.size
+        for n in range(k):  # every k-th record: each worker gets its share of every collection
+            work = functools.partial(_work, job=job, records=self.records[n::k])
+            self._workers.append(pool.start(work, f"record pages worker {n + 1} of {k}"))
 
     def urls(self) -> list[str]:
         return [urls.page_url(rec.collection, rec.id) for rec in self.records]
@@ -142,12 +142,11 @@ class DirectPages:
         if set(self.shells) != set(self.collections):
             return
         shells = {c: Shell(out, shell_url(c)) for c, out in self.shells.items()}
-        if self._workers:
-            for worker in self._workers:
-                worker.send(("shells", shells))
-        else:
-            self.written = list(self.select(self.shells)) if self.select is not None else self.records
+        if self.select is not None:
+            self.written = list(self.select(self.shells))
             self._entries = write_pages(self.job, self.written, lambda block: shells)
+        for worker in self._workers:
+            worker.send(("shells", shells))
 
     def finish(self) -> list[dict[str, Any]]:
         """Wait for the workers; return the pages' search entries in record order, as one process would
@@ -164,12 +163,12 @@ class DirectPages:
                 shares.append(value)
         finally:
             self.close()
-        if shares:  # worker n wrote records n, n + k, n + 2k, ...
-            self._entries = [e for group in itertools.zip_longest(*shares) for e in group if e is not None]
-        return [entry for page in self._entries for entry in page]
+        # worker n wrote records n, n + k, n + 2k, ...
+        pages = [e for group in itertools.zip_longest(*shares) for e in group if e is not None] or self._entries
+        return [entry for page in pages for entry in page]
 
     def entries_by_id(self) -> dict[str, list[dict[str, Any]]]:
-        """In-process: the search entries of each record written, by id."""
+        """`select`: the search entries of each record written, by id."""
         return {rec.id: entries for rec, entries in zip(self.written, self._entries, strict=True)}
 
     def close(self) -> None:

@@ -12,7 +12,7 @@ from mkdocs.config import load_config
 
 from frontierwatch.site import mkdocs_adapter as adapter
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "scripts" / "frontierwatch"
 
 
@@ -92,7 +92,7 @@ def test_generated_files_exist() -> None:
 
 def test_an_added_script_reaches_every_page() -> None:
     """`add_script` (the serve banner) relies on Material printing `extra_javascript` on every page, str items too."""
-    config = load_config(str(Path(__file__).resolve().parents[1] / "mkdocs.yml"))
+    config = load_config(str(Path(__file__).resolve().parents[2] / "mkdocs.yml"))
     adapter.add_script(config, "_frontierwatch/serve-status.js")
     assert "_frontierwatch/serve-status.js" in [str(s) for s in config.extra_javascript]
     base = (resources.files("material") / "templates" / "base.html").read_text(encoding="utf-8")

@@ -25,7 +25,7 @@ from frontierwatch.maps.assets import CSS_ASSETS, JS_ASSETS
 from frontierwatch.maps.layers import CATEGORIES, json_for_html
 from frontierwatch.site import urls
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
 
 # --- datasets shared with the browser tests ------------------------------------------------------------

@@ -22,7 +22,7 @@ from frontierwatch.exports.csv_acled import (
     safe_cell,
 )
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "exports"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
 SITE = "https://fixture.example/"
 
 #: The issue's list, verbatim: ACLED's 31 columns in ACLED's order.

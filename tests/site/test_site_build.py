@@ -14,7 +14,7 @@ import pytest
 from frontierwatch.data.loader import load
 from frontierwatch.site import urls
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 

@@ -17,8 +17,8 @@ from frontierwatch.data import gitdates
 from frontierwatch.site import mkdocs_adapter as adapter
 from frontierwatch.site import plugin
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = Path(__file__).parent / "fixtures" / "small"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "small"
 
 
 def make_project(tmp_path: Path, data: Path = FIXTURE, **options: object) -> Path:

@@ -15,7 +15,7 @@ from frontierwatch.data.loader import load
 from frontierwatch.data.models import SourceRef
 from frontierwatch.site.fragments import Fragments
 
-MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
+MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "minimal"
 HOSTILE = (
     'A *b* _c_ `d` [e](javascript:alert(1)) <script>alert(2)</script> | f \\ g {: .x } &amp; "q" \'s '
     "~~h~~ ==i== ^j^ $k$ <b onmouseover=alert(3)>l</b> ![m](x.png)"

@@ -2,7 +2,7 @@
 
 Regenerate the golden files after an intended change with
 
-    FRONTIERWATCH_REGEN_GOLDEN=1 pytest tests/test_record_pages.py
+    FRONTIERWATCH_REGEN_GOLDEN=1 pytest tests/site/test_record_pages.py
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from frontierwatch.site.record_pages import RecordPages, toc_tokens
 
 from test_pages import FIXTURE, OPTIONS  # isort: skip
 
-GOLDEN = Path(__file__).parent / "golden" / "record_pages"
+GOLDEN = Path(__file__).parents[1] / "golden" / "record_pages"
 REGEN = os.environ.get("FRONTIERWATCH_REGEN_GOLDEN") == "1"
 
 

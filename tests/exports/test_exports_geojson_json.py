@@ -13,7 +13,7 @@ from frontierwatch.data.loader import load
 from frontierwatch.data.models import COLLECTIONS
 from frontierwatch.exports import context, dataset_json, geojson
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "exports"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
 SITE = "https://fixture.example/"
 
 

@@ -18,8 +18,8 @@ from frontierwatch.site.pages import PageOptions, Renderer
 from frontierwatch.site.record_pages import RecordPages
 from frontierwatch.views import DataView
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 _INCIDENT_LINK = re.compile(r'href="(?:\.\./)+incidents/([a-z0-9-]+)/"')
 
 

@@ -14,9 +14,9 @@ from frontierwatch.data import schema, yamlio
 from frontierwatch.data.models import COLLECTIONS, Briefing
 from frontierwatch.data.synthetic import generate
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "data" / "schema"
-MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
+MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "minimal"
 SCHEMAS = schema.schemas()
 NAMES = sorted(SCHEMAS)
 

@@ -13,7 +13,7 @@ from frontierwatch.data.loader import load
 from frontierwatch.exports import context
 from frontierwatch.exports.stix import EXTENSION_PROPERTIES, admiralty_confidence, render, stix_id
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "exports"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
 
 
 def strict_errors(text: str) -> list[str]:

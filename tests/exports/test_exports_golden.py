@@ -2,7 +2,7 @@
 
 Regenerate after an intended change with
 
-    FRONTIERWATCH_REGEN_GOLDEN=1 python -m pytest tests/test_exports_golden.py
+    FRONTIERWATCH_REGEN_GOLDEN=1 python -m pytest tests/exports/test_exports_golden.py
 
 and review the diff of tests/golden/exports/ like any other change.
 """
@@ -17,7 +17,7 @@ import pytest
 from frontierwatch.data.loader import load
 from frontierwatch.exports import FORMATS, write_all
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # tests/
 FIXTURE = HERE / "fixtures" / "exports"
 GOLDEN = HERE / "golden" / "exports"
 SITE_URL = "https://fixture.example/"

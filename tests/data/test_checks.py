@@ -13,7 +13,7 @@ from frontierwatch.data.loader import load, load_with_problems
 from frontierwatch.data.problems import Problem
 from frontierwatch.data.vocab import ACLED_EVENT_TYPES
 
-MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
+MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "minimal"
 HEADER = "# yaml-language-server: $schema=../schema/{c}.schema.json\n"
 SRC = "sources:\n  - source: fixture-source\n"
 

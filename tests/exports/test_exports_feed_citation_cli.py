@@ -19,8 +19,8 @@ from frontierwatch.exports import FORMATS, context
 from frontierwatch.exports import feed as feed_mod
 from frontierwatch.exports.citation import render_cff
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "exports"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
 SITE = "https://fixture.example/"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -99,7 +99,7 @@ def test_cli_writes_every_format(tmp_path: Path, capsys: pytest.CaptureFixture[s
     out = tmp_path / "out"
     assert main(["export", "--out", str(out), "--data-dir", str(FIXTURE), "--site-url", SITE]) == 0
     names = {p.name for p in out.iterdir()}
-    golden = {p.name for p in (Path(__file__).parent / "golden" / "exports").iterdir()}
+    golden = {p.name for p in (Path(__file__).parents[1] / "golden" / "exports").iterdir()}
     assert names == golden | {"frontierwatch.db", "frontierwatch-data.zip"}  # binaries have no golden copy
     assert "wrote" in capsys.readouterr().out
 

@@ -12,7 +12,7 @@ from frontierwatch.data import hygiene
 from frontierwatch.data.loader import validate
 from frontierwatch.data.problems import terminal_safe
 
-MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
+MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "minimal"
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ from frontierwatch.data import yamlio
 from frontierwatch.data.loader import load, load_with_problems
 from frontierwatch.data.problems import DataError, terminal_safe
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 MINIMAL = FIXTURES / "minimal"
 BAD = FIXTURES / "bad"
 

@@ -13,7 +13,7 @@ from frontierwatch.data.loader import load
 from frontierwatch.data.synthetic import MARKER, generate
 from frontierwatch.views import DataView
 
-MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
+MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "minimal"
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:

@@ -25,7 +25,7 @@ from frontierwatch.exports import write_all
 from frontierwatch.exports.common import xml_safe
 from frontierwatch.exports.csv_acled import COLUMNS
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "exports"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
 SITE = "https://fixture.example/"
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -19,7 +19,8 @@ from pydantic.fields import FieldInfo
 from frontierwatch.data import vocab, yamlio
 from frontierwatch.data.models import COLLECTIONS, SLUG_PATTERN, Briefing, Claim, Incident, Relationship, Source
 from frontierwatch.data.partial_date import PartialDate
-from test_partial_date import partial_dates
+
+from test_partial_date import partial_dates  # isort: skip
 
 # --- strategies from annotations ---------------------------------------------------------------------
 # NEL, LS and PS are YAML 1.1 line breaks: PyYAML writes them raw and reads them back as a space.

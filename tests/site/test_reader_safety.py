@@ -22,7 +22,7 @@ from frontierwatch.site.linksafety import harden_links, is_external
 SITE_URL = "https://frontier-watch.github.io/frontier-watch/"
 OWN_HOST = urlsplit(SITE_URL).netloc
 TILE_HOST = "tile.openstreetmap.org"
-sys.path.insert(0, str(Path(__file__).resolve().parent / "browser"))  # site_helpers, test_hostile_site: builders
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))  # site_helpers, test_hostile_site: builders
 
 
 # --- linksafety, unit ---------------------------------------------------------------------------------

@@ -74,7 +74,7 @@ BLOCK_HOSTILE = [
     "&#33;!! danger",
 ]
 
-with open(Path(__file__).resolve().parents[1] / "mkdocs.yml", encoding="utf-8") as _f:
+with open(Path(__file__).resolve().parents[2] / "mkdocs.yml", encoding="utf-8") as _f:
 
     class _Config(yaml.SafeLoader):
         """mkdocs.yml with its `!!python/name:` tags read as nothing."""

@@ -17,7 +17,7 @@ from shapely.geometry import shape
 
 from frontierwatch.data import geography
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GEODATA = ROOT / "scripts" / "frontierwatch" / "data" / "geodata"
 EXTRACTOR_DIR = ROOT / "scripts" / "geodata"
 EXTRACTOR = EXTRACTOR_DIR / "extract_reference_geography.mjs"

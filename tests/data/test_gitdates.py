@@ -15,7 +15,7 @@ from frontierwatch.data import gitdates
 from frontierwatch.data.loader import load
 from frontierwatch.site.pages import PageOptions, Renderer
 
-MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
+MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "minimal"
 NOW = dt.datetime(2026, 1, 10, 12, 0, tzinfo=dt.UTC)
 
 

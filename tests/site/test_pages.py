@@ -1,9 +1,9 @@
 """The Markdown page generator on the small fixture: golden Markdown, the page set, links and content.
-(Record pages are HTML: tests/test_record_pages.py.)
+(Record pages are HTML: tests/site/test_record_pages.py.)
 
 Regenerate the golden files after an intended change with
 
-    FRONTIERWATCH_REGEN_GOLDEN=1 pytest tests/test_pages.py
+    FRONTIERWATCH_REGEN_GOLDEN=1 pytest tests/site/test_pages.py
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from frontierwatch.site import pages
 from frontierwatch.site.fragments import Fragments
 from frontierwatch.site.pages import Download, PageOptions
 
-FIXTURE = Path(__file__).parent / "fixtures" / "small"
-GOLDEN = Path(__file__).parent / "golden" / "pages"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "small"
+GOLDEN = Path(__file__).parents[1] / "golden" / "pages"
 REGEN = os.environ.get("FRONTIERWATCH_REGEN_GOLDEN") == "1"
 
 OPTIONS = PageOptions(
@@ -92,7 +92,7 @@ def test_every_internal_link_resolves(ds, generated) -> None:
     to a page's URL."""
     from frontierwatch.site import urls
 
-    docs = Path(__file__).resolve().parents[1] / "docs"
+    docs = Path(__file__).resolve().parents[2] / "docs"
     hand_written = {p.relative_to(docs).as_posix() for p in docs.glob("*.md")}
     page_urls = {urls.src_url(src) for src in generated} | {
         urls.page_url(rec.collection, rec.id) for rec in ds.all_records()

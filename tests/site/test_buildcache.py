@@ -15,8 +15,8 @@ from frontierwatch.site import mkdocs_adapter as adapter
 from frontierwatch.site import plugin
 from frontierwatch.site.buildcache import ServeCaches
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = Path(__file__).parent / "fixtures" / "small"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "small"
 
 
 def make_project(tmp_path: Path) -> Path:

@@ -59,8 +59,11 @@ class _Rec:
         self.collection, self.id = collection, rid
 
 
-@pytest.mark.parametrize("processes", [0, 2])
-def test_pages_are_written_in_this_process_or_in_workers(tmp_path: Path, processes: int) -> None:
+IN_PROCESS, FORKED = workers.Pool(1, forked=False), workers.Pool(2, forked=True)
+
+
+@pytest.mark.parametrize("pool", [IN_PROCESS, FORKED], ids=["in process", "forked"])
+def test_pages_are_written_in_this_process_or_in_workers(tmp_path: Path, pool: workers.Pool) -> None:
     records = [_Rec("incidents", f"i{n}") for n in range(5)] + [_Rec("claims", "c0")]
     pages = {
         r.id: GeneratedPage(
@@ -72,10 +75,10 @@ def test_pages_are_written_in_this_process_or_in_workers(tmp_path: Path, process
         )
         for r in records
     }
-    writer = record_writer.DirectPages(_job(tmp_path, pages), records, processes)
+    writer = record_writer.DirectPages(_job(tmp_path, pages), records, pool)
     assert writer.collections == ["claims", "incidents"]
     writer.add_shell("incidents", SHELL)
-    assert not (tmp_path / "incidents" / "i0").exists() or processes  # in-process: waits for every shell
+    assert not (tmp_path / "incidents" / "i0").exists()  # no page before every shell is there
     writer.add_shell("claims", SHELL.replace("incidents/_shell/", "claims/_shell/"))
     assert writer.finish() == []
     for r in records:
@@ -87,7 +90,8 @@ def test_pages_are_written_in_this_process_or_in_workers(tmp_path: Path, process
     assert sorted(writer.urls()) == sorted(f"{r.collection}/{r.id}/" for r in records)
 
 
-def test_a_failing_worker_stops_the_build_with_its_reason(tmp_path: Path) -> None:
+@pytest.mark.parametrize("pool", [IN_PROCESS, FORKED], ids=["in process", "forked"])
+def test_a_failing_worker_stops_the_build_with_its_reason(tmp_path: Path, pool: workers.Pool) -> None:
     records = [_Rec("incidents", f"i{n}") for n in range(4)]
 
     def broken(rec: _Rec) -> GeneratedPage:
@@ -95,15 +99,16 @@ def test_a_failing_worker_stops_the_build_with_its_reason(tmp_path: Path) -> Non
 
     job = _job(tmp_path, {})
     job.record_page = broken
-    writer = record_writer.DirectPages(job, records, 2)
-    with pytest.raises(RuntimeError, match="cannot render i"):  # when the shells go out, or at the end
+    writer = record_writer.DirectPages(job, records, pool)
+    # when the shells go out, or at the end
+    with pytest.raises(RuntimeError, match=r"(?s)record pages worker 1 of \d failed:.*cannot render i"):
         writer.add_shell("incidents", SHELL)
         writer.finish()
     writer.close()
 
 
 def test_missing_shell_is_reported(tmp_path: Path) -> None:
-    writer = record_writer.DirectPages(_job(tmp_path, {}), [_Rec("incidents", "i0")], 0)
+    writer = record_writer.DirectPages(_job(tmp_path, {}), [_Rec("incidents", "i0")], IN_PROCESS)
     with pytest.raises(RuntimeError, match=r"incidents/_shell\.md were not rendered"):
         writer.finish()
 
@@ -157,7 +162,7 @@ def test_serve_reuses_search_entries_of_unchanged_pages(tmp_path: Path) -> None:
     job.search_index, job.search_cache = Index, {}
 
     def build() -> list[dict]:
-        writer = record_writer.DirectPages(job, records, 0)
+        writer = record_writer.DirectPages(job, records, IN_PROCESS)
         writer.add_shell("incidents", SHELL)
         return writer.finish()
 

@@ -26,7 +26,7 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 INCIDENTS = 60
 _FOLIUM_ID = re.compile(rb"\b([a-z_]+_)?[0-9a-f]{32}\b")
 

@@ -26,8 +26,8 @@ from frontierwatch.exports import feed as feed_mod
 from frontierwatch.exports.sqlite import FTS, VIEWS, build_database
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-FIXTURE = HERE / "fixtures" / "exports"
+ROOT = HERE.parents[1]
+FIXTURE = HERE.parent / "fixtures" / "exports"
 SITE = "https://fixture.example/"
 #: SQL and CSV payloads: quotes that would end an SQL string, a statement after it, a comment, formulas.
 HOSTILE_SQL = "x'); DROP TABLE incidents; -- \" ; =1+1 @SUM(A1) \\' %s {0} ? :name 🦊\r\nline"

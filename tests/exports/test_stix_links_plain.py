@@ -16,7 +16,7 @@ import pytest
 import yaml
 from stix2validator import ValidationOptions, validate_string
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -77,7 +77,7 @@ def test_no_repository_is_reported_not_raised(tmp_path: Path, caplog: pytest.Log
 def test_export_from_a_shallow_clone_reports_it_in_the_output(repos: tuple[Path, Path]) -> None:
     """The build output (stderr) says it once; the feed falls back on the records' own dates."""
     _, shallow = repos
-    fixture = Path(__file__).resolve().parent / "fixtures" / "exports"
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
     data = shallow / "fw-data"
     shutil.copytree(fixture, data)
     git(shallow, "add", ".")

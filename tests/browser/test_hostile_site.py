@@ -48,7 +48,7 @@ NAMES = {"people/fixture-founder.yaml": "Roles", "people/fixture-leader.yaml": "
 #: Set in the build's environment: no output file may carry it (a symlink to /proc/self/environ would).
 CANARY = "fw-leak-canary-5d1f0c"
 #: What the build checks outside the hostile data: a link out of the project and a second owner of a URL
-#: (each must stop the build; tests/test_build_guards.py shows the messages).
+#: (each must stop the build; tests/site/test_build_guards.py shows the messages).
 OUTSIDE_LINK = ("docs/assets/env.txt", "/proc/self/environ")
 
 

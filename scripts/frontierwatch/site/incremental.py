@@ -10,7 +10,7 @@ Everything else is kept from the previous build, with its search entries.
 
 What this cannot scope falls back to writing every record page and map: another `settings_key` (mkdocs.yml,
 options, templates), another briefing, or shell pages (the theme around every record page) that differ.
-`tests/test_incremental_serve.py` drives a real `mkdocs serve` through edits and compares its site with a clean
+`tests/site/test_incremental_serve.py` drives a real `mkdocs serve` through edits and compares its site with a clean
 build.
 """
 

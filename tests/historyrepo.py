@@ -1,16 +1,16 @@
 """A repository with a scripted history of the minimal dataset, for the history tests.
 
-    c1  2025-12-01  the records (the judgement "very likely", a second claim)
-    c2  2025-12-02  the first edition is listed in briefing.yaml
-    c3  2025-12-05  a new incident (new-raid)
-    c4  2025-12-06  the clash's date and fatalities corrected
-    c5  2025-12-07  the judgement moved from "very likely" to "likely", confidence low -> moderate
-    c6  2025-12-08  the second claim retracted (file deleted)
-    c7  2025-12-09  new-raid renamed to border-raid
-    c8  2025-12-10  the second edition is listed
-    c9  2025-12-11  the clash's summary edited, with a hostile commit subject (HTML, script, template syntax, an
-                    e-mail address)
-    c10 2099-01-01  a forged future date; the subject carries a bidi override (withheld)
+c1  2025-12-01  the records (the judgement "very likely", a second claim)
+c2  2025-12-02  the first edition is listed in briefing.yaml
+c3  2025-12-05  a new incident (new-raid)
+c4  2025-12-06  the clash's date and fatalities corrected
+c5  2025-12-07  the judgement moved from "very likely" to "likely", confidence low -> moderate
+c6  2025-12-08  the second claim retracted (file deleted)
+c7  2025-12-09  new-raid renamed to border-raid
+c8  2025-12-10  the second edition is listed
+c9  2025-12-11  the clash's summary edited, with a hostile commit subject (HTML, script, template syntax, an
+                e-mail address)
+c10 2099-01-01  a forged future date; the subject carries a bidi override (withheld)
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def make_repo(root: Path, upto: int = 10) -> Path:
         ("c4", "2025-12-06", lambda: _correct_clash(data)),
         ("c5", "2025-12-07", lambda: _move_judgement(data)),
         ("c6", "2025-12-08", lambda: (data / "claims" / "second-claim.yaml").unlink()),
-        ("c7", "2025-12-09", lambda: _git(repo, "mv", "data/incidents/new-raid.yaml", "data/incidents/border-raid.yaml")),
+        ("c7", "2025-12-09", lambda: _rename(repo, "data/incidents/new-raid.yaml", "data/incidents/border-raid.yaml")),
         (
             "c8",
             "2025-12-10",
@@ -113,6 +113,10 @@ def make_repo(root: Path, upto: int = 10) -> Path:
         change()
         _commit(repo, name, f"{day}T12:00:00+00:00")
     return data
+
+
+def _rename(repo: Path, old: str, new: str) -> None:
+    _git(repo, "mv", old, new)
 
 
 def _correct_clash(data: Path) -> None:

@@ -122,14 +122,12 @@ def parse_log(output: str) -> list[LogCommit]:
         if len(meta) < 5:
             continue
         old_blob, new_blob, status = meta[2], meta[3], meta[4][:1]
-        if status in "RC":
-            old_path, path = tokens[i], tokens[i + 1] if i + 1 < len(tokens) else ""
-            i += 2
-        else:
-            old_path, path = None, tokens[i] if i < len(tokens) else ""
-            i += 1
+        paths = tokens[i : i + (2 if status in "RC" else 1)]
+        i += len(paths)
+        old_path: str | None = paths[0] if len(paths) == 2 else None
+        path = paths[-1] if paths else ""
         if status == "C":  # a copy is a new file as far as records go
-            status, old_path, old_blob = "A", None, None
+            status, old_path, old_blob = "A", None, "0"
         zero = set(old_blob) == {"0"}
         commits[-1].files.append(
             FileChange(

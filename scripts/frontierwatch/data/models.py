@@ -10,6 +10,7 @@ YAML files point to for completion and inline errors.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
@@ -415,7 +416,7 @@ class Briefing(Strict):
     @field_validator("editions")
     @classmethod
     def _editions_in_order(cls, editions: list[Edition]) -> list[Edition]:
-        for before, after in zip(editions, editions[1:], strict=False):
+        for before, after in itertools.pairwise(editions):
             if not before.date < after.date:
                 raise ValueError(
                     f"editions go oldest first, one a day: {after.date} ({after.title!r}) comes after {before.date}"

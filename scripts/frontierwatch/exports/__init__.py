@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from frontierwatch.data.dataset import Dataset
+from frontierwatch.data.history import History
 from frontierwatch.exports.common import Context, citation_line
 
 #: Format name -> (module, what it writes). Order is the order of the downloads page.
@@ -67,8 +68,10 @@ class ExportFile:
         }
 
 
-def context(ds: Dataset, site_url: str | None = None) -> Context:
-    return Context(ds=ds, site_url=site_url, licence=ds.briefing.licence, citation=citation_line(ds, site_url))
+def context(ds: Dataset, site_url: str | None = None, history: History | None = None) -> Context:
+    return Context(
+        ds=ds, site_url=site_url, licence=ds.briefing.licence, citation=citation_line(ds, site_url), history=history
+    )
 
 
 def write(ds: Dataset, out_dir: Path, fmt: str, site_url: str | None = None) -> list[ExportFile]:
@@ -76,9 +79,11 @@ def write(ds: Dataset, out_dir: Path, fmt: str, site_url: str | None = None) -> 
     return _write(context(ds, site_url), Path(out_dir), [fmt])
 
 
-def write_all(ds: Dataset, out_dir: Path, site_url: str | None = None) -> list[ExportFile]:
+def write_all(
+    ds: Dataset, out_dir: Path, site_url: str | None = None, history: History | None = None
+) -> list[ExportFile]:
     """Write every format into `out_dir` (created if needed); returns the files in FORMATS order."""
-    return _write(context(ds, site_url), Path(out_dir), list(FORMATS))
+    return _write(context(ds, site_url, history), Path(out_dir), list(FORMATS))
 
 
 def _write(ctx: Context, out_dir: Path, formats: list[str]) -> list[ExportFile]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from frontierwatch import __version__
 from frontierwatch.data.dataset import Dataset
+from frontierwatch.data.history import History
 from frontierwatch.data.partial_date import PartialDate
 from frontierwatch.site.urls import page_url
 
@@ -51,6 +52,7 @@ class Context:
     site_url: str | None = None
     licence: str = "CC BY 4.0"
     citation: str = ""
+    history: History | None = None  # the records' history from git (None: not read)
 
     @property
     def as_of(self) -> dt.datetime:

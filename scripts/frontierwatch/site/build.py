@@ -152,7 +152,8 @@ class SiteBuild:
     # --- writers --------------------------------------------------------------------------------------
     def _exports_writer(self) -> Callable[[], list[Download]]:
         ds, out_dir, site_url = self.ds, self.settings.site_dir / "downloads", self.settings.site_url
-        return lambda: outputs.write_exports(ds, out_dir, site_url)
+        history = self.settings.page_options.history
+        return lambda: outputs.write_exports(ds, out_dir, site_url, history)
 
     def _maps_writer(self) -> Callable[[], None]:
         s = self.settings

@@ -24,10 +24,11 @@ NO_MAP = (
 )
 
 
-def write_exports(ds: Any, out_dir: Path, site_url: str | None) -> list[Download]:
+def write_exports(ds: Any, out_dir: Path, site_url: str | None, history: Any = None) -> list[Download]:
     """Every export format into `out_dir`; the downloads page's list of them (the fields it shows)."""
     shown = [f.name for f in dataclasses.fields(Download)]
-    return [Download(**{name: getattr(f, name) for name in shown}) for f in exports.write_all(ds, out_dir, site_url)]
+    written = exports.write_all(ds, out_dir, site_url, history)
+    return [Download(**{name: getattr(f, name) for name in shown}) for f in written]
 
 
 def write_maps(ds: Any, site: Path, options: Callable[[str], Any], has_mini_map: Callable[[Any], bool]) -> None:

@@ -22,7 +22,7 @@ from markdown.extensions.toc import slugify
 
 from frontierwatch.data import vocab
 from frontierwatch.data.models import Actor, Incident, Person, Place, Record, SourceRef
-from frontierwatch.site import escape, urls
+from frontierwatch.site import escape, history_pages, urls
 from frontierwatch.site.escape import Markup
 from frontierwatch.site.formatting import (
     VOCAB_ANCHORS,
@@ -70,6 +70,8 @@ class RecordPages:
             sources=self._sources,
             iframe=self._iframe,
             footer=self.r.footer_html,
+            history_of=lambda rec: history_pages.record_history(self.r, rec),
+            commit_url=lambda sha: history_pages.commit_url(self.options.repo_url, sha),
             incidents_table=self._incident_table,
             anchor=html_anchor,
             slug=lambda text: slugify(str(text), "-"),
@@ -86,6 +88,7 @@ class RecordPages:
         for name in self.env.list_templates(extensions=["j2"]):
             self.env.get_template(name)
         _ = self.ds.backrefs
+        history_pages.change_log(self.r)  # the change log is made once, before the workers fork
 
     # --- one page -------------------------------------------------------------------------------------
     def page(self, rec: Record) -> GeneratedPage:

@@ -22,7 +22,7 @@ from typing import Any
 from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.history import BRIEFING, Commit, History, Version, clean_value
 from frontierwatch.data.models import Edition
-from frontierwatch.views.fielddiff import FieldChange, diff, other_fields, show
+from frontierwatch.views.fielddiff import TRACKED, FieldChange, diff, direction, other_fields, show
 
 GROUPS = {
     "new": "New records",
@@ -140,7 +140,7 @@ class ChangeLog:
                 if path != BRIEFING:
                     self._by_key[path[: -len(".yaml")]] = self._entries(path[: -len(".yaml")], versions)
         everything = [e for entries in self._by_key.values() for e in entries if e.visible]
-        self._newest = sorted(everything, key=lambda e: (e.commit.position, e.key), reverse=True)
+        self._newest = sorted(everything, key=lambda e: (-e.commit.position, e.key))
         self._spans: list[EditionSpan] | None = None
 
     @classmethod
@@ -257,45 +257,32 @@ class ChangeLog:
     # --- judgements -------------------------------------------------------------------------------------
     def track_record(self, key: str) -> list[TrackPoint]:
         """A judgement's likelihood and confidence at each edition (when it existed), then now if it moved."""
-        from frontierwatch.views.fielddiff import TRACKED
-
-        fmt = {name: f for name, _, f in TRACKED["judgements"]}
         versions = [v for v in self.history.versions(key) if v.kind != "earlier"]
-        reach = self._reach() or []
         points: list[TrackPoint] = []
+        raw: list[tuple[Any, Any]] = []
 
         def point(label: str, date: str, content: Mapping[str, Any] | None) -> None:
             if not content:
                 return
             lik, conf = content.get("likelihood"), content.get("confidence")
             moved = ""
-            if points:
-                prev = points[-1]
-                moves = [
-                    m for m in (_move("likelihood", prev.likelihood, lik), _move("confidence", prev.confidence, conf)) if m
-                ]
-                moved = ", ".join(moves)
-            points.append(TrackPoint(label, date, fmt["likelihood"](lik, self._name), fmt["confidence"](conf, self._name), moved))
+            if raw:
+                moves = (direction("likelihood", raw[-1][0], lik), direction("confidence", raw[-1][1], conf))
+                moved = ", ".join(m for m in moves if m)
+            raw.append((lik, conf))
+            points.append(TrackPoint(label, date, _LIKELIHOOD(lik, self._name), _CONFIDENCE(conf, self._name), moved))
 
-        for edition, commits in zip(self.ds.briefing.editions, reach, strict=False):
+        for edition, commits in zip(self.ds.briefing.editions, self._reach() or [], strict=False):
             held = [v for v in versions if v.commit.sha in commits]
             if held and held[-1].kind != "removed":
                 point(edition.title, str(edition.date), self.history.content(held[-1]))
         rec = self.ds.get(key.partition("/")[2])
         if rec is not None and rec.collection == "judgements":
             now = rec.model_dump(mode="json", by_alias=True)
-            if not points or (points[-1].likelihood, points[-1].confidence) != (
-                fmt["likelihood"](now.get("likelihood"), self._name),
-                fmt["confidence"](now.get("confidence"), self._name),
-            ):
+            if not raw or raw[-1] != (now.get("likelihood"), now.get("confidence")):
                 point("Now", str(self.ds.briefing.cut_off), now)
         return points
 
 
-def _move(name: str, shown_before: str, value: Any) -> str:
-    from frontierwatch.data import vocab
-    from frontierwatch.views.fielddiff import direction
-
-    scale = vocab.LIKELIHOOD if name == "likelihood" else vocab.CONFIDENCE
-    before = next((t.value for t in scale if t.label == shown_before), None)
-    return direction(name, before, value) if before is not None else ""
+_FORMATS = {name: fmt for name, _, fmt in TRACKED["judgements"]}
+_LIKELIHOOD, _CONFIDENCE = _FORMATS["likelihood"], _FORMATS["confidence"]

@@ -136,7 +136,7 @@ _ORDER = {
 
 
 def direction(field: str, old: Any, new: Any) -> str:
-    """"more likely" / "less likely" / "higher confidence" / "lower confidence", or "" when not comparable."""
+    """ "more likely" / "less likely" / "higher confidence" / "lower confidence", or "" when not comparable."""
     if field not in _ORDER:
         return ""
     scale, up, down = _ORDER[field]

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import markdown
 import pytest
-from historyrepo import BIDI, HOSTILE, SUBJECTS, make_repo
 
 from frontierwatch.data import gitlog
 from frontierwatch.data.history import WITHHELD, History, clean_subject, read_history
@@ -21,6 +20,7 @@ from frontierwatch.site import history_pages
 from frontierwatch.site.pages import PageOptions, Renderer
 from frontierwatch.site.record_pages import RecordPages
 from frontierwatch.views.changes import ChangeLog
+from historyrepo import BIDI, HOSTILE, SUBJECTS, make_repo
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "history" / "changes.md"
 REGEN = os.environ.get("FRONTIERWATCH_REGEN_GOLDEN") == "1"

@@ -75,8 +75,12 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 
 def _commit(repo: Path, name: str, date: str) -> None:
+    _commit_as(repo, SUBJECTS[name], date)
+
+
+def _commit_as(repo: Path, subject: str, date: str) -> None:
     _git(repo, "add", "-A", date=date)
-    _git(repo, "commit", "-q", "-m", SUBJECTS[name], date=date)
+    _git(repo, "commit", "-q", "-m", subject, date=date)
 
 
 def _editions(data: Path, *editions: tuple[str, str]) -> None:

@@ -256,3 +256,26 @@ def test_editions_out_of_order_are_refused_with_their_place(data: Path, tmp_path
     _, problems = load_with_problems(copy)
     [problem] = problems
     assert "briefing.yaml" in problem.text() and "editions" in problem.text() and "oldest first" in problem.text()
+
+
+def test_a_change_merged_after_an_edition_is_not_in_it(tmp_path: Path) -> None:
+    """Written on a branch before the edition (by date) but merged after it: ancestry, not dates, decides."""
+    import shutil
+
+    from historyrepo import _commit_as, _editions, _git
+
+    repo = tmp_path / "repo"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "minimal", repo / "data")
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True)
+    _commit_as(repo, "Add the records", "2025-12-01T12:00:00+00:00")
+    _git(repo, "checkout", "-q", "-b", "fix")
+    clash = repo / "data" / "incidents" / "fixture-clash.yaml"
+    clash.write_text(clash.read_text().replace("date: 2025-12-24", "date: 2025-12-22"))
+    _commit_as(repo, "Correct the clash's date", "2025-12-02T12:00:00+00:00")
+    _git(repo, "checkout", "-q", "main")
+    _editions(repo / "data", ("2025-12-03", "First edition"))
+    _commit_as(repo, "Publish the first edition", "2025-12-03T12:00:00+00:00")
+    _git(repo, "merge", "-q", "--no-ff", "-m", "Merge the fix", "fix", date="2025-12-04T12:00:00+00:00")
+    log = ChangeLog(read_history(repo / "data"), load(repo / "data"))
+    assert [(e.key, e.reason) for e in log.since_current()] == [("incidents/fixture-clash", "Correct the clash's date")]
+    assert all(e.kind == "added" for e in log.editions()[0].changes)

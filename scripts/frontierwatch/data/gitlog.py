@@ -96,7 +96,8 @@ def repo_state(data_dir: Path, timeout: float = 10.0) -> RepoState:
 
 def read_log(data_dir: Path, max_commits: int | None = None, timeout: float = 60.0) -> list[LogCommit]:
     """Every commit that touched `data_dir`, newest first in topological order (dates never reorder it)."""
-    args = ["log", "-z", "--raw", "--no-abbrev", "-M", "--topo-order", "--relative", LOG_FORMAT]
+    # --parents: parents rewritten to the nearest commits that touched data/ (ancestry decides editions)
+    args = ["log", "-z", "--raw", "--no-abbrev", "-M", "--topo-order", "--parents", "--relative", LOG_FORMAT]
     if max_commits:
         args.append(f"--max-count={max_commits}")
     return parse_log(_run([*args, "--", "."], data_dir, timeout).decode("utf-8", "replace"))

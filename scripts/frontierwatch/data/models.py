@@ -10,11 +10,10 @@ YAML files point to for completion and inline errors.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from frontierwatch.data.partial_date import PartialDate
 from frontierwatch.data.vocab import (
@@ -388,13 +387,6 @@ class Edition(Strict):
     title: ShortText = _f("The edition's name as readers see it.", "First edition")
     note: Text | None = _o("What the edition covers, in a sentence.", "The first briefing, from one article.")
 
-    @field_validator("date")
-    @classmethod
-    def _a_day(cls, value: PartialDate) -> PartialDate:
-        if value.precision != "day":
-            raise ValueError(f"an edition's date is a day (YYYY-MM-DD), not {value}")
-        return value
-
 
 class Briefing(Strict):
     """`data/briefing.yaml`: the site title, the data cut-off and the bottom line up front."""
@@ -412,16 +404,6 @@ class Briefing(Strict):
         [{"date": "2025-12-31", "title": "First edition"}],
         default_factory=list,
     )
-
-    @field_validator("editions")
-    @classmethod
-    def _editions_in_order(cls, editions: list[Edition]) -> list[Edition]:
-        for before, after in itertools.pairwise(editions):
-            if not before.date < after.date:
-                raise ValueError(
-                    f"editions go oldest first, one a day: {after.date} ({after.title!r}) comes after {before.date}"
-                )
-        return editions
 
     @property
     def edition(self) -> Edition | None:

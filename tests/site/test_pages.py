@@ -75,6 +75,7 @@ def test_page_set(ds, generated) -> None:
         "methodology.md",
         "downloads.md",
         "editors-guide.md",
+        "changes.md",
         *pages.INDEX.values(),
         "incidents/2025.md",
         "incidents/2010.md",

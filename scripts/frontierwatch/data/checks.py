@@ -79,6 +79,7 @@ def run_checks(
     all_ids = list(ds.by_id)
     if briefing_loaded:
         _check_text(None, ds.briefing, options, at)
+        _check_editions(ds, at)
     for rec in ds.all_records():
         _check_references(ds, rec, all_ids, at, failed or {})
         _check_dates(rec, cut_off, at)
@@ -323,3 +324,18 @@ def _check_point(rec: Record, path: FieldPath, lat: float, lon: float, iso2: str
         f"the point ({lat}, {lon}) is {km:.0f} km outside {iso2}{where}",
         "check the coordinates and the `country` field",
     )
+
+
+def _check_editions(ds: Dataset, at: Callable[..., None]) -> None:
+    """Editions are days, oldest first, one a day (the last listed is the current edition)."""
+    editions = ds.briefing.editions
+    for i, edition in enumerate(editions):
+        if edition.date.precision != "day":
+            at(None, ("editions", i, "date"), f"an edition's date is a day, not {edition.date}", "write YYYY-MM-DD")
+        elif i and not editions[i - 1].date < edition.date:
+            at(
+                None,
+                ("editions", i, "date"),
+                f"editions go oldest first, one a day: {edition.date} comes after {editions[i - 1].date}",
+                "list the editions oldest first; the last one is the current edition",
+            )

@@ -384,6 +384,14 @@ class StatedFigure(Strict):
     source: SourceRef = _f("Where it is stated.", {"source": "article-tajik-frontier-2025"})
 
 
+class Edition(Strict):
+    """One edition of the briefing: the records as they stood when it was published."""
+
+    date: PartialDate = _f("The day the edition was published (a full date).", "2025-12-31")
+    title: ShortText = _f("The edition's name as readers see it.", "First edition")
+    note: Text | None = _o("What the edition covers, in a sentence.", "The first briefing, from one article.")
+
+
 class Briefing(Strict):
     """`data/briefing.yaml`: the site title, the data cut-off and the bottom line up front."""
 
@@ -395,6 +403,16 @@ class Briefing(Strict):
         "Figures the sources state that the records cannot count.", [], default_factory=list
     )
     licence: ShortText = _f("Licence of the data.", "CC BY 4.0", default="CC BY 4.0")
+    editions: list[Edition] = _f(
+        "Editions of the briefing, oldest first; the last is the current one. Add one when you publish an edition.",
+        [{"date": "2025-12-31", "title": "First edition"}],
+        default_factory=list,
+    )
+
+    @property
+    def edition(self) -> Edition | None:
+        """The current edition (the last listed), or None when none is listed."""
+        return self.editions[-1] if self.editions else None
 
 
 COLLECTIONS: dict[str, type[Record]] = {

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from frontierwatch.data.dataset import Dataset
+from frontierwatch.data.history import History
 from frontierwatch.exports import guide
 from frontierwatch.exports.common import Context, citation_line
 
@@ -78,15 +79,21 @@ class ExportFile:
         }
 
 
-def context(ds: Dataset, site_url: str | None = None, last_changed: Mapping[str, dt.date] | None = None) -> Context:
-    """`last_changed`: data-relative file -> date of its last commit (`gitdates.last_changed`); None or
-    empty: no dates from git (the feed then dates each record by its own dates)."""
+def context(
+    ds: Dataset,
+    site_url: str | None = None,
+    last_changed: Mapping[str, dt.date] | None = None,
+    history: History | None = None,
+) -> Context:
+    """`last_changed`: data-relative file -> date of its last commit; None or empty: no dates from git (the
+    feed then dates each record by its own dates). `history`: the records' history from git (None: not read)."""
     return Context(
         ds=ds,
         site_url=site_url,
         licence=ds.briefing.licence,
         citation=citation_line(ds, site_url),
         last_changed=last_changed or {},
+        history=history,
     )
 
 
@@ -102,10 +109,14 @@ def write(
 
 
 def write_all(
-    ds: Dataset, out_dir: Path, site_url: str | None = None, last_changed: Mapping[str, dt.date] | None = None
+    ds: Dataset,
+    out_dir: Path,
+    site_url: str | None = None,
+    last_changed: Mapping[str, dt.date] | None = None,
+    history: History | None = None,
 ) -> list[ExportFile]:
     """Write every format into `out_dir` (created if needed); returns the files in FORMATS order."""
-    return _write(context(ds, site_url, last_changed), Path(out_dir), list(FORMATS))
+    return _write(context(ds, site_url, last_changed, history), Path(out_dir), list(FORMATS))
 
 
 def _write(ctx: Context, out_dir: Path, formats: list[str]) -> list[ExportFile]:

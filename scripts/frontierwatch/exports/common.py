@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from frontierwatch import __version__
 from frontierwatch.data.dataset import Dataset
+from frontierwatch.data.history import History
 from frontierwatch.data.models import Record
 from frontierwatch.data.partial_date import PartialDate
 from frontierwatch.site.urls import page_url
@@ -67,6 +68,7 @@ class Context:
     def changed(self, record: Record) -> dt.date | None:
         """When the record's file last changed in git (None: not committed, or no usable history)."""
         return self.last_changed.get(f"{record.collection}/{record.id}.yaml")
+    history: History | None = None  # the records' history from git (None: not read)
 
     @property
     def as_of(self) -> dt.datetime:

@@ -19,6 +19,7 @@ embeds them, so `jsonschema` can check a download in one call.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -49,8 +50,50 @@ def document(ctx: Context) -> dict[str, Any]:
         "briefing": ds.briefing.model_dump(mode="json", by_alias=True, exclude_none=True),
         "counts": ds.counts(),
         "records": records,
+        **({"history": record_history(ctx)} if ctx.history is not None else {}),
         "schema": schemas(),
     }
+
+
+def record_history(ctx: Context) -> dict[str, Any]:
+    """Each record's first-published and last-changed dates, and each judgement's likelihood and confidence
+    over the editions, from git (`views.changes`). `available: false` (with a note) when the build had no
+    history: then no record carries dates rather than wrong ones."""
+    from frontierwatch.views.changes import ChangeLog
+
+    history = ctx.history
+    assert history is not None
+    out: dict[str, Any] = {"available": history.available, "note": history.note}
+    if not history.available:
+        return out
+    log = ChangeLog.of(history, ctx.ds)
+    dates: dict[str, Any] = {}
+    for name in COLLECTIONS:
+        for rid in sorted(ctx.ds.records[name]):
+            first, last = log.dates(f"{name}/{rid}")
+            dates[f"{name}/{rid}"] = {
+                "first_published": first.isoformat() if first else None,
+                "last_changed": last.isoformat() if last else None,
+            }
+    out["records"] = dates
+    out["editions"] = [
+        {"date": str(s.edition.date), "title": s.edition.title, "changes": len(s.changes)} for s in log.editions()
+    ]
+    out["judgements"] = {
+        rid: {
+            "track_record": [dataclasses.asdict(p) for p in log.track_record(f"judgements/{rid}")],
+            "changes": [
+                {
+                    "date": e.date.isoformat() if e.date else None,
+                    "reason": e.reason,
+                    "changes": [dataclasses.asdict(f) for f in e.fields],
+                }
+                for e in log.of_record(f"judgements/{rid}")
+            ],
+        }
+        for rid in sorted(ctx.ds.judgements)
+    }
+    return out
 
 
 def document_schema() -> dict[str, Any]:
@@ -84,6 +127,12 @@ def document_schema() -> dict[str, Any]:
                 },
             },
             "schema": {"type": "object", "additionalProperties": {"type": "object"}},
+            "history": {
+                "type": "object",
+                "description": "From the repository's history: dates per record, editions, judgements over time.",
+                "required": ["available"],
+                "properties": {"available": {"type": "boolean"}, "note": {"type": "string"}},
+            },
         },
     }
 

@@ -168,8 +168,9 @@ class SiteBuild:
     # --- writers --------------------------------------------------------------------------------------
     def _exports_writer(self) -> Callable[[], list[Download]]:
         ds, out_dir, site_url = self.ds, self.settings.site_dir / urls.DOWNLOADS_DIR, self.settings.site_url
-        changed = self.settings.page_options.last_changed  # the feed dates changes by the same git dates
-        return lambda: outputs.write_exports(ds, out_dir, site_url, changed)
+        # The feed dates changes by the same git dates as the pages; the JSON export carries the history.
+        changed, history = self.settings.page_options.last_changed, self.settings.page_options.history
+        return lambda: outputs.write_exports(ds, out_dir, site_url, changed, history)
 
     def _maps_writer(self) -> Callable[[], None]:
         s = self.settings

@@ -29,12 +29,12 @@ NO_MAP = (
 
 
 def write_exports(
-    ds: Any, out_dir: Path, site_url: str | None, last_changed: Mapping[str, Any] | None = None
+    ds: Any, out_dir: Path, site_url: str | None, last_changed: Mapping[str, Any] | None = None, history: Any = None
 ) -> list[Download]:
     """Every export format into `out_dir`; the downloads page's list of them (the fields it shows).
     `last_changed` (data file -> date of its last commit) dates the feed's entries."""
     shown = [f.name for f in dataclasses.fields(Download)]
-    written = exports.write_all(ds, out_dir, site_url, last_changed)
+    written = exports.write_all(ds, out_dir, site_url, last_changed, history)
     feed = out_dir / FEED
     if feed.is_file():
         # The feed's home is the site root, where every page's <head> advertises it (docs/overrides/main.html):

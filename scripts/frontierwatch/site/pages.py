@@ -21,8 +21,9 @@ import jinja2
 
 from frontierwatch.data import vocab
 from frontierwatch.data.dataset import Dataset
+from frontierwatch.data.history import History
 from frontierwatch.data.models import Record, Relationship
-from frontierwatch.site import escape, urls
+from frontierwatch.site import escape, history_pages, urls
 from frontierwatch.site.escape import Markup
 from frontierwatch.site.formatting import (
     VOCAB_ANCHORS,
@@ -74,6 +75,8 @@ SINGULAR = {
     "relationships": "Relationship",
     "judgements": "Judgement",
 }
+
+
 @dataclass(frozen=True)
 class Download:
     """One file on the downloads page (what `exports.ExportFile` carries)."""
@@ -100,7 +103,8 @@ class PageOptions:
     index_limit: int = 500  # incidents index shows them all up to this many, else the latest
     graph_limit: int = 150  # most edges drawn in one Mermaid graph
     search_incidents: bool = True  # False: incident pages stay out of the search index (very large datasets)
-    repo_url: str | None = None
+    repo_url: str | None = None  # the repository's web address (https): links to each change
+    history: History | None = None  # the records' history from git (None: not read, e.g. git_dates off)
 
 
 @dataclass(frozen=True)
@@ -229,6 +233,7 @@ class Renderer:
             src = self.year_src[year]
             title = f"Incidents in {year}"
             add(GeneratedPage(src, self.page(src, "incidents_year.md.j2", title, year=year), title))
+        add(history_pages.page(self))
         # Last: the plugin may fill it in only when the exports (made in the background) are done.
         add(GeneratedPage(DOWNLOADS, self.downloads_page(), "Data downloads"))
         return pages

@@ -35,9 +35,10 @@ from typing import Any
 from frontierwatch import workers
 from frontierwatch.data.checks import CheckOptions
 from frontierwatch.data.dataset import Dataset
+from frontierwatch.data.history import HistoryCache
 from frontierwatch.data.models import COLLECTIONS
 from frontierwatch.data.problems import Problem, plural
-from frontierwatch.site import build_guards, incremental, linksafety, serve_status, urls
+from frontierwatch.site import build_guards, history_pages, incremental, linksafety, serve_status, urls
 from frontierwatch.site import mkdocs_adapter as adapter
 from frontierwatch.site.build import BuildSettings, SiteBuild
 from frontierwatch.site.buildcache import ServeCaches
@@ -64,7 +65,8 @@ class FrontierWatchConfig(Config):
     data_dir = opt.Type(str, default="data")
     reject_markup = opt.Type(bool, default=True)
     check_geography = opt.Type(bool, default=True)
-    git_dates = opt.Type(bool, default=True)
+    git_dates = opt.Type(bool, default=True)  # read the records' history from git (dates, history, What changed)
+    history_depth = opt.Type(int, default=5000)  # newest commits read; older changes are summarised
 
     # Maps: written as standalone HTML files and embedded with iframes (issue 5).
     maps = opt.Type(bool, default=True)
@@ -96,6 +98,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         self.dataset: Dataset | None = None
         self.build: SiteBuild | None = None
         self.caches = ServeCaches()  # serve: what outlives one build
+        self.histories = HistoryCache()  # the git history, read again only when HEAD moves
         self._render_key: str | None = None  # serve: what page HTML may be reused against
         self.serve_problems: list[Problem] = []  # serve: the data's problems, shown on every page (serve_status)
         self.site_dir = "site"
@@ -313,9 +316,14 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
     def _settings(self, ds: Dataset, files: Files, config: MkDocsConfig) -> BuildSettings:
         assert self.data_dir is not None
         data_dir = self.data_dir
+        history = self.histories.get(data_dir, self.config.history_depth) if self.config.git_dates else None
+        if history is not None and not history.available:
+            log.info(f"frontierwatch: no history on the site: {history.note}")
         page_options = PageOptions(
             maps=self.config.maps,
-            last_changed=self._git_dates(data_dir) if self.config.git_dates else {},
+            last_changed=history.last_changed() if history is not None else {},
+            history=history,
+            repo_url=history_pages.repo_base(config.repo_url, config.edit_uri),
             downloads=None,
             border_length_km=_border_length(),
             snippets=self._snippets(config),
@@ -339,12 +347,6 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             search_cache=self.caches.search_entries(adapter.search_settings(config.plugins)) if self.serving else None,
             hand_written=lambda src: _hand_written(files, src),
         )
-
-    @staticmethod
-    def _git_dates(data_dir: Path) -> dict[str, Any]:
-        from frontierwatch.data import gitdates
-
-        return gitdates.last_changed(data_dir)
 
     def _snippets(self, config: MkDocsConfig) -> dict[str, str]:
         folder = Path(config.docs_dir) / self.config.snippets_dir

@@ -20,7 +20,7 @@ import jinja2
 from markdown.extensions.toc import slugify_unicode, unique
 
 from frontierwatch.data.models import Actor, Incident, Person, Place, Record
-from frontierwatch.site import escape, urls
+from frontierwatch.site import escape, history_pages, urls
 from frontierwatch.site.escape import Markup
 from frontierwatch.site.fragments import Fragments
 from frontierwatch.site.pages import GeneratedPage, Renderer, environment
@@ -64,7 +64,12 @@ class RecordPages:
         env = environment(TEMPLATES, Fragments(self.ds, markdown=False))
         env.filters["paragraphs"] = lambda v: Markup(escape.html_paragraphs(v))
         env.filters["code"] = lambda v: Markup(escape.code(v))  # as python-markdown escapes code blocks
-        env.globals.update(footer=self.r.footer_html, slug=lambda text: slugify_unicode(str(text), "-"))
+        env.globals.update(
+            footer=self.r.footer_html,
+            history_of=lambda rec: history_pages.record_history(self.r, rec),
+            commit_url=lambda sha: history_pages.commit_url(self.options.repo_url, sha),
+            slug=lambda text: slugify_unicode(str(text), "-"),
+        )
         return env
 
     def warm(self) -> None:
@@ -72,6 +77,7 @@ class RecordPages:
         for name in self.env.list_templates(extensions=["j2"]):
             self.env.get_template(name)
         _ = self.ds.backrefs
+        history_pages.change_log(self.r)  # the change log is made once, before the workers fork
 
     # --- one page -------------------------------------------------------------------------------------
     def page(self, rec: Record) -> GeneratedPage:

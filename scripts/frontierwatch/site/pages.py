@@ -29,6 +29,7 @@ from frontierwatch.data.models import (
     SourceRef,
 )
 from frontierwatch.site import escape, urls
+from frontierwatch.site.charts import ChartBook
 from frontierwatch.site.escape import Markup
 from frontierwatch.site.formatting import (
     VOCAB_ANCHORS,
@@ -129,6 +130,7 @@ class Renderer:
         self.ds = ds
         self.view = DataView.of(ds)
         self.options = options or PageOptions()
+        self.charts = ChartBook(self.view)  # one chart cache for every page (drawn before workers fork)
         self.env = self._environment()
         self._templates: dict[str, jinja2.Template] = {}
         self._index()
@@ -176,6 +178,7 @@ class Renderer:
             md=lambda v: Markup(escape.md(v)),
             raw=Markup,  # for trusted hand-written snippets only
             anchor=html_anchor,
+            charts=self.charts,
         )
         return env
 

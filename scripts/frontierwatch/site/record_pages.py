@@ -33,6 +33,7 @@ from frontierwatch.site.formatting import (
     value_of,
 )
 from frontierwatch.site.pages import INDEX, SINGULAR, GeneratedPage, Renderer, html_anchor
+from frontierwatch.views.series import fmt_about
 
 TEMPLATES = Path(__file__).parent / "templates" / "pages" / "record"
 METHODOLOGY_URL = "methodology/"
@@ -78,6 +79,8 @@ class RecordPages:
             urls=urls,
             INDEX=INDEX,
             SINGULAR=SINGULAR,
+            charts=self.r.charts,
+            about=fmt_about,
         )
         return env
 
@@ -86,6 +89,7 @@ class RecordPages:
         for name in self.env.list_templates(extensions=["j2"]):
             self.env.get_template(name)
         _ = self.ds.backrefs
+        self.r.charts.prepare()  # vl-convert's engine must not be started in a forked worker
 
     # --- one page -------------------------------------------------------------------------------------
     def page(self, rec: Record) -> GeneratedPage:

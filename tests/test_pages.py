@@ -128,7 +128,13 @@ def test_home_badges_figures_and_map(generated) -> None:
 
 def test_claims_ledger_and_denials(generated) -> None:
     ledger = generated["claims/index.md"].content
-    assert "| Denied |" in ledger and '<a href="../actors/fixture-state/">Government of Fixtureland</a>' in ledger
+    assert '{ .fw-badge .fw-claim-status-denied }' in ledger  # the same badges as on record pages
+    denied = '<span class="fw-denied">**Denied by** <a href="../actors/fixture-state/">Government of Fixtureland</a>'
+    assert ledger.count(denied) == 1 and "| Denied by |" not in ledger  # inline where present, not a column
+    # The whole statement (never cut), the full grade with its meaning.
+    assert '<a href="fixture-denied-claim/">The state sought outside help.</a>' in ledger and "…" not in ledger
+    assert '<abbr class="fw-grade" title="Grade F4: source reliability F (reliability cannot be judged) and ' in ledger
+    assert "information credibility 4 (doubtful)" in ledger
 
 
 def test_places_border_first(generated) -> None:

@@ -224,6 +224,20 @@ class DataView(SeriesQueries, ChronologyQueries):
     def claims_newest_first(self) -> list[Claim]:
         return sorted(self.ds.claims.values(), key=lambda c: (c.as_of or PartialDate(1), c.id), reverse=True)
 
+    def claim_grades(self, claim: Claim) -> list[tuple[str, str]]:
+        """The claim's full Admiralty grades, one per source reliability among its sources (`F3`), each with
+        what it means: [("F3", "source reliability F (...) and information credibility 3 (...)")]."""
+        cred = _value(claim.credibility)
+        letters = sorted({_value(src.reliability) for ref in claim.sources if (src := self.ds.sources.get(ref.source))})
+        return [
+            (
+                f"{letter}{cred}",
+                f"source reliability {letter} ({_label(vocab.RELIABILITY, letter).lower()}) and information "
+                f"credibility {cred} ({_label(vocab.CREDIBILITY, cred).lower()})",
+            )
+            for letter in letters
+        ]
+
     def judgements_in_order(self) -> list[Judgement]:
         return sorted(self.ds.judgements.values(), key=lambda j: (j.order if j.order is not None else 10**9, j.id))
 

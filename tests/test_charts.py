@@ -89,7 +89,10 @@ def test_types_and_sizes_from_the_view() -> None:
         ("Strategic developments", 1),
     ]
     points = v.size_over_time(ds.actors["fixture-group"])
-    assert [(str(p.as_of), p.low, p.best, p.high) for p in points] == [("2021", None, 500, None), ("2025-12", 1500, 2000, 2000)]
+    assert [(str(p.as_of), p.low, p.best, p.high) for p in points] == [
+        ("2021", None, 500, None),
+        ("2025-12", 1500, 2000, 2000),
+    ]
     assert v.country_place("TJ") == "fixture-tj" and v.country_place("ZZ") is None
 
 
@@ -146,7 +149,10 @@ def test_hostile_text_is_escaped_in_caption_table_and_drawing() -> None:
 
 
 def test_ids_in_a_drawing_are_prefixed_with_its_figure() -> None:
-    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><clipPath id="clip1"/><g clip-path="url(#clip1)"/></svg>'
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+        '<clipPath id="clip1"/><g clip-path="url(#clip1)"/></svg>'
+    )
     out = inline_svg(svg, "chart-a", "A")
     assert 'id="chart-a-clip1"' in out and "url(#chart-a-clip1)" in out
     assert 'role="img" aria-label="A"' in out

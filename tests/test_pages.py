@@ -15,11 +15,12 @@ import re
 from pathlib import Path
 
 import pytest
-from chart_helpers import without_svg
 
 from frontierwatch.data.loader import load
 from frontierwatch.site import pages
 from frontierwatch.site.pages import Download, PageOptions
+
+from chart_helpers import without_svg  # isort: skip
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small"
 GOLDEN = Path(__file__).parent / "golden" / "pages"
@@ -128,7 +129,7 @@ def test_home_badges_figures_and_map(generated) -> None:
 
 def test_claims_ledger_and_denials(generated) -> None:
     ledger = generated["claims/index.md"].content
-    assert '{ .fw-badge .fw-claim-status-denied }' in ledger  # the same badges as on record pages
+    assert "{ .fw-badge .fw-claim-status-denied }" in ledger  # the same badges as on record pages
     denied = '<span class="fw-denied">**Denied by** <a href="../actors/fixture-state/">Government of Fixtureland</a>'
     assert ledger.count(denied) == 1 and "| Denied by |" not in ledger  # inline where present, not a column
     # The whole statement (never cut), the full grade with its meaning.

@@ -13,13 +13,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from chart_helpers import without_svg
 
 from frontierwatch.data.checks import CheckOptions
 from frontierwatch.data.loader import load
 from frontierwatch.site import pages, urls
 from frontierwatch.site.pages import PageOptions
 from frontierwatch.site.record_pages import RecordPages, toc_tokens
+
+from chart_helpers import without_svg  # isort: skip
 
 from test_pages import FIXTURE, OPTIONS  # isort: skip
 

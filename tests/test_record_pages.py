@@ -146,7 +146,7 @@ def test_aliases_are_in_the_body_for_search(record_pages) -> None:
 
 def test_actor_profile_sections_and_toc(record_pages) -> None:
     page = record_pages["actors/fixture-group.md"]
-    names = ["Profile", "Name changes", "Leaders", "Size over time"]
+    names = ["Profile", "Names", "Leaders", "Size over time"]
     names += ["Areas of activity"]
     names += ["Map", "Relationships", "Incidents", "Claims about it", "Judgements that rest on it", "Sources"]
     for name in names:

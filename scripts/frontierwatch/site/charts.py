@@ -46,7 +46,14 @@ CONFIG: dict[str, Any] = {
         "domainColor": GREY,
         "tickColor": GREY,
     },
-    "legend": {"labelColor": INK, "titleColor": INK, "labelFontSize": 12, "orient": "bottom", "direction": "vertical"},
+    "legend": {
+        "labelColor": INK,
+        "titleColor": INK,
+        "labelFontSize": 12,
+        "labelLimit": 0,
+        "orient": "bottom",
+        "direction": "vertical",
+    },
     "text": {"color": INK, "fontSize": 12},
 }
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from test_plugin import FIXTURE, make_project
 
 from frontierwatch.site import build_guards
 from frontierwatch.site.build_guards import Claim
-from test_plugin import FIXTURE, make_project
 
 
 # --- symbolic links -------------------------------------------------------------------------------------------

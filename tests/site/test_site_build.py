@@ -153,7 +153,7 @@ def test_sources_and_methodology(site: Path, ds) -> None:
 def test_network_and_timeline(site: Path, ds) -> None:
     assert 'class="mermaid"' in read(site, "relationships/")
     timeline = text_of(read(site, "timeline/"))
-    assert "2006" in timeline and "2023-06" in timeline
+    assert "2006" in timeline and "June 2023" in timeline
 
 
 def test_downloads_list_the_exports(site: Path) -> None:

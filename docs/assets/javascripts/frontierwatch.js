@@ -137,4 +137,110 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
+
+/* Claims ledger filters: by status, credibility, subject and who makes the claim. Built from the table itself
+ * (badges' classes, the "About" links, the "Attributed to" cell), so without JavaScript nothing is shown and
+ * every claim stays listed. Filtering hides rows; the count is announced to screen readers. */
+(function () {
+  "use strict";
+
+  function text(el) { return el ? (el.textContent || "").trim().replace(/\s+/g, " ") : ""; }
+
+  function facets(row) {
+    var status = row.querySelector(".fw-badge[class*='fw-claim-status-']");
+    var cred = row.querySelector(".fw-badge[class*='fw-credibility-']");
+    var subjects = Array.prototype.map.call(row.querySelectorAll(".fw-about a"), text);
+    return {
+      status: text(status),
+      credibility: cred ? (cred.className.match(/fw-credibility-(\d)/) || [0, ""])[1] + " – " + text(cred) : "",
+      subject: subjects,
+      attribution: text(row.querySelector(".fw-attributed"))
+    };
+  }
+
+  function select(name, label, values) {
+    var wrap = document.createElement("label");
+    wrap.className = "fw-filter";
+    var span = document.createElement("span");
+    span.textContent = label;
+    var sel = document.createElement("select");
+    sel.name = name;
+    var any = document.createElement("option");
+    any.value = "";
+    any.textContent = "All";
+    sel.appendChild(any);
+    values.forEach(function (v) {
+      var o = document.createElement("option");
+      o.value = v;
+      o.textContent = v;
+      sel.appendChild(o);
+    });
+    wrap.appendChild(span);
+    wrap.appendChild(sel);
+    return wrap;
+  }
+
+  function unique(list) {
+    var seen = {};
+    return list.filter(function (v) { if (!v || seen[v]) return false; seen[v] = true; return true; })
+      .sort(function (a, b) { return a.localeCompare(b); });
+  }
+
+  function init(root) {
+    Array.prototype.forEach.call((root || document).querySelectorAll(".fw-ledger"), function (ledger) {
+      var table = ledger.querySelector("table");
+      if (!table || ledger.dataset.fwFilters || !table.tBodies.length) return;
+      ledger.dataset.fwFilters = "true";
+      var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+      var data = rows.map(facets);
+      var form = document.createElement("form");
+      form.className = "fw-filters";
+      form.setAttribute("role", "search");
+      form.setAttribute("aria-label", "Filter the claims");
+      var all = function (key) {
+        return unique([].concat.apply([], data.map(function (d) { return d[key]; })));
+      };
+      form.appendChild(select("status", "Status", all("status")));
+      form.appendChild(select("credibility", "Credibility", all("credibility")));
+      form.appendChild(select("subject", "About", all("subject")));
+      form.appendChild(select("attribution", "Attributed to", all("attribution")));
+      var reset = document.createElement("button");
+      reset.type = "reset";
+      reset.className = "md-button";
+      reset.textContent = "Show all";
+      form.appendChild(reset);
+      var count = document.createElement("p");
+      count.className = "fw-filter-count";
+      count.setAttribute("aria-live", "polite");
+      form.appendChild(count);
+      function apply() {
+        var want = {};
+        Array.prototype.forEach.call(form.elements, function (el) { if (el.name) want[el.name] = el.value; });
+        var shown = 0;
+        rows.forEach(function (row, i) {
+          var d = data[i];
+          var ok = Object.keys(want).every(function (k) {
+            if (!want[k]) return true;
+            return Array.isArray(d[k]) ? d[k].indexOf(want[k]) >= 0 : d[k] === want[k];
+          });
+          row.hidden = !ok;
+          if (ok) shown += 1;
+        });
+        count.textContent = "Showing " + shown + " of " + rows.length + " claims.";
+      }
+      form.addEventListener("change", apply);
+      form.addEventListener("reset", function () { setTimeout(apply, 0); });
+      form.addEventListener("submit", function (e) { e.preventDefault(); });
+      ledger.insertBefore(form, ledger.firstChild);
+      apply();
+    });
+  }
+
+  if (typeof document$ !== "undefined" && document$.subscribe) {
+    document$.subscribe(function () { init(document); });
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { init(document); });
+  } else {
+    init(document);
+  }
 })();

@@ -24,6 +24,7 @@ from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.history import History
 from frontierwatch.data.models import Record, Relationship
 from frontierwatch.site import escape, history_pages, urls
+from frontierwatch.site.charts import ChartBook
 from frontierwatch.site.escape import Markup
 from frontierwatch.site.formatting import (
     VOCAB_ANCHORS,
@@ -126,6 +127,7 @@ class Renderer:
         self.ds = ds
         self.view = DataView.of(ds)
         self.options = options or PageOptions()
+        self.charts = ChartBook(self.view)  # one chart cache for every page (drawn before workers fork)
         self.env = self._environment()
         self._templates: dict[str, jinja2.Template] = {}
         self._index()
@@ -145,6 +147,7 @@ class Renderer:
         env.globals.update(
             md=lambda v: Markup(escape.md(v)),
             raw=Markup,  # for trusted hand-written snippets only
+            charts=self.charts,
         )
         return env
 

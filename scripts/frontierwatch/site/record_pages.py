@@ -24,6 +24,7 @@ from frontierwatch.site import escape, history_pages, urls
 from frontierwatch.site.escape import Markup
 from frontierwatch.site.fragments import Fragments
 from frontierwatch.site.pages import GeneratedPage, Renderer, environment
+from frontierwatch.views.series import fmt_about
 
 TEMPLATES = Path(__file__).parent / "templates" / "pages" / "record"
 
@@ -69,6 +70,8 @@ class RecordPages:
             history_of=lambda rec: history_pages.record_history(self.r, rec),
             commit_url=lambda sha: history_pages.commit_url(self.options.repo_url, sha),
             slug=lambda text: slugify_unicode(str(text), "-"),
+            charts=self.r.charts,
+            about=fmt_about,
         )
         return env
 
@@ -78,6 +81,7 @@ class RecordPages:
             self.env.get_template(name)
         _ = self.ds.backrefs
         history_pages.change_log(self.r)  # the change log is made once, before the workers fork
+        self.r.charts.prepare()  # vl-convert's engine must not be started in a forked worker
 
     # --- one page -------------------------------------------------------------------------------------
     def page(self, rec: Record) -> GeneratedPage:

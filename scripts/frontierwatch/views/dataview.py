@@ -33,6 +33,8 @@ from frontierwatch.data.models import (
 )
 from frontierwatch.data.partial_date import PartialDate
 from frontierwatch.data.refs import references
+from frontierwatch.views.chronology import ChronologyQueries
+from frontierwatch.views.series import SeriesQueries
 
 #: A headline figure's basis names at most this many records.
 FIGURE_BASIS_ITEMS = 5
@@ -43,7 +45,7 @@ def newest_first(incidents: Iterator[Incident] | list[Incident]) -> list[Inciden
     return sorted(incidents, key=lambda i: (i.date, i.id), reverse=True)
 
 
-class DataView:
+class DataView(SeriesQueries, ChronologyQueries):
     """The indexes of one Dataset and the queries built on them."""
 
     _cache: ClassVar[dict[int, tuple[weakref.ref[Dataset], DataView]]] = {}
@@ -189,6 +191,23 @@ class DataView:
     def judgements_on(self, record_id: str) -> list[Judgement]:
         return self._judgements_on.get(record_id, [])
 
+    def judgements_about(self, record_id: str) -> list[tuple[Judgement, list[Record]]]:
+        """Judgements resting on the record or on records about it (claims with it as a subject, incidents
+        naming it, its relationships), in the judgements' order, each with the basis records that link it."""
+        linked: dict[str, list[Record]] = defaultdict(list)
+        related: list[Record] = [
+            *self.claims_about(record_id),
+            *self._of_actor.get(record_id, []),
+            *self.relationships_of(record_id),
+        ]
+        for rec in [self.ds.by_id[record_id]] if record_id in self.ds.by_id else []:
+            related.insert(0, rec)
+        for rec in related:
+            for j in self.judgements_on(rec.id):
+                if rec not in linked[j.id]:
+                    linked[j.id].append(rec)
+        return [(j, linked[j.id]) for j in self.judgements_in_order() if j.id in linked]
+
     # --- maps -----------------------------------------------------------------------------------------
     def has_map(self, rec: Record) -> bool:
         """Whether the record's page embeds a mini map (and a map file is written for it)."""
@@ -204,6 +223,20 @@ class DataView:
     # --- lists for index pages ------------------------------------------------------------------------
     def claims_newest_first(self) -> list[Claim]:
         return sorted(self.ds.claims.values(), key=lambda c: (c.as_of or PartialDate(1), c.id), reverse=True)
+
+    def claim_grades(self, claim: Claim) -> list[tuple[str, str]]:
+        """The claim's full Admiralty grades, one per source reliability among its sources (`F3`), each with
+        what it means: [("F3", "source reliability F (...) and information credibility 3 (...)")]."""
+        cred = _value(claim.credibility)
+        letters = sorted({_value(src.reliability) for ref in claim.sources if (src := self.ds.sources.get(ref.source))})
+        return [
+            (
+                f"{letter}{cred}",
+                f"source reliability {letter} ({_label(vocab.RELIABILITY, letter).lower()}) and information "
+                f"credibility {cred} ({_label(vocab.CREDIBILITY, cred).lower()})",
+            )
+            for letter in letters
+        ]
 
     def judgements_in_order(self) -> list[Judgement]:
         return sorted(self.ds.judgements.values(), key=lambda j: (j.order if j.order is not None else 10**9, j.id))

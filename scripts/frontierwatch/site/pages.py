@@ -361,7 +361,9 @@ class Renderer:
         ds = self.ds
         b = ds.briefing
         add(GeneratedPage(HOME, self.page(HOME, "home.md.j2", b.title, {"hide": ["navigation"]}), b.title))
-        add(GeneratedPage(MAP_PAGE, self.page(MAP_PAGE, "map.md.j2", "Map"), "Map"))
+        # The map takes the page's whole width: no navigation or table-of-contents sidebars.
+        map_meta = {"hide": ["navigation", "toc"]}
+        add(GeneratedPage(MAP_PAGE, self.page(MAP_PAGE, "map.md.j2", "Map", map_meta), "Map"))
         add(GeneratedPage(TIMELINE, self.page(TIMELINE, "timeline.md.j2", "Timeline"), "Timeline"))
         add(GeneratedPage(METHODOLOGY, self.page(METHODOLOGY, "methodology.md.j2", "Methodology"), "Methodology"))
         add(GeneratedPage(EDITORS, self.page(EDITORS, "editors.md.j2", "Editors' guide"), "Editors' guide"))

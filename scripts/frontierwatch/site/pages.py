@@ -5,7 +5,7 @@ on the `Renderer`'s indexes and helpers here.
 Independent of MkDocs: `generate(ds, options)` returns `GeneratedPage`s (a `src_uri` and its Markdown);
 the plugin turns them into virtual files. Every `{{ ... }}` in a Markdown template is escaped for Markdown
 by the environment's `finalize`, unless it is `Markup` (a link or HTML fragment built here from escaped
-parts). HTML fragments escape with `escape.html`/`escape.attr`; Mermaid labels with `escape.mermaid_label`;
+parts). HTML fragments (the network graph's SVG included) escape with `escape.html`/`escape.attr`;
 front matter with `escape.front_matter`.
 """
 
@@ -42,6 +42,7 @@ from frontierwatch.site.formatting import (
     label_of,
     value_of,
 )
+from frontierwatch.site.network import network_figure
 from frontierwatch.views import DataView
 
 TEMPLATES = Path(__file__).parent / "templates" / "pages"
@@ -105,7 +106,7 @@ class PageOptions:
     snippets: Mapping[str, str] = field(default_factory=dict)  # hand-written Markdown parts, trusted
     list_limit: int = 100  # longest list of incidents/claims on one entity page
     index_limit: int = 500  # incidents index shows them all up to this many, else the latest
-    graph_limit: int = 150  # most edges drawn in one Mermaid graph
+    graph_limit: int = 150  # most edges drawn in one network graph
     search_incidents: bool = True  # False: incident pages stay out of the search index (very large datasets)
     repo_url: str | None = None
 
@@ -152,7 +153,6 @@ class Renderer:
             range=fmt_range,
             html=lambda v: Markup(escape.html(v)),
             attr=lambda v: Markup(escape.attr(v)),
-            mermaid=lambda v: Markup(escape.mermaid_label(v)),
             value=value_of,
             size=human_size,
             number=lambda v: f"{v:,}" if isinstance(v, int) else v,
@@ -176,6 +176,7 @@ class Renderer:
             md=lambda v: Markup(escape.md(v)),
             raw=Markup,  # for trusted hand-written snippets only
             anchor=html_anchor,
+            graph=self._graph,
         )
         return env
 
@@ -318,24 +319,13 @@ class Renderer:
             f'<span class="fw-last-changed">{escape.html(when)}</span></p>'
         )
 
-    def graph(self, relationships: Sequence[Relationship], focus: str | None = None) -> str:
-        """Mermaid flowchart source of relationships (node ids n0..; labels escaped)."""
-        rels = list(relationships)[: self.options.graph_limit]
-        ids: dict[str, str] = {}
-        lines = ["graph LR"]
-        for r in rels:
-            for end in (r.from_, r.to):
-                if end not in ids:
-                    ids[end] = f"n{len(ids)}"
-                    lines.append(f'  {ids[end]}["{escape.mermaid_label(self.ds.label(end))}"]')
-        for r in rels:
-            arrow = "-->" if value_of(r.status) in ("confirmed", "reported") else "-.->"
-            label = escape.mermaid_label(f"{label_of(vocab.RELATIONSHIP_TYPE, r.type)} ({value_of(r.status)})")
-            lines.append(f'  {ids[r.from_]} {arrow}|"{label}"| {ids[r.to]}')
-        if focus in ids:
-            lines.append(f"  class {ids[focus]} focus")
-            lines.append("  classDef focus stroke-width:3px")
-        return "\n".join(lines)
+    def graph(self, here_url: str, relationships: Sequence[Relationship], focus: str | None = None) -> Markup:
+        """The network graph (static SVG, its key and caption) of relationships, links relative to `here_url`."""
+        return network_figure(self.ds, relationships, here_url, focus=focus, limit=self.options.graph_limit)
+
+    @jinja2.pass_context
+    def _graph(self, ctx: Any, relationships: Sequence[Relationship], focus: str | None = None) -> Markup:
+        return self.graph(ctx["here_url"], relationships, focus)
 
     # --- more views for templates ----------------------------------------------------------------------
     VOCAB_ANCHORS = VOCAB_ANCHORS

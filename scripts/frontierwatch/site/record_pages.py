@@ -3,7 +3,7 @@
 Record pages are nearly all of a large site (14,000 of its 14,050 pages at 10,000 incidents), so they skip
 Markdown: python-markdown took about 3 ms a page, more than anything else in the build. The templates in
 `templates/pages/record/` write the HTML python-markdown wrote from the Markdown templates before them
-(tables, headings with permalinks, Mermaid blocks), so Material styles it the same; `direct.py` puts each
+(tables, headings with permalinks, network graphs), so Material styles it the same; `direct.py` puts each
 page into the theme. Every `{{ ... }}` is HTML-escaped by Jinja's autoescape; the helpers below build
 links and badges from escaped parts and return Markup.
 
@@ -71,6 +71,7 @@ class RecordPages:
             iframe=self._iframe,
             footer=self.r.footer_html,
             incidents_table=self._incident_table,
+            graph=self._graph,
             anchor=html_anchor,
             slug=lambda text: slugify(str(text), "-"),
             label_of=label_of,
@@ -174,6 +175,10 @@ class RecordPages:
                 loc = f", {escape.html(ref.locator)}" if ref.locator else ""
                 parts.append(f'<a href="{href}">{escape.html(src.title)}</a> (reliability {grade}){loc}')
         return Markup("; ".join(dict.fromkeys(parts)))
+
+    @jinja2.pass_context
+    def _graph(self, ctx: Any, relationships: Any, focus: str | None = None) -> Markup:
+        return self.r.graph(ctx["here"], relationships, focus)
 
     @jinja2.pass_context
     def _iframe(self, ctx: Any, map_path: str, title: str, css: str = "fw-map") -> Markup:

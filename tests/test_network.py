@@ -15,6 +15,7 @@ from test_maps import HOSTILE, load_hostile
 
 ROOT = Path(__file__).resolve().parents[1]
 SVG = "{http://www.w3.org/2000/svg}"
+HREF = "{http://www.w3.org/1999/xlink}href"  # xlink:href: see network._node_svg
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +112,7 @@ def test_ego_graph_focus_in_the_middle_and_neighbours_linked(real: Dataset) -> N
     focus = by_name["Tehrik-e-Taliban Tajikistan"]
     assert "fw-net-focus" in (focus.get("class") or "") and focus.tag == f"{SVG}g"  # no link to itself
     link = by_name["Al-Qaeda"]
-    assert link.tag == f"{SVG}a" and link.get("href") == "../al-qaeda/"
+    assert link.tag == f"{SVG}a" and link.get(HREF) == "../al-qaeda/"
 
     def left(el: ET.Element) -> float:
         first = next(c for c in el if c.tag != f"{SVG}title")
@@ -135,7 +136,7 @@ def test_hostile_names_stay_text(tmp_path: Path) -> None:
     root = svg_of(figure)  # well-formed XML: nothing broke out of a text node or an attribute
     assert not [el for el in root.iter() if el.tag.removeprefix(SVG) in ("script", "foreignObject", "image")]
     assert not [k for el in root.iter() for k in el.attrib if k.lower().startswith("on")]
-    hrefs = [el.get("href") or "" for el in root.iter() if el.tag == f"{SVG}a"]
+    hrefs = [el.get(HREF) or "" for el in root.iter() if el.tag == f"{SVG}a"]
     assert hrefs and all(re.fullmatch(r"(\.\./)+[a-z]+/[a-z0-9-]+/", h) for h in hrefs)
     titles = "".join(el.text or "" for el in root.iter() if el.tag == f"{SVG}title")
     assert "<script>window.__pwned" in titles  # the payload is shown as text, in full

@@ -169,6 +169,11 @@ def test_graph_text_is_readable_at_desktop_width(browser: Any, base: str, path: 
         assert sizes and min(sizes) >= 11
         assert page.locator(".fw-net-key").is_visible()
         assert page.locator(".fw-net-scroll").evaluate("e => e.scrollWidth <= e.clientWidth + 1")  # fits, no scroll
+        # Every node links to its record's page (the link crawler reads href, not SVG's xlink:href).
+        links = page.evaluate(
+            "[...document.querySelectorAll('a.fw-net-node')].map(a => new URL(a.href.baseVal, location.href).href)"
+        )
+        assert links and all(page.request.get(url).status == 200 for url in links)
     finally:
         context.close()
 
@@ -183,5 +188,21 @@ def test_graph_scrolls_rather_than_shrinks_on_a_phone(browser: Any, base: str) -
         assert scale == pytest.approx(1)
         assert page.locator(".fw-net-scroll").evaluate("e => e.scrollWidth > e.clientWidth")
         assert page.locator("article table").first.is_visible()  # and the table says it in words
+    finally:
+        context.close()
+
+
+def test_actor_graph_opens_on_its_actor_on_a_phone(browser: Any, base: str) -> None:
+    context, page = open_page(browser, base, ACTOR, 390, 844)
+    try:
+        box = page.locator(".fw-net-scroll").first
+        box.scroll_into_view_if_needed()
+        page.wait_for_function("document.querySelector('.fw-net-scroll').scrollLeft > 0", timeout=5_000)
+        inside = page.evaluate("""() => {
+          const b = document.querySelector('.fw-net-scroll').getBoundingClientRect();
+          const f = document.querySelector('.fw-net-focus').getBoundingClientRect();
+          return f.left >= b.left && f.right <= b.right;
+        }""")
+        assert inside
     finally:
         context.close()

@@ -68,6 +68,8 @@ COL_GAP = 140
 MARGIN = 60.0  # left and right, for the arcs that join nodes of one column
 ROW_GAP = 18
 TOP = 34  # room for the column headings
+_SVG_NS = "http://www.w3.org/2000/svg"
+_XLINK_NS = "http://www.w3.org/1999/xlink"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -287,7 +289,9 @@ def _node_svg(n: Node) -> str:
     )
     classes = f"fw-net-node fw-net-{n.kind}" + (" fw-net-focus" if n.focus else "")
     if n.href:
-        return f'<a class="{classes}" href="{escape.attr(n.href)}">{body}</a>'
+        # xlink:href, not href: Material's instant navigation re-assigns `el.href` on every `[href]` element of
+        # a new page, which throws on an SVG link (its href is read-only); a namespaced attribute is not matched.
+        return f'<a class="{classes}" xlink:href="{escape.attr(n.href)}">{body}</a>'
     return f'<g class="{classes}">{body}</g>'
 
 
@@ -440,7 +444,8 @@ def network_figure(
             if columns[c]
         )
     svg = (
-        f'<svg class="fw-net-svg" xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+        f'<svg class="fw-net-svg" xmlns="{_SVG_NS}" xmlns:xlink="{_XLINK_NS}" '
+        f'width="{width:.0f}" height="{height:.0f}" '
         f'viewBox="0 0 {width:.0f} {height:.0f}" role="group" aria-label="{escape.attr(title)}">'
         f"<title>{escape.html(title)}</title><desc>{escape.html(desc)}</desc>{_defs(edges)}{headings}"
         + "".join(_edge_svg(e) for e in edges)

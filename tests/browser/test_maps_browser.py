@@ -27,7 +27,7 @@ from frontierwatch.maps import MapOptions, write_maps
 from frontierwatch.site import mapframe, urls
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "maps"))  # tests/maps/test_maps.py: the datasets
-from test_maps import HOSTILE, blob_of, load_hostile, located_incidents, map_dataset  # isort: skip
+from test_maps import HOSTILE, blob_of, drawn_incidents, load_hostile, located_incidents, map_dataset  # isort: skip
 
 pytestmark = pytest.mark.browser
 
@@ -211,6 +211,10 @@ def click_latlng(page: Any, frame: Any, lat: float, lon: float, iframe: bool) ->
     page.mouse.click(x, y)
 
 
+#: Incidents the filters let through: drawn on the map or listed as not precisely located.
+SHOWN = "(s => s.incidents + s.listedIncidents)(window.fwMap.stats())"
+
+
 def month(d: Any) -> int:
     return d.year * 12 + d.month - 1
 
@@ -224,8 +228,11 @@ def _check_all_maps(page: Any, site: Site) -> None:
     for path in site.maps:
         open_map(page, site, path)
         s = stats(page)
-        expected = len(blob_of((site.root / path).read_text(encoding="utf-8"))["incidents"])
-        assert s["incidents"] == s["incidentsTotal"] == expected, path
+        blob = blob_of((site.root / path).read_text(encoding="utf-8"))
+        precise = [r for r in blob["incidents"] if blob["precisions"][r[9]][0] not in blob["listedPrecisions"]]
+        assert s["incidents"] + s["listedIncidents"] == s["incidentsTotal"] == len(blob["incidents"]), path
+        assert s["incidents"] == len(precise), path
+        assert s["widestRingKm"] <= 150, path  # no region- or country-sized circle
         assert s["border"] == 1, path
         assert page.evaluate("document.querySelector('.fw-map').classList.contains('fw-no-tiles')"), path
     assert w.unexpected_errors() == []
@@ -241,14 +248,15 @@ def test_every_fixture_map_loads_cleanly(page: Any, fixture_site: Site) -> None:
 def test_every_real_map_loads_cleanly(page: Any, real_site: Site) -> None:
     _check_all_maps(page, real_site)
     open_map(page, real_site, "maps/overview.html")
-    assert stats(page)["incidents"] == len(located_incidents(real_site.ds))
+    assert stats(page)["incidents"] == len(drawn_incidents(real_site.ds))
 
 
 def test_overview_draws_border_incidents_and_land_offline(page: Any, fixture_site: Site) -> None:
     watch(page)
     open_map(page, fixture_site, "maps/overview.html")
     s = stats(page)
-    assert s["incidents"] == len(located_incidents(fixture_site.ds)) == 5
+    assert s["incidents"] == len(drawn_incidents(fixture_site.ds)) == 4
+    assert s["listedIncidents"] == 1  # the country-level event: listed, not drawn
     assert s["borderPoints"] == len(border_line()["coordinates"])
     # Pixels, not just layer objects: the border line, the exact incident, the land fill with no tiles.
     lon, lat = border_line()["coordinates"][len(border_line()["coordinates"]) // 2]
@@ -325,7 +333,7 @@ def test_time_control_hides_incidents_outside_the_range(page: Any, synth_site: S
     w = watch(page)
     open_map(page, synth_site, "maps/overview.html")
     total = len(located_incidents(synth_site.ds))
-    assert stats(page)["incidents"] == total == 400
+    assert stats(page)["incidents"] + stats(page)["listedIncidents"] == total == 400
     t_min, t_max = page.evaluate("window.fwMap.timeBounds")
     spans = []
     for i in synth_site.ds.incidents.values():
@@ -336,14 +344,15 @@ def test_time_control_hides_incidents_outside_the_range(page: Any, synth_site: S
     page.locator(".fw-lo").fill(str(lo))
     page.locator(".fw-hi").fill(str(hi))
     expected = sum(1 for s, e in spans if not (e < lo or s > hi))
-    page.wait_for_function(f"() => window.fwMap.stats().incidents === {expected}", timeout=5_000)
+    page.wait_for_function(f"() => {SHOWN} === {expected}", timeout=5_000)
     assert 0 < expected < total
     label = page.locator(".fw-time-range").inner_text()
     assert label == f"{calendar.month_abbr[lo % 12 + 1]} {lo // 12} – {calendar.month_abbr[hi % 12 + 1]} {hi // 12}"
-    assert page.locator(".fw-map").get_attribute("data-fw-incidents") == str(expected)
-    assert f"Showing {expected} of {total}" in page.locator(".fw-time-status").inner_text()
+    drawn = stats(page)["incidents"]
+    assert page.locator(".fw-map").get_attribute("data-fw-incidents") == str(drawn)
+    assert f"Showing {drawn} of {total}" in page.locator(".fw-time-status").inner_text()
     page.get_by_role("button", name="All dates").click()
-    page.wait_for_function(f"() => window.fwMap.stats().incidents === {total}", timeout=5_000)
+    page.wait_for_function(f"() => {SHOWN} === {total}", timeout=5_000)
     assert w.unexpected_errors() == []
 
 
@@ -351,7 +360,7 @@ def test_layer_and_actor_switches(page: Any, fixture_site: Site) -> None:
     watch(page)
     open_map(page, fixture_site, "maps/overview.html")
     ds = fixture_site.ds
-    located = [ds.incidents[i] for i in located_incidents(ds)]
+    located = [ds.incidents[i] for i in drawn_incidents(ds)]
     battles = sum(1 for i in located if str(i.event_type) == "Battles")
     panel = page.locator(".fw-panel")
     row = panel.locator("label.fw-row", has_text="Battles")

@@ -22,7 +22,7 @@ from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.geography import border_length_km, border_line
 from frontierwatch.maps import MapOptions, mini_map, overview_map, write_map_assets, write_maps
 from frontierwatch.maps.assets import CSS_ASSETS, JS_ASSETS
-from frontierwatch.maps.layers import CATEGORIES, json_for_html
+from frontierwatch.maps.layers import CATEGORIES, LISTED_PRECISIONS, json_for_html
 from frontierwatch.site import urls
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -172,6 +172,16 @@ def load_hostile(out: Path) -> Dataset:
 
 def located_incidents(ds: Dataset) -> list[str]:
     return [i.id for i in ds.incidents.values() if ds.point_of(i) is not None]
+
+
+def drawn_incidents(ds: Dataset) -> list[str]:
+    """Located incidents that the map draws: those known to better than a region (the rest are listed)."""
+    out = []
+    for i in ds.incidents.values():
+        located = ds.point_of(i)
+        if located is not None and located[1] not in LISTED_PRECISIONS:
+            out.append(i.id)
+    return out
 
 
 def blob_of(page: str) -> dict[str, Any]:

@@ -186,18 +186,6 @@ def test_html_and_attr(value: str) -> None:
     assert html.unescape(attr) == re.sub(r"\s+", " ", value).strip()
 
 
-@pytest.mark.parametrize("value", HOSTILE)
-def test_mermaid_label_has_no_syntax(value: str) -> None:
-    label = escape.mermaid_label(value, limit=500)
-    assert re.fullmatch(r"[A-Za-z0-9 ,.'()/#;…-]*", label), label
-    decoded = re.sub(r"#(\d+);", lambda m: chr(int(m.group(1))), label)
-    assert decoded == re.sub(r"\s+", " ", value).strip()
-
-
-def test_mermaid_label_is_shortened() -> None:
-    assert len(escape.mermaid_label("x" * 200, limit=20)) == 20
-
-
 @pytest.mark.parametrize(
     ("url", "ok"),
     [

@@ -154,7 +154,7 @@ def test_actor_profile_sections_and_toc(record_pages) -> None:
     [title] = page.toc
     assert title["level"] == 1 and [t["name"] for t in title["children"]] == names
     assert title["children"][2]["id"] == "leaders"
-    assert '<pre class="mermaid"><code>graph LR' in page.content
+    assert '<figure class="fw-net">' in page.content and "<svg" in page.content and "mermaid" not in page.content
     assert "1500 / 2000 / 2000" not in page.content
     assert "<td>about 2,000 (range 1,500–2,000)</td>" in page.content and "<td>about 500</td>" in page.content
     assert "June 2023: renamed <strong>Fixture Group</strong>" in page.content

@@ -119,7 +119,7 @@ def test_actor_profile(site: Path) -> None:
         "June 2023",
     ):
         assert part in text, part
-    assert 'class="mermaid"' in html
+    assert 'class="fw-net-svg"' in html and "mermaid" not in html
 
 
 def test_place_page(site: Path) -> None:
@@ -151,7 +151,8 @@ def test_sources_and_methodology(site: Path, ds) -> None:
 
 
 def test_network_and_timeline(site: Path, ds) -> None:
-    assert 'class="mermaid"' in read(site, "relationships/")
+    network = read(site, "relationships/")
+    assert 'class="fw-net-svg"' in network and "mermaid" not in network
     timeline = text_of(read(site, "timeline/"))
     assert "2006" in timeline and "June 2023" in timeline
 

@@ -1,4 +1,4 @@
-/* Frontier Watch: sortable tables. No third-party code.
+/* Frontier Watch: sortable tables, and network graphs centred on their actor. No third-party code.
  *
  * Material's instant navigation swaps page content without reloading, so inline scripts would run at the
  * wrong time. This file is loaded once (extra_javascript) and re-applies itself to each new page through
@@ -242,5 +242,24 @@
     document.addEventListener("DOMContentLoaded", function () { init(document); });
   } else {
     init(document);
+
+/* Network graphs keep their size and scroll sideways on a narrow screen: an actor's own graph opens
+ * scrolled to the actor in its middle, not to the left edge of the drawing. */
+(function () {
+  "use strict";
+  function centre(root) {
+    Array.prototype.forEach.call(root.querySelectorAll(".fw-net-scroll"), function (box) {
+      var focus = box.querySelector(".fw-net-focus");
+      if (!focus || box.scrollWidth <= box.clientWidth) return;
+      var b = box.getBoundingClientRect(), f = focus.getBoundingClientRect();
+      box.scrollLeft += f.left + f.width / 2 - (b.left + b.width / 2);
+    });
+  }
+  if (typeof document$ !== "undefined" && document$.subscribe) {
+    document$.subscribe(function () { centre(document); });
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { centre(document); });
+  } else {
+    centre(document);
   }
 })();

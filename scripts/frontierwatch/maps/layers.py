@@ -33,7 +33,11 @@ from frontierwatch.site.linksafety import harden_links
 from frontierwatch.views import DataView
 
 #: Version of the blob layout (bump when a row layout changes; fw-map.js checks it).
-BLOB_VERSION = 2
+BLOB_VERSION = 3
+
+#: Incidents and actor areas known only to these precisions are listed beside the map, not drawn: a circle
+#: the size of a region or a country would dominate the map and say nothing about where.
+LISTED_PRECISIONS = ("region", "country")
 
 #: Actor kinds that count as "the Tajik state" for the military posts and facilities layer.
 STATE_KINDS = frozenset({"state", "state-agency", "armed-forces"})
@@ -318,6 +322,7 @@ class BlobBuilder:
             "eventTypes": list(EVENT_COLOURS),
             "subEvents": SUB_EVENTS,
             "precisions": [[p, PRECISION_RADIUS_KM[p]] for p in PRECISIONS],
+            "listedPrecisions": list(LISTED_PRECISIONS),
             "roles": ROLES,
             "attributions": ATTRIBUTIONS,
             "areaRoles": AREA_ROLES,

@@ -1,9 +1,8 @@
 """Escapers for each place a data string can land in a generated page.
 
 Every string from `data/` is untrusted. Markdown passes raw HTML through, turns `[x](javascript:...)` into a
-link and reads `|` as a table cell border; Material prints front-matter titles unescaped; Mermaid reads
-quotes, brackets and `<br>` in labels. Each function here makes a string safe for exactly one context and
-returns text that displays as the original characters.
+link and reads `|` as a table cell border; Material prints front-matter titles unescaped. Each function here
+makes a string safe for exactly one context and returns text that displays as the original characters.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ __all__ = [
     "html_paragraphs",
     "md",
     "md_link_title",
-    "mermaid_label",
     "safe_url",
 ]
 
@@ -95,7 +93,7 @@ def html(value: Any) -> str:
 
 
 def code(value: Any) -> str:
-    """Text for a `<pre><code>` block (a Mermaid graph): `&`, `<` and `>` escaped, quotes kept."""
+    """Text for a `<pre><code>` block: `&`, `<` and `>` escaped, quotes kept."""
     return "" if value is None else _html.escape(str(value), quote=False)
 
 
@@ -123,17 +121,6 @@ def safe_url(value: Any) -> str | None:
     if not re.match(r"^https?://[^\s<>\"'`]+$", text, re.IGNORECASE):
         return None
     return text
-
-
-_MERMAID_KEEP = re.compile(r"[A-Za-z0-9 ,.'()/…-]")
-
-
-def mermaid_label(value: Any, limit: int = 60) -> str:
-    """Text for a quoted Mermaid label (`n1["..."]`): every other character becomes a `#code;` entity."""
-    text = _WS.sub(" ", "" if value is None else str(value)).strip()
-    if len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
-    return "".join(ch if _MERMAID_KEEP.fullmatch(ch) else f"#{ord(ch)};" for ch in text)
 
 
 class _SafeDumper(yaml.SafeDumper):

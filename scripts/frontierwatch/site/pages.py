@@ -5,8 +5,8 @@ on the `Renderer`'s view and options. `environment` makes the Jinja environment 
 Independent of MkDocs: `generate(ds, options)` returns `GeneratedPage`s (a `src_uri` and its Markdown);
 the plugin turns them into virtual files. Every `{{ ... }}` in a Markdown template is escaped for Markdown
 by the environment's `finalize`, unless it is `Markup`: the HTML fragments (links, badges, sources, the
-incidents table: `fragments.py`, the same for every page kind). Mermaid labels escape with
-`escape.mermaid_label`; front matter with `escape.front_matter`.
+incidents table: `fragments.py`, the same for every page kind) and the network graph's SVG (`network.py`, every
+label escaped as XML); front matter with `escape.front_matter`.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from frontierwatch.site.formatting import (
     value_of,
 )
 from frontierwatch.site.fragments import METHODOLOGY, Fragments
+from frontierwatch.site.network import network_figure
 from frontierwatch.views import DataView
 
 TEMPLATES = Path(__file__).parent / "templates" / "pages"
@@ -102,7 +103,7 @@ class PageOptions:
     snippets: Mapping[str, str] = field(default_factory=dict)  # hand-written Markdown parts, trusted
     list_limit: int = 100  # longest list of incidents/claims on one entity page
     index_limit: int = 500  # incidents index shows them all up to this many, else the latest
-    graph_limit: int = 150  # most edges drawn in one Mermaid graph
+    graph_limit: int = 150  # most edges drawn in one network graph
     search_incidents: bool = True  # False: incident pages stay out of the search index (very large datasets)
     repo_url: str | None = None  # the repository's web address (https): links to each change
     history: History | None = None  # the records' history from git (None: not read, e.g. git_dates off)
@@ -140,7 +141,6 @@ class Renderer:
         env.filters.update(
             html=lambda v: Markup(escape.html(v)),
             attr=lambda v: Markup(escape.attr(v)),
-            mermaid=lambda v: Markup(escape.mermaid_label(v)),
             raw=Markup,
             join=_join,
         )
@@ -148,6 +148,7 @@ class Renderer:
             md=lambda v: Markup(escape.md(v)),
             raw=Markup,  # for trusted hand-written snippets only
             charts=self.charts,
+            graph=self._graph,
         )
         return env
 
@@ -181,24 +182,13 @@ class Renderer:
             f'<span class="fw-last-changed">{escape.html(when)}</span></p>'
         )
 
-    def graph(self, relationships: Sequence[Relationship], focus: str | None = None) -> str:
-        """Mermaid flowchart source of relationships (node ids n0..; labels escaped)."""
-        rels = list(relationships)[: self.options.graph_limit]
-        ids: dict[str, str] = {}
-        lines = ["graph LR"]
-        for r in rels:
-            for end in (r.from_, r.to):
-                if end not in ids:
-                    ids[end] = f"n{len(ids)}"
-                    lines.append(f'  {ids[end]}["{escape.mermaid_label(self.ds.label(end))}"]')
-        for r in rels:
-            arrow = "-->" if value_of(r.status) in ("confirmed", "reported") else "-.->"
-            label = escape.mermaid_label(f"{label_of(vocab.RELATIONSHIP_TYPE, r.type)} ({value_of(r.status)})")
-            lines.append(f'  {ids[r.from_]} {arrow}|"{label}"| {ids[r.to]}')
-        if focus in ids:
-            lines.append(f"  class {ids[focus]} focus")
-            lines.append("  classDef focus stroke-width:3px")
-        return "\n".join(lines)
+    def graph(self, here_url: str, relationships: Sequence[Relationship], focus: str | None = None) -> Markup:
+        """The network graph (static SVG, its key and caption) of relationships, links relative to `here_url`."""
+        return network_figure(self.ds, relationships, here_url, focus=focus, limit=self.options.graph_limit)
+
+    @jinja2.pass_context
+    def _graph(self, ctx: Any, relationships: Sequence[Relationship], focus: str | None = None) -> Markup:
+        return self.graph(ctx["here_url"], relationships, focus)
 
     # --- more views for templates ----------------------------------------------------------------------
     VOCAB_ANCHORS = VOCAB_ANCHORS
@@ -224,7 +214,9 @@ class Renderer:
         ds = self.ds
         b = ds.briefing
         add(GeneratedPage(HOME, self.page(HOME, "home.md.j2", b.title, {"hide": ["navigation"]}), b.title))
-        add(GeneratedPage(MAP_PAGE, self.page(MAP_PAGE, "map.md.j2", "Map"), "Map"))
+        # The map takes the page's whole width: no navigation or table-of-contents sidebars.
+        map_meta = {"hide": ["navigation", "toc"]}
+        add(GeneratedPage(MAP_PAGE, self.page(MAP_PAGE, "map.md.j2", "Map", map_meta), "Map"))
         add(GeneratedPage(TIMELINE, self.page(TIMELINE, "timeline.md.j2", "Timeline"), "Timeline"))
         add(GeneratedPage(METHODOLOGY, self.page(METHODOLOGY, "methodology.md.j2", "Methodology"), "Methodology"))
         add(GeneratedPage(EDITORS, self.page(EDITORS, "editors.md.j2", "Editors' guide"), "Editors' guide"))

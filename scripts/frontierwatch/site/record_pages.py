@@ -3,8 +3,8 @@
 Record pages are nearly all of a large site (14,000 of its 14,050 pages at 10,000 incidents), so they skip
 Markdown: python-markdown took about 3 ms a page, more than anything else in the build. The templates in
 `templates/pages/record/` write the HTML python-markdown wrote from the Markdown templates before them
-(tables, headings with permalinks, Mermaid blocks), so Material styles it the same; `direct.py` puts each
-page into the theme. Every `{{ ... }}` is HTML-escaped by Jinja's autoescape; links, badges, sources and
+(tables, headings with permalinks, network graphs), so Material styles it the same; `record_writer.py` puts
+each page into the theme. Every `{{ ... }}` is HTML-escaped by Jinja's autoescape; links, badges, sources and
 tables are the HTML fragments every page kind shares (`fragments.py`).
 
 A record page's URL is `<collection>/<id>/`; links are relative to it, as MkDocs writes them.
@@ -72,6 +72,7 @@ class RecordPages:
             slug=lambda text: slugify_unicode(str(text), "-"),
             charts=self.r.charts,
             about=fmt_about,
+            graph=self._graph,
         )
         return env
 
@@ -107,6 +108,11 @@ class RecordPages:
             meta=meta,
             toc=toc_tokens(html),
         )
+
+    @jinja2.pass_context
+    def _graph(self, ctx: Any, relationships: Any, focus: str | None = None) -> Markup:
+        """The network graph of `relationships` (static SVG), its links relative to this record's page."""
+        return self.r.graph(urls.src_url(ctx["here"]), relationships, focus)
 
 
 def toc_tokens(html: str) -> list[dict[str, Any]]:

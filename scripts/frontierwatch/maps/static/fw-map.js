@@ -4,12 +4,12 @@
  * whose URL this script builds from a record id, or title attributes. Nothing from the blob is ever
  * parsed as HTML or evaluated. Layer names, popups and labels are DOM nodes, not HTML strings.
  *
- * Row layouts mirror frontierwatch/maps/layers.py (BLOB_VERSION 2).
+ * Row layouts mirror frontierwatch/maps/layers.py (BLOB_VERSION 3).
  */
 (function () {
   "use strict";
 
-  var BLOB_VERSION = 2;
+  var BLOB_VERSION = 3;
   // Incident row
   var I_ID = 0, I_TITLE = 1, I_DATE = 2, I_END = 3, I_TYPE = 4, I_SUB = 5, I_PLACE = 6, I_LAT = 7, I_LON = 8,
     I_PREC = 9, I_FAT = 10, I_ACTORS = 11, I_CAT = 12, I_QUAL = 13, I_CAVEAT = 14;
@@ -188,6 +188,7 @@
     var outlines = [];
     var borderLayers = [];
     var borderBounds = null;
+    var countries = []; // {name, rings: [[lng, lat], ...][], label}
     geo.features.forEach(function (f) {
       if (f.properties.kind === "border") {
         var casing = L.geoJSON(f, { renderer: renderers.fwBorder, interactive: false });
@@ -196,14 +197,63 @@
         borderBounds = line.getBounds();
       } else {
         outlines.push(L.geoJSON(f, { renderer: renderers.fwOutline, interactive: false }).addTo(map));
-        if (f.properties.label_at) {
-          L.tooltip({ permanent: true, direction: "center", className: "fw-country-label", interactive: false })
-            .setLatLng(f.properties.label_at)
-            .setContent(el("span", null, f.properties.name))
-            .addTo(map);
+        if (f.properties.name) {
+          var polys = f.geometry.type === "Polygon" ? [f.geometry.coordinates] : f.geometry.coordinates;
+          countries.push({
+            name: f.properties.name,
+            polys: polys,
+            label: L.tooltip({ permanent: true, direction: "center", className: "fw-country-label", interactive: false })
+              .setLatLng(f.properties.label_at || [0, 0])
+              .setContent(el("span", null, f.properties.name)),
+          });
         }
       }
     });
+    function inside(polys, lng, lat) {
+      // even-odd rule over every ring of every polygon (holes included)
+      var odd = false;
+      polys.forEach(function (poly) {
+        poly.forEach(function (ring) {
+          for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+            var a = ring[i], b = ring[j];
+            if ((a[1] > lat) !== (b[1] > lat) && lng < ((b[0] - a[0]) * (lat - a[1])) / (b[1] - a[1]) + a[0]) odd = !odd;
+          }
+        });
+      });
+      return odd;
+    }
+    // Each country is named where it is in view: the sample point inside it nearest the middle of its
+    // visible part (so Afghanistan is named even when the frontier view shows only its north).
+    function placeCountryLabels() {
+      var size = map.getSize();
+      countries.forEach(function (c) {
+        var pts = [];
+        for (var gx = 1; gx < 12; gx++) {
+          for (var gy = 1; gy < 10; gy++) {
+            var ll = map.containerPointToLatLng([(size.x * gx) / 12, (size.y * gy) / 10]);
+            if (inside(c.polys, ll.lng, ll.lat)) pts.push(L.point((size.x * gx) / 12, (size.y * gy) / 10));
+          }
+        }
+        if (pts.length < 3) {
+          if (map.hasLayer(c.label)) map.removeLayer(c.label);
+          return;
+        }
+        var mx = 0, my = 0;
+        pts.forEach(function (p) { mx += p.x; my += p.y; });
+        var mid = L.point(mx / pts.length, my / pts.length);
+        // Not on top of what is drawn: the label's box (about 11 px a letter) keeps clear of markers.
+        var half = L.point(c.name.length * 6 + 12, 14);
+        var marks = drawn.filter(function (f) { return f.shown; }).map(function (f) {
+          return map.latLngToContainerPoint(shownAt(f));
+        });
+        function clear(p) {
+          return !marks.some(function (m) { return Math.abs(m.x - p.x) < half.x && Math.abs(m.y - p.y) < half.y; });
+        }
+        pts.sort(function (a, b) { return (clear(b) - clear(a)) || a.distanceTo(mid) - b.distanceTo(mid); });
+        c.label.setLatLng(map.containerPointToLatLng(pts[0]));
+        if (!map.hasLayer(c.label)) c.label.addTo(map);
+      });
+    }
     function styleOutlines() {
       var bare = container.classList.contains("fw-no-tiles");
       outlines.forEach(function (o) {
@@ -222,8 +272,13 @@
     }
 
     // --- features -------------------------------------------------------------------------------------
-    var features = []; // {type, row, cat, actors, start, end, latlng, radiusM, px, layer, shown, focus}
+    // An incident or actor area is a marker at its point. Where the point is only approximate (near,
+    // district, province) a faint ring of the uncertainty's radius is drawn under it; records known only to
+    // a region or a country are not drawn at all (a region-sized circle would dominate the map and say
+    // nothing about where): they are listed in the key as "not precisely located".
+    var features = []; // {type, row, cat, actors, start, end, latlng, radiusM, px, layer, ring, shown, focus, listed}
     var precisions = data.precisions; // [[name, km]]
+    var listedPrecisions = data.listedPrecisions || [];
     var focusSet = {};
     (data.focus || []).forEach(function (f) { focusSet[f[0] + f[1]] = true; });
 
@@ -235,12 +290,14 @@
 
     function makeFeature(type, ix, row, lat, lon, precIx, catIx, actors) {
       var km = precisions[precIx] ? precisions[precIx][1] : 0;
+      var precision = precisions[precIx] ? precisions[precIx][0] : "exact";
       var f = {
         type: type, ix: ix, row: row, cat: catIx, actors: actors, latlng: L.latLng(lat, lon),
-        precision: precisions[precIx] ? precisions[precIx][0] : "exact", radiusM: km * 1000,
-        focus: !!focusSet[type + ix], shown: false, layer: null, start: null, end: null, px: 0, deaths: 0,
+        precision: precision, radiusM: km * 1000, listed: type !== "p" && listedPrecisions.indexOf(precision) >= 0,
+        focus: !!focusSet[type + ix], shown: false, layer: null, ring: null, start: null, end: null, px: 0,
+        deaths: 0, offset: null,
       };
-      if (catIx >= 0) cats[catIx].n++;
+      if (catIx >= 0) cats[catIx].n++; // listed records count too: the switch filters the list
       features.push(f);
       return f;
     }
@@ -261,111 +318,151 @@
       if (!row[P_DRAWN]) return;
       makeFeature("p", ix, row, row[P_LAT], row[P_LON], row[P_PREC], row[P_CAT], []);
     });
+    var drawn = features.filter(function (f) { return !f.listed; });
+    var listed = features.filter(function (f) { return f.listed; });
 
     function colourOf(f) {
       return f.cat >= 0 ? cats[f.cat].colour : "#555555";
     }
+    function markerStroke() { return dark ? "#111111" : "#ffffff"; }
+    function ringColour() { return dark ? "#c5cad6" : "#4a5060"; }
 
-    function approxFill(radiusM) {
-      // Wide circles stack (many records only know "Tajikistan"): the wider, the fainter.
-      return radiusM <= 10000 ? 0.12 : radiusM <= 30000 ? 0.08 : radiusM <= 90000 ? 0.04 : 0;
-    }
     function buildLayer(f) {
-      var colour = colourOf(f);
-      var stroke = dark ? "#111111" : "#ffffff";
-      var approx = f.radiusM > 0;
-      var pane = f.focus ? "fwFocus" : approx ? "fwApprox" : "fwPoints";
+      var pane = f.focus ? "fwFocus" : "fwPoints";
       var common = { renderer: renderers[pane], interactive: false };
-      var layer;
       if (f.type === "i") {
-        if (approx) {
-          layer = L.circle(f.latlng, Object.assign(common, {
-            radius: Math.max(f.radiusM, least0), color: colour, weight: 1.5 + Math.min(3, Math.sqrt(f.deaths) / 1.5),
-            dashArray: "5 4", fillColor: colour, fillOpacity: approxFill(f.radiusM) * (f.focus ? 1.5 : 1), opacity: 0.9,
-          }));
-        } else {
-          layer = L.circleMarker(f.latlng, Object.assign(common, {
-            radius: f.px, color: f.focus ? "#ffeb3b" : stroke, weight: f.focus ? 3 : 1,
-            fillColor: colour, fillOpacity: 0.85,
-          }));
-        }
-      } else if (f.type === "a") {
-        if (approx) {
-          layer = L.circle(f.latlng, Object.assign(common, {
-            radius: Math.max(f.radiusM, least0), color: colour, weight: f.focus ? 3 : 2, dashArray: "2 5",
-            fillColor: colour, fillOpacity: approxFill(f.radiusM), opacity: 0.95,
-          }));
-        } else {
-          layer = L.circleMarker(f.latlng, Object.assign(common, {
-            radius: f.px, color: colour, weight: 3.5, fillColor: stroke, fillOpacity: 1,
-          }));
-        }
-      } else {
-        if (approx) {
-          layer = L.circle(f.latlng, Object.assign(common, {
-            radius: Math.max(f.radiusM, least0), color: colour, weight: f.focus ? 2.5 : 1, dashArray: "1 4", fill: false, opacity: 0.9,
-          }));
-        } else {
-          layer = L.circleMarker(f.latlng, Object.assign(common, {
-            radius: f.px, color: colour, weight: 2, fillColor: stroke, fillOpacity: 1,
-          }));
-        }
+        return L.circleMarker(f.latlng, Object.assign(common, {
+          radius: f.px, color: f.focus ? "#ffeb3b" : markerStroke(), weight: f.focus ? 3 : 1.5,
+          fillColor: colourOf(f), fillOpacity: 0.9,
+        }));
       }
-      return layer;
+      if (f.type === "a") {
+        return L.circleMarker(f.latlng, Object.assign(common, {
+          radius: f.px, color: colourOf(f), weight: f.focus ? 4.5 : 3.5, fillColor: markerStroke(), fillOpacity: 1,
+        }));
+      }
+      return L.circleMarker(f.latlng, Object.assign(common, {
+        radius: f.px, color: colourOf(f), weight: f.focus ? 3 : 2, fillColor: markerStroke(), fillOpacity: 1,
+      }));
+    }
+    // One faint ring per point and radius: records that share a place share its uncertainty.
+    var rings = {};
+    function ringOf(f) {
+      if (f.type === "p" || f.radiusM <= 0) return null;
+      var key = f.latlng.lat + "," + f.latlng.lng + "," + f.radiusM;
+      var ring = rings[key];
+      if (!ring) {
+        ring = rings[key] = {
+          users: 0, focus: false,
+          layer: L.circle(f.latlng, {
+            renderer: renderers.fwApprox, interactive: false, radius: f.radiusM, color: ringColour(), weight: 1,
+            opacity: 0.5, dashArray: "4 4", fillColor: ringColour(), fillOpacity: 0.03,
+          }),
+        };
+      }
+      if (f.focus && !ring.focus) {
+        ring.focus = true;
+        ring.layer.setStyle({ weight: 2, opacity: 0.8, fillOpacity: 0.06 });
+      }
+      return ring;
     }
 
-    // --- the view first, so that circles are built at their final size ----------------------------------
+    // Marker sizes: incidents by fatalities, areas and places fixed.
+    drawn.forEach(function (f) {
+      if (f.type === "i") f.px = 5 + Math.min(14, 2.2 * Math.sqrt(f.deaths));
+      else f.px = f.type === "a" ? 7 : 4;
+    });
+    // Markers that share a point are spread on a small circle around it (in pixels, at every zoom), so
+    // that nine records of one district are nine dots, not one.
+    var stacks = {};
+    drawn.forEach(function (f) {
+      if (f.type === "p") return;
+      var key = f.latlng.lat + "," + f.latlng.lng;
+      (stacks[key] = stacks[key] || []).push(f);
+    });
+    Object.keys(stacks).forEach(function (key) {
+      var group = stacks[key];
+      var placeThere = drawn.some(function (f) { return f.type === "p" && f.latlng.lat + "," + f.latlng.lng === key; });
+      if (group.length < 2 && !placeThere) return;
+      var widest = Math.max.apply(null, group.map(function (f) { return f.px; }));
+      var radius = Math.max(widest + 5, (group.length * (2 * widest + 2)) / (2 * Math.PI));
+      group.forEach(function (f, i) {
+        var angle = -Math.PI / 2 + (2 * Math.PI * i) / group.length;
+        f.offset = L.point(Math.round(radius * Math.cos(angle)), Math.round(radius * Math.sin(angle)));
+      });
+    });
+    function placeMarkers() {
+      drawn.forEach(function (f) {
+        if (!f.offset) return;
+        var p = map.latLngToLayerPoint(f.latlng).add(f.offset);
+        f.layer.setLatLng(map.layerPointToLatLng(p));
+      });
+    }
+    function shownAt(f) {
+      return f.offset ? f.layer.getLatLng() : f.latlng;
+    }
+
+    // --- the view first --------------------------------------------------------------------------------
     var focusBounds = null;
-    // Fit the focus; leave out country-wide circles when anything more precise is in focus.
-    var sharp = features.some(function (f) { return f.focus && f.radiusM < 200000; });
     features.forEach(function (f) {
-      if (!f.focus || (sharp && f.radiusM >= 200000)) return;
-      var b = f.radiusM > 0 ? f.latlng.toBounds(2 * f.radiusM) : L.latLngBounds(f.latlng, f.latlng);
+      if (!f.focus) return;
+      var km = f.listed ? 0 : Math.min(f.radiusM, 30000); // frame the point, not a province-wide ring
+      var b = km > 0 ? f.latlng.toBounds(2 * km) : L.latLngBounds(f.latlng, f.latlng);
       focusBounds = focusBounds ? focusBounds.extend(b) : b;
     });
     if (mini && focusBounds) {
-      map.fitBounds(focusBounds, { padding: [24, 24], maxZoom: 10 });
+      map.fitBounds(focusBounds, { padding: [36, 36], maxZoom: drawn.some(function (f) { return f.focus; }) ? 9 : 6 });
     } else if (borderBounds) {
       map.fitBounds(borderBounds, { padding: [16, 16] });
     }
-    // An uncertainty circle never shrinks below a few pixels: still a circle, never a pin, and findable.
-    function leastRadius() {
-      return 5 * metresPerPixel(map.getCenter());
-    }
-    function keepCirclesVisible() {
-      var least = leastRadius();
-      features.forEach(function (f) {
-        if (f.radiusM <= 0) return;
-        var r = Math.max(f.radiusM, least);
-        if (f.layer.getRadius() !== r) f.layer.setRadius(r);
-      });
-    }
-    var least0 = leastRadius();
 
-    // Draw order: bigger circles first so that smaller ones stay on top; among points, places under actor
-    // areas under incidents, and heavier incidents under lighter ones.
+    // Draw order: places under actor areas under incidents, and heavier incidents under lighter ones.
     var typeOrder = { p: 0, a: 1, i: 2 };
-    features.forEach(function (f) {
-      if (f.type === "i") f.px = 4 + Math.min(16, 2.5 * Math.sqrt(f.deaths));
-      else f.px = f.type === "a" ? 7 : 4;
+    drawn.sort(function (a, b) { return typeOrder[a.type] - typeOrder[b.type] || b.px - a.px; });
+    drawn.forEach(function (f) {
+      f.layer = buildLayer(f);
+      f.ring = ringOf(f);
     });
-    features.sort(function (a, b) {
-      return b.radiusM - a.radiusM || typeOrder[a.type] - typeOrder[b.type] || b.px - a.px;
-    });
-    features.forEach(function (f) { f.layer = buildLayer(f); });
-    map.on("zoomend", keepCirclesVisible);
+    placeMarkers();
+    map.on("zoomend viewreset", placeMarkers);
 
-    // Place labels when there are few places.
-    var drawnPlaces = features.filter(function (f) { return f.type === "p"; });
+    // Place labels when there are few places; labels that would collide are hidden (the most important
+    // kept: the focus, border districts, towns, then the rest), and shown again when zooming makes room.
+    var drawnPlaces = drawn.filter(function (f) { return f.type === "p"; });
+    var labels = [];
     if (drawnPlaces.length <= data.labelLimit) {
+      var labelRank = { "place:border-district": 1, "tj-military": 2, "place:settlement": 3 };
       drawnPlaces.forEach(function (f) {
-        f.layer.bindTooltip(el("span", null, f.row[P_NAME]), {
+        var tip = L.tooltip({
           // to the right of the point, so that what is drawn at the point stays visible
           permanent: true, direction: "right", offset: [8, 0],
           className: "fw-label", interactive: false, opacity: 1,
-        });
+        }).setContent(el("span", null, f.row[P_NAME]));
+        f.layer.bindTooltip(tip);
+        var key = f.cat >= 0 ? cats[f.cat].key : "";
+        labels.push({ f: f, rank: f.focus ? 0 : labelRank[key] || 4 });
+      });
+      labels.sort(function (a, b) { return a.rank - b.rank || a.f.row[P_NAME].localeCompare(b.f.row[P_NAME]); });
+    }
+    function overlaps(a, b) {
+      return a.left < b.right + 2 && b.left < a.right + 2 && a.top < b.bottom + 1 && b.top < a.bottom + 1;
+    }
+    function declutter() {
+      var taken = [];
+      Array.prototype.forEach.call(container.querySelectorAll(".fw-country-label"), function (node) {
+        if (node.offsetParent !== null) taken.push(node.getBoundingClientRect());
+      });
+      labels.forEach(function (l) {
+        var tip = l.f.layer.getTooltip();
+        var node = tip && tip.getElement();
+        if (!node || !l.f.shown) return;
+        node.classList.remove("fw-label-hidden");
+        var box = node.getBoundingClientRect();
+        if (taken.some(function (t) { return overlaps(box, t); })) node.classList.add("fw-label-hidden");
+        else taken.push(box);
       });
     }
+    map.on("zoomend moveend", function () { placeCountryLabels(); declutter(); });
 
     // --- filters: categories, actors, time -------------------------------------------------------------
     var actorOn = data.actors.map(function () { return true; });
@@ -375,6 +472,7 @@
     times.forEach(function (f) { tMin = Math.min(tMin, f.start); tMax = Math.max(tMax, f.end); });
     var range = { lo: tMin, hi: tMax };
     var borderOn = true;
+    var listedBox = null; // the key's "not precisely located" list, filled by apply()
 
     function visible(f) {
       if (f.focus) return true;
@@ -389,31 +487,56 @@
       return true;
     }
     function apply() {
+      Object.keys(rings).forEach(function (k) { rings[k].users = 0; });
       features.forEach(function (f) {
         var v = visible(f);
-        if (v !== f.shown) {
+        if (!f.listed && v !== f.shown) {
           if (v) f.layer.addTo(map);
           else map.removeLayer(f.layer);
-          f.shown = v;
         }
+        f.shown = v;
+        if (v && f.ring) f.ring.users++;
+      });
+      Object.keys(rings).forEach(function (k) {
+        var ring = rings[k];
+        if (ring.users && !map.hasLayer(ring.layer)) ring.layer.addTo(map);
+        else if (!ring.users && map.hasLayer(ring.layer)) map.removeLayer(ring.layer);
       });
       var showBorder = borderOn && (catIndex.border === undefined || cats[catIndex.border].on);
       borderLayers.forEach(function (l) {
         if (showBorder) l.addTo(map);
         else map.removeLayer(l);
       });
+      if (listedBox) fillListed();
       var s = stats();
       container.setAttribute("data-fw-incidents", String(s.incidents));
-      if (timeStatus) timeStatus.textContent = "Showing " + s.incidents + " of " + s.incidentsTotal + " incidents";
+      if (timeStatus) {
+        timeStatus.textContent = "Showing " + s.incidents + " of " + s.incidentsTotal + " incidents" +
+          (s.listedIncidents ? " (" + s.listedIncidents + " not precisely located, listed in the key)" : "");
+      }
+      declutter();
     }
     function stats() {
       // Counted from what is on the map now, not from the data.
-      var s = { incidents: 0, incidentsTotal: 0, places: 0, areas: 0, border: 0, borderPoints: 0, dark: dark };
+      var s = {
+        incidents: 0, incidentsTotal: 0, listedIncidents: 0, listed: 0, places: 0, areas: 0, rings: 0,
+        widestRingKm: 0, border: 0, borderPoints: 0, dark: dark,
+      };
       features.forEach(function (f) {
+        if (f.listed) {
+          if (f.type === "i") s.incidentsTotal++;
+          if (f.shown) { s.listed++; if (f.type === "i") s.listedIncidents++; }
+          return;
+        }
         var on = map.hasLayer(f.layer);
         if (f.type === "i") { s.incidentsTotal++; if (on) s.incidents++; }
         else if (f.type === "p" && on) s.places++;
         else if (f.type === "a" && on) s.areas++;
+      });
+      Object.keys(rings).forEach(function (k) {
+        if (!map.hasLayer(rings[k].layer)) return;
+        s.rings++;
+        s.widestRingKm = Math.max(s.widestRingKm, rings[k].layer.getRadius() / 1000);
       });
       if (borderLayers.length && map.hasLayer(borderLayers[1])) {
         s.border = 1;
@@ -426,25 +549,40 @@
     }
 
     // --- popups: everything under the pointer, most precise first --------------------------------------
+    // A click on markers lists them; a click inside uncertainty rings but on no marker lists the records
+    // whose ring it is. Either way the order is by precision (exact before near before district...), then
+    // by distance, and the heading says so.
     function hits(latlng, point) {
-      var exact = [], approx = [];
-      var mpp = metresPerPixel(latlng);
-      features.forEach(function (f) {
+      var found = [];
+      drawn.forEach(function (f) {
         if (!f.shown) return;
-        if (f.radiusM > 0) {
-          // inside the circle, or within a few pixels of a circle drawn too small to aim at
-          if (map.distance(latlng, f.latlng) <= Math.max(f.radiusM, 6 * mpp)) approx.push(f);
-        } else {
-          var d = map.latLngToContainerPoint(f.latlng).distanceTo(point);
-          if (d <= f.px + 4) exact.push({ f: f, d: d });
-        }
+        var d = map.latLngToContainerPoint(shownAt(f)).distanceTo(point);
+        if (d <= f.px + 4) found.push({ f: f, d: d });
       });
-      exact.sort(function (a, b) { return a.d - b.d; });
-      approx.sort(function (a, b) { return a.radiusM - b.radiusM || (b.focus ? 1 : 0) - (a.focus ? 1 : 0); });
+      if (!found.length) {
+        drawn.forEach(function (f) {
+          if (!f.shown || !f.ring) return;
+          var m = map.distance(latlng, f.latlng);
+          if (m <= f.radiusM) found.push({ f: f, d: m / metresPerPixel(latlng) });
+        });
+      }
+      // A marker of a shared point stands for the whole point: list every record there.
+      var seen = {};
+      found.forEach(function (h) { seen[h.f.type + h.f.ix] = true; });
+      found.slice().forEach(function (h) {
+        var key = h.f.latlng.lat + "," + h.f.latlng.lng;
+        drawn.forEach(function (f) {
+          if (f.shown && !seen[f.type + f.ix] && f.latlng.lat + "," + f.latlng.lng === key) {
+            seen[f.type + f.ix] = true;
+            found.push({ f: f, d: h.d });
+          }
+        });
+      });
       var order = { i: 0, a: 1, p: 2 };
-      var out = exact.map(function (h) { return h.f; }).concat(approx);
-      out.sort(function (a, b) { return (a.radiusM > 0) - (b.radiusM > 0) || order[a.type] - order[b.type]; });
-      return out;
+      found.sort(function (a, b) {
+        return a.f.radiusM - b.f.radiusM || order[a.f.type] - order[b.f.type] || a.d - b.d;
+      });
+      return found.map(function (h) { return h.f; });
     }
     function metresPerPixel(latlng) {
       var p = map.latLngToContainerPoint(latlng);
@@ -453,7 +591,9 @@
 
     function precisionText(f) {
       if (f.radiusM <= 0) return "Exact point";
-      return "Approximate (" + f.precision + "): within about " + f.radiusM / 1000 + " km of the point shown";
+      if (f.listed) return "Known only to the " + f.precision + " (about " + f.radiusM / 1000 + " km): not drawn on the map";
+      return "Approximate (" + f.precision + "): within about " + f.radiusM / 1000 + " km of the point shown" +
+        (f.offset ? "; the dot is set beside it to keep records that share it apart" : "");
     }
     function fact(dl, term, value) {
       if (value === null || value === undefined || value === "") return;
@@ -532,8 +672,18 @@
       if (found.length > MAX_CARDS) {
         content.appendChild(el("div", "fw-count", "and " + (found.length - MAX_CARDS) + " more: zoom in or narrow the time range"));
       }
-      L.popup({ maxWidth: 320, minWidth: 220, maxHeight: mini ? 180 : 340, autoPanPadding: [12, 12] })
-        .setLatLng(found[0].radiusM > 0 ? ev.latlng : found[0].latlng)
+      // Clear of the buttons: zoom and full screen on the left, the key's toggle on the right, the date
+      // control and the attribution at the bottom.
+      var size = map.getSize();
+      var onMarker = map.latLngToContainerPoint(shownAt(found[0])).distanceTo(ev.containerPoint) <= found[0].px + 4;
+      var bottom = container.querySelector(".leaflet-bottom.leaflet-left");
+      var below = bottom ? bottom.getBoundingClientRect().height : 30;
+      L.popup({
+        maxWidth: Math.min(320, size.x - 70), minWidth: Math.min(220, size.x - 90),
+        maxHeight: Math.max(120, Math.min(mini ? 200 : 360, size.y - below - 90)),
+        autoPanPaddingTopLeft: [52, 48], autoPanPaddingBottomRight: [12, Math.min(below + 12, size.y / 3)],
+      })
+        .setLatLng(onMarker ? shownAt(found[0]) : ev.latlng)
         .setContent(content)
         .openOn(map);
     });
@@ -546,6 +696,31 @@
         container.classList.toggle("fw-hover", hits(ev.latlng, ev.containerPoint).length > 0);
       });
     });
+
+    // The key's list of records not drawn as points, with the filters applied; each opens its card.
+    function fillListed() {
+      listedBox.textContent = "";
+      var shownNow = listed.filter(function (f) { return f.shown; });
+      shownNow.sort(function (a, b) { return a.radiusM - b.radiusM || (b.start || 0) - (a.start || 0); });
+      var list = el("ul", "fw-listed-list");
+      shownNow.forEach(function (f) {
+        var li = el("li");
+        var where = f.type === "i" ? data.places[f.row[I_PLACE]] : data.places[f.row[A_PLACE]];
+        if (f.type === "i") {
+          add(li, swatch(colourOf(f), "dot"), pageLink(data.links.incidents + f.row[I_ID] + "/", f.row[I_TITLE]),
+            el("span", "fw-listed-meta", " · " + humanDate(f.row[I_DATE]) + " · " + (where ? where[P_NAME] : "") +
+              " (" + f.precision + ")"));
+        } else {
+          var actor = data.actors[f.row[A_ACTOR]];
+          add(li, swatch(colourOf(f), "ring"), pageLink(data.links.actors + actor[0] + "/", actor[2] || actor[1]),
+            el("span", "fw-listed-meta", " · " + data.areaRoles[f.row[A_ROLE]] + " · " + (where ? where[P_NAME] : "") +
+              " (" + f.precision + ")"));
+        }
+        list.appendChild(li);
+      });
+      listedBox.appendChild(el("div", "fw-count", shownNow.length + " of " + listed.length + " shown by the filters"));
+      listedBox.appendChild(list);
+    }
 
     // --- controls ---------------------------------------------------------------------------------------
     var api = {
@@ -588,7 +763,7 @@
           body.tabIndex = 0;
           body.setAttribute("role", "region");
           body.setAttribute("aria-label", mini ? "Map key" : "Map layers and key");
-          var open = !mini && map.getSize().x >= 900 && map.getSize().y >= 500;
+          var open = !mini && map.getSize().x >= 700 && map.getSize().y >= 420; // the key open on a desktop
           function setOpen(v) {
             open = v;
             box.classList.toggle("fw-open", open);
@@ -615,6 +790,15 @@
             });
             body.appendChild(section);
           });
+
+          // Not precisely located: records known only to a region or a country, listed instead of drawn.
+          if (listed.length) {
+            var notHere = add(el("fieldset", "fw-section fw-listed"), el("legend", null, "Not precisely located"));
+            listedBox = el("div", "fw-listed-body");
+            add(notHere, el("p", "fw-note", "Known only to a region or a country, so not drawn as a point:"), listedBox);
+            body.appendChild(notHere);
+            fillListed();
+          }
 
           // Actors: a feature shows when any of its actors is ticked.
           if (!mini && data.actors.length) {
@@ -660,21 +844,21 @@
             body.appendChild(section);
           }
 
-          // Key: symbols, uncertainty circles, honest geography, what is not on the map.
+          // Key: symbols, uncertainty rings, honest geography, what is not on the map.
           var key = add(el("fieldset", "fw-section fw-key"), el("legend", null, "How to read the map"));
-          var sizes = add(el("div", "fw-sizes"), el("span", null, "Fatalities at a known point:"));
+          var sizes = add(el("div", "fw-sizes"), el("span", null, "Incident fatalities:"));
           [0, 5, 25].forEach(function (n) {
             var d = el("span", "fw-size");
-            var r = 4 + Math.min(16, 2.5 * Math.sqrt(n));
+            var r = 5 + Math.min(14, 2.2 * Math.sqrt(n));
             d.style.width = d.style.height = 2 * r + "px";
             add(sizes, d, el("span", "fw-size-n", String(n)));
           });
           key.appendChild(sizes);
-          var approx = add(el("div", "fw-key-row"), swatch("#777777", "dashed"),
-            el("span", null, "Dashed circle: location known only approximately; its radius is the uncertainty (" +
-              precisions.filter(function (p) { return p[1] > 0; }).map(function (p) { return p[0] + " " + p[1] + " km"; }).join(", ") +
-              "). It is not a point; the more fatalities, the thicker its line."));
-          key.appendChild(approx);
+          var shown = precisions.filter(function (p) { return p[1] > 0 && listedPrecisions.indexOf(p[0]) < 0; });
+          key.appendChild(add(el("div", "fw-key-row"), swatch(ringColour(), "dashed"),
+            el("span", null, "Faint dashed ring: the location is approximate, and the record may lie anywhere inside (" +
+              shown.map(function (p) { return p[0] + " " + p[1] + " km"; }).join(", ") +
+              "). Dots of records that share a point are set around it.")));
           key.appendChild(el("p", "fw-note", data.note));
           var missing = data.unlocated || { incidents: [], places: [] };
           if (missing.incidents.length || missing.places.length) {
@@ -704,7 +888,19 @@
           var label = el("div", "fw-time-range");
           var reset = el("button", null, "All dates");
           reset.type = "button";
-          add(head, el("strong", "fw-time-title", "Incident dates"), reset);
+          // A button that folds the control away: folded at first on a narrow map, where it would cover
+          // the map and the key.
+          var fold = el("button", "fw-time-title", "Incident dates");
+          fold.type = "button";
+          var folded = map.getSize().x < 600;
+          function setFolded(v) {
+            folded = v;
+            box.classList.toggle("fw-folded", folded);
+            fold.setAttribute("aria-expanded", String(!folded));
+          }
+          setFolded(folded);
+          fold.addEventListener("click", function () { setFolded(!folded); });
+          add(head, fold, reset);
           var slider = el("div", "fw-slider");
           var lo = el("input");
           var hi = el("input");
@@ -760,7 +956,14 @@
     }
 
     // --- view, scheme, signal -----------------------------------------------------------------------------
+    function fitNarrow() {
+      container.classList.toggle("fw-narrow", map.getSize().x < 600);
+    }
+    fitNarrow();
+    map.on("resize", fitNarrow);
     apply();
+    placeCountryLabels();
+    declutter();
     tiles.addTo(map); // after the view is set, so no tiles are fetched for the initial view
 
     watchScheme(function (value) {
@@ -768,12 +971,11 @@
       document.documentElement.classList.toggle("fw-dark", dark);
       styleOutlines();
       styleBorder();
-      var stroke = dark ? "#111111" : "#ffffff";
-      features.forEach(function (f) {
-        if (f.radiusM > 0) return;
-        if (f.type === "i" && !f.focus) f.layer.setStyle({ color: stroke });
-        else if (f.type !== "i") f.layer.setStyle({ fillColor: stroke });
+      drawn.forEach(function (f) {
+        if (f.type === "i" && !f.focus) f.layer.setStyle({ color: markerStroke() });
+        else if (f.type !== "i") f.layer.setStyle({ fillColor: markerStroke() });
       });
+      Object.keys(rings).forEach(function (k) { rings[k].layer.setStyle({ color: ringColour(), fillColor: ringColour() }); });
     });
 
     window.fwMaps = window.fwMaps || [];

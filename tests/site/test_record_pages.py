@@ -142,6 +142,10 @@ def test_aliases_are_in_the_body_for_search(record_pages) -> None:
     assert "Jamaat Fixture" in record_pages["actors/fixture-group.md"].content
     assert "Maymay" in record_pages["places/fixture-district.md"].content
     assert "Mullah Fixture" in record_pages["people/fixture-founder.md"].content
+    # ... and the search entry's tags, which the theme's search weighs highest: an alias finds its own record.
+    assert "Jamaat Fixture" in record_pages["actors/fixture-group.md"].meta["tags"]
+    assert "Maymay" in record_pages["places/fixture-district.md"].meta["tags"]
+    assert "tags" not in record_pages["incidents/fixture-clash.md"].meta
 
 
 def test_actor_profile_sections_and_toc(record_pages) -> None:

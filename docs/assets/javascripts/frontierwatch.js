@@ -89,6 +89,27 @@
   else name();
 })();
 
+/* Network graphs keep their size and scroll sideways on a narrow screen: an actor's own graph opens
+ * scrolled to the actor in its middle, not to the left edge of the drawing. */
+(function () {
+  "use strict";
+  function centre(root) {
+    Array.prototype.forEach.call(root.querySelectorAll(".fw-net-scroll"), function (box) {
+      var focus = box.querySelector(".fw-net-focus");
+      if (!focus || box.scrollWidth <= box.clientWidth) return;
+      var b = box.getBoundingClientRect(), f = focus.getBoundingClientRect();
+      box.scrollLeft += f.left + f.width / 2 - (b.left + b.width / 2);
+    });
+  }
+  if (typeof document$ !== "undefined" && document$.subscribe) {
+    document$.subscribe(function () { centre(document); });
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { centre(document); });
+  } else {
+    centre(document);
+  }
+})();
+
 /* Maps: each map is a sandboxed frame, another origin that cannot read this page (frontierwatch.site.mapframe).
  * The page tells its maps Material's colour scheme by postMessage, when a map loads, when it asks (a map that
  * loaded before this script ran) and whenever the reader switches. A map's messages are accepted only from the
@@ -137,6 +158,7 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
+})();
 
 /* Claims ledger filters: by status, credibility, subject and who makes the claim. Built from the table itself
  * (badges' classes, the "About" links, the "Attributed to" cell), so without JavaScript nothing is shown and
@@ -242,24 +264,5 @@
     document.addEventListener("DOMContentLoaded", function () { init(document); });
   } else {
     init(document);
-
-/* Network graphs keep their size and scroll sideways on a narrow screen: an actor's own graph opens
- * scrolled to the actor in its middle, not to the left edge of the drawing. */
-(function () {
-  "use strict";
-  function centre(root) {
-    Array.prototype.forEach.call(root.querySelectorAll(".fw-net-scroll"), function (box) {
-      var focus = box.querySelector(".fw-net-focus");
-      if (!focus || box.scrollWidth <= box.clientWidth) return;
-      var b = box.getBoundingClientRect(), f = focus.getBoundingClientRect();
-      box.scrollLeft += f.left + f.width / 2 - (b.left + b.width / 2);
-    });
-  }
-  if (typeof document$ !== "undefined" && document$.subscribe) {
-    document$.subscribe(function () { centre(document); });
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { centre(document); });
-  } else {
-    centre(document);
   }
 })();

@@ -90,6 +90,11 @@ class RecordPages:
         meta: dict[str, Any] = {"hide": ["navigation"]}
         if isinstance(rec, Actor | Place | Person):
             meta["search"] = {"boost": 3}
+            # Other names as the search entry's tags (the theme's search weighs tags highest): a search for an
+            # alias finds the record's own page first, and the result shows the names it matched.
+            names = [*([rec.short_name] if isinstance(rec, Actor) and rec.short_name else []), *rec.aliases]
+            if names:
+                meta["tags"] = list(dict.fromkeys(names))
         elif isinstance(rec, Incident) and not self.options.search_incidents:
             meta["search"] = {"exclude": True}
         mini = self.options.maps and self.r.view.has_map(rec)

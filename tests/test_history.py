@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sqlite3
 import subprocess
 from html import unescape
 from pathlib import Path
@@ -19,6 +20,7 @@ from frontierwatch.data.history import WITHHELD, History, clean_subject, read_hi
 from frontierwatch.data.loader import load, load_with_problems
 from frontierwatch.exports import context, dataset_json
 from frontierwatch.exports import feed as feed_mod
+from frontierwatch.exports import sqlite as sqlite_mod
 from frontierwatch.exports.common import uuid_for
 from frontierwatch.site import history_pages
 from frontierwatch.site.pages import PageOptions, Renderer
@@ -285,6 +287,31 @@ def test_the_feed_without_history_lists_records(renderer: Renderer, history: His
     keys = {f"{r.collection}/{r.id}" for r in renderer.ds.all_records()}
     assert len(parsed.entries) == len(keys)
     assert {e.id for e in parsed.entries} == {f"urn:uuid:{uuid_for(k)}" for k in keys}
+
+
+def test_sqlite_export_carries_dates_and_track_record(renderer: Renderer, history: History, tmp_path: Path) -> None:
+    ctx = context(renderer.ds, None, history=history)
+    sqlite_mod.build_database(ctx, tmp_path / "a.db")
+    conn = sqlite3.connect(tmp_path / "a.db")
+    dates = {r[0]: r[1:] for r in conn.execute("SELECT id, collection, first_published, last_changed FROM record_history")}
+    assert dates["fixture-clash"] == ("incidents", "2025-12-01", "2025-12-11")
+    assert dates["border-raid"] == ("incidents", "2025-12-05", "2025-12-09")  # followed through its rename
+    assert set(dates) == {r.id for r in renderer.ds.all_records()}
+    track = conn.execute(
+        "SELECT position, label, likelihood, confidence, moved FROM judgement_track_record"
+        " WHERE judgement_id = ? ORDER BY position",
+        ("fixture-judgement",),
+    ).fetchall()
+    assert [(t[1], t[2]) for t in track] == [("First edition", "Very likely"), ("Second edition", "Likely")]
+    assert track[0][4] is None and "less likely" in track[1][4]
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    conn.close()
+    sqlite_mod.build_database(ctx, tmp_path / "b.db")
+    assert (tmp_path / "a.db").read_bytes() == (tmp_path / "b.db").read_bytes()
+    # Without a usable history: no history tables rather than empty or guessed ones.
+    sqlite_mod.build_database(context(renderer.ds, None, history=History(status="none")), tmp_path / "c.db")
+    names = {r[0] for r in sqlite3.connect(tmp_path / "c.db").execute("SELECT name FROM sqlite_master")}
+    assert "records" in names and not names & {"record_history", "judgement_track_record"}
 
 
 def test_editions_out_of_order_are_refused_with_their_place(data: Path, tmp_path: Path) -> None:

@@ -293,7 +293,9 @@ def test_sqlite_export_carries_dates_and_track_record(renderer: Renderer, histor
     ctx = context(renderer.ds, None, history=history)
     sqlite_mod.build_database(ctx, tmp_path / "a.db")
     conn = sqlite3.connect(tmp_path / "a.db")
-    dates = {r[0]: r[1:] for r in conn.execute("SELECT id, collection, first_published, last_changed FROM record_history")}
+    dates = {
+        r[0]: r[1:] for r in conn.execute("SELECT id, collection, first_published, last_changed FROM record_history")
+    }
     assert dates["fixture-clash"] == ("incidents", "2025-12-01", "2025-12-11")
     assert dates["border-raid"] == ("incidents", "2025-12-05", "2025-12-09")  # followed through its rename
     assert set(dates) == {r.id for r in renderer.ds.all_records()}

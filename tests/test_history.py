@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sqlite3
 import subprocess
 from html import unescape
 from pathlib import Path
 
+import feedparser
 import markdown
 import pytest
 
@@ -17,6 +19,9 @@ from frontierwatch.data import gitlog
 from frontierwatch.data.history import WITHHELD, History, clean_subject, read_history
 from frontierwatch.data.loader import load, load_with_problems
 from frontierwatch.exports import context, dataset_json
+from frontierwatch.exports import feed as feed_mod
+from frontierwatch.exports import sqlite as sqlite_mod
+from frontierwatch.exports.common import uuid_for
 from frontierwatch.site import history_pages
 from frontierwatch.site.pages import PageOptions, Renderer
 from frontierwatch.site.record_pages import RecordPages
@@ -244,6 +249,71 @@ def test_json_export_carries_dates_and_judgements_history(renderer: Renderer, hi
     assert h["records"]["incidents/border-raid"]["first_published"] == "2025-12-05"
     assert [p["likelihood"] for p in h["judgements"]["fixture-judgement"]["track_record"]] == ["Very likely", "Likely"]
     assert [e["title"] for e in h["editions"]] == ["First edition", "Second edition"]
+
+
+def test_the_feed_entries_are_the_changes(renderer: Renderer, history: History, log: ChangeLog) -> None:
+    site = "https://fixture.example/"
+    raw = feed_mod.render(context(renderer.ds, site, history=history))
+    parsed = feedparser.parse(raw.encode("utf-8"))
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    changes = log.newest()
+    assert 0 < len(parsed.entries) == len(changes) <= feed_mod.LIMIT
+    assert [e.title for e in parsed.entries] == [c.headline() for c in changes]
+    assert [e.id for e in parsed.entries] == [f"urn:uuid:{uuid_for(f'{c.key}@{c.commit.sha}')}" for c in changes]
+    assert len({e.id for e in parsed.entries}) == len(changes)  # one id per change, several per record
+    town, clash, raid = parsed.entries[:3]
+    # The future-dated commit is believed for its place, not its date: dated by the cut-off.
+    assert town.title == "Corrected: Fixture Town" and town.updated == "2025-12-31T00:00:00Z"
+    assert clash.updated == "2025-12-11T00:00:00Z" and clash.link == site + "incidents/fixture-clash/"
+    assert raid.summary == f"renamed from incidents/new-raid. Reason: {SUBJECTS['c7']}"
+    assert raid.link == site + "incidents/border-raid/"
+    removed = next(e for e in parsed.entries if e.title.startswith("Removed: "))
+    assert removed.link == site + "changes/" and "the source withdrew it" in removed.summary
+    assert {t.term for t in removed.tags} == {"removed", "claim"}
+    moved = next(e for e in parsed.entries if e.title.startswith("Judgement moved: "))
+    assert "Very likely → Likely" in moved.summary
+    assert parsed.feed.updated == "2025-12-31T00:00:00Z"
+    assert [link.href for link in parsed.feed.links if link.rel == "self"] == [site + "feed.xml"]
+    # The hostile commit subject is text: escaped in the XML, no e-mail address, no bidi override.
+    assert "<script" not in raw and "<b>" not in raw and "&lt;script&gt;alert(1)&lt;/script&gt;" in raw
+    assert "me@example.org" not in raw and "\u202e" not in raw
+    assert HOSTILE.replace("me@example.org", "[address removed]") in clash.summary
+    assert feed_mod.render(context(renderer.ds, site, history=history)) == raw  # same history, same bytes
+
+
+def test_the_feed_without_history_lists_records(renderer: Renderer, history: History) -> None:
+    shallow = History(status="shallow", note="a shallow clone")
+    parsed = feedparser.parse(feed_mod.render(context(renderer.ds, None, history=shallow)))
+    keys = {f"{r.collection}/{r.id}" for r in renderer.ds.all_records()}
+    assert len(parsed.entries) == len(keys)
+    assert {e.id for e in parsed.entries} == {f"urn:uuid:{uuid_for(k)}" for k in keys}
+
+
+def test_sqlite_export_carries_dates_and_track_record(renderer: Renderer, history: History, tmp_path: Path) -> None:
+    ctx = context(renderer.ds, None, history=history)
+    sqlite_mod.build_database(ctx, tmp_path / "a.db")
+    conn = sqlite3.connect(tmp_path / "a.db")
+    dates = {
+        r[0]: r[1:] for r in conn.execute("SELECT id, collection, first_published, last_changed FROM record_history")
+    }
+    assert dates["fixture-clash"] == ("incidents", "2025-12-01", "2025-12-11")
+    assert dates["border-raid"] == ("incidents", "2025-12-05", "2025-12-09")  # followed through its rename
+    assert set(dates) == {r.id for r in renderer.ds.all_records()}
+    track = conn.execute(
+        "SELECT position, label, likelihood, confidence, moved FROM judgement_track_record"
+        " WHERE judgement_id = ? ORDER BY position",
+        ("fixture-judgement",),
+    ).fetchall()
+    assert [(t[1], t[2]) for t in track] == [("First edition", "Very likely"), ("Second edition", "Likely")]
+    assert track[0][4] is None and "less likely" in track[1][4]
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    conn.close()
+    sqlite_mod.build_database(ctx, tmp_path / "b.db")
+    assert (tmp_path / "a.db").read_bytes() == (tmp_path / "b.db").read_bytes()
+    # Without a usable history: no history tables rather than empty or guessed ones.
+    sqlite_mod.build_database(context(renderer.ds, None, history=History(status="none")), tmp_path / "c.db")
+    names = {r[0] for r in sqlite3.connect(tmp_path / "c.db").execute("SELECT name FROM sqlite_master")}
+    assert "records" in names and not names & {"record_history", "judgement_track_record"}
 
 
 def test_editions_out_of_order_are_refused_with_their_place(data: Path, tmp_path: Path) -> None:

@@ -118,6 +118,31 @@ def test_index_pages_link_to_record_pages(generated) -> None:
     assert "Maymay" in places  # spellings, for search
 
 
+def test_home_names_the_current_edition_as_text(tmp_path: Path) -> None:
+    import dataclasses
+
+    import markdown
+
+    from frontierwatch.data.models import Edition
+    from frontierwatch.data.partial_date import PartialDate
+
+    hostile = "<script>alert(1)</script> *x* [y](javascript:alert(1)) {{ 7*7 }} | cell"
+    ds = load(FIXTURE)
+    editions = [
+        Edition(date=PartialDate.parse("2025-12-01"), title="First edition"),
+        # Built without validation: the escaping must hold even for text the data checks would refuse.
+        Edition.model_construct(date=PartialDate.parse("2025-12-31"), title=hostile, note=hostile),
+    ]
+    ds = dataclasses.replace(ds, briefing=ds.briefing.model_copy(update={"editions": editions}))
+    home = next(p for p in pages.generate(ds, OPTIONS) if p.src_uri == "index.md").content
+    line = next(ln for ln in home.splitlines() if ln.startswith("**Current edition:**"))
+    assert "31 December 2025" in line and "First edition" not in line  # the last listed is the current one
+    assert line.endswith("· [What changed since the last one](changes.md)")
+    html = markdown.markdown(line)
+    assert "<script" not in html and "<em>" not in html and 'href="javascript' not in html
+    assert html.count("<a ") == 1 and "alert(1)" in html and "49" not in html  # data, never a template
+
+
 def test_home_badges_figures_and_map(generated) -> None:
     home = generated["index.md"].content
     assert '<a class="fw-badge fw-likelihood-likely" href="methodology/#likelihood"' in home

@@ -1,16 +1,24 @@
 """`feed.xml`: an Atom (RFC 4287) feed of the newest changes: new records and corrections, newest first.
 
-Every record of every collection can be an entry; the feed keeps the newest `LIMIT` (50). An entry's
-`updated` is the day the record's file last changed in git (a correction moves it to the top); without a
-usable history (not committed, a shallow clone) it falls back on the record's own date: an incident's
-date, a claim's `as_of`, a source's publication, else the newest publication among its sources, else the
-data cut-off. The feed's own `updated` is its newest entry's (or the cut-off, if later). Readers who
-want everything have the data package.
+With the records' history from git (`ctx.history`), the entries are the changes themselves, as the What
+changed page words them (`views.changes.ChangeLog`): one entry per change (a new record, a correction with
+its fields old → new, a judgement that moved, a removal with its last text), newest first in the
+repository's order, titled by `headline()`, its text `describe()` (which ends with the commit subject, the
+editor's reason: untrusted text, escaped like data). Its `updated` is the change's commit day; a commit
+dated in the future has no believable date and is dated by the cut-off. Its id is the UUIDv5 of the record
+key and the commit: stable across builds, distinct for each change of one record.
+
+Without the records' history (not read: the `export` command, or not usable: not committed, a shallow
+clone) every record of every collection can be an entry; the feed keeps the newest `LIMIT` (50). An
+entry's `updated` is the day the record's file last changed in git (a correction moves it to the top), else
+the record's own date: an incident's date, a claim's `as_of`, a source's publication, else the newest
+publication among its sources, else the data cut-off. The feed's own `updated` is its newest entry's (or
+the cut-off, if later). Readers who want everything have the data package.
 
 Built with `xml.etree.ElementTree`, which escapes every text and attribute, so data never becomes markup
 (every text construct is `type="text"`). Characters XML 1.0 cannot carry at all (NUL and most other C0
 controls) become U+FFFD; a carriage return is written as `&#13;` so that parsers keep it. Entry ids are
-`urn:uuid:` UUIDv5 of the record key, stable whatever the site address and across corrections; nothing
+`urn:uuid:` UUIDv5 of the record key (and, for a change, its commit), stable whatever the site address; nothing
 reads the wall clock, so two builds of the same data and history give the same bytes.
 Links are absolute when a site URL is given, site-relative otherwise.
 """
@@ -25,9 +33,12 @@ from frontierwatch import __version__
 from frontierwatch.data.models import Claim, Incident, Record, Relationship, Source
 from frontierwatch.data.vocab import CREDIBILITY, term
 from frontierwatch.exports.common import Context, day_start, rfc3339, uuid_for, xml_safe
+from frontierwatch.views.changes import GROUPS, ChangeEntry, ChangeLog
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_FILE = "feed.xml"
+#: The What changed page (site/history_pages.py), where a removed record's entry links.
+CHANGES_URL = "changes/"
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -79,6 +90,32 @@ def entries(ctx: Context, limit: int | None = LIMIT) -> list[tuple[dt.datetime, 
     items = [(changed_at(ctx, r), f"{r.collection}/{r.id}", r) for r in ctx.ds.all_records()]
     items.sort(key=lambda t: (t[0], t[1]), reverse=True)
     return items if limit is None else items[:limit]
+
+
+def changes(ctx: Context, limit: int | None = LIMIT) -> list[ChangeEntry] | None:
+    """The newest changes from the records' history, newest first; None without a usable history."""
+    if ctx.history is None or not ctx.history.available:
+        return None
+    return ChangeLog.of(ctx.history, ctx.ds).newest(limit)
+
+
+def change_date(ctx: Context, change: ChangeEntry) -> dt.datetime:
+    """The change's commit day; the cut-off for a commit whose date is not believable (future-dated)."""
+    day = change.date
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC) if day is not None else ctx.as_of
+
+
+def _change_entry(ctx: Context, feed: ET.Element, change: ChangeEntry) -> None:
+    entry = _sub(feed, "entry")
+    _sub(entry, "id", f"urn:uuid:{uuid_for(f'{change.key}@{change.commit.sha}')}")
+    _sub(entry, "title", change.headline()[:300], type="text")
+    _sub(entry, "updated", rfc3339(change_date(ctx, change)))
+    href = ctx.url(change.collection, change.record_id) if change.exists else ctx.site(CHANGES_URL)
+    _sub(entry, "link", rel="alternate", type="text/html", href=href)
+    kind = _SINGULAR.get(change.collection, change.collection)
+    for term_, label in ((change.group, GROUPS[change.group]), (kind.lower(), kind)):
+        _sub(entry, "category", term=term_, label=label)
+    _sub(entry, "summary", change.describe(), type="text")
 
 
 def _incident_text(ctx: Context, i: Incident) -> str:
@@ -133,8 +170,10 @@ def render(ctx: Context) -> str:
     _sub(feed, "title", f"{b.title}: latest changes", type="text")
     if b.subtitle:
         _sub(feed, "subtitle", b.subtitle, type="text")
-    newest = entries(ctx)
-    _sub(feed, "updated", rfc3339(max([ctx.as_of, *(when for when, _, _ in newest)])))
+    changed = changes(ctx)
+    newest = entries(ctx) if changed is None else []
+    dates = [when for when, _, _ in newest] + [change_date(ctx, c) for c in changed or []]
+    _sub(feed, "updated", rfc3339(max([ctx.as_of, *dates])))
     author = _sub(feed, "author")
     _sub(author, "name", b.title)
     _sub(feed, "link", rel="alternate", type="text/html", href=ctx.site("") or "./")
@@ -142,6 +181,8 @@ def render(ctx: Context) -> str:
         _sub(feed, "link", rel="self", type="application/atom+xml", href=ctx.site(ctx.folder + FEED_FILE))
     _sub(feed, "rights", ctx.citation or ctx.licence, type="text")
     _sub(feed, "generator", "Frontier Watch", version=__version__)
+    for change in changed or []:
+        _change_entry(ctx, feed, change)
     for when, key, rec in newest:
         entry = _sub(feed, "entry")
         _sub(entry, "id", f"urn:uuid:{uuid_for(key)}")
@@ -176,7 +217,7 @@ def render(ctx: Context) -> str:
 
 def write(ctx: Context, out_dir: Path) -> list[tuple[str, str, int, str]]:
     (out_dir / FEED_FILE).write_bytes(render(ctx).encode("utf-8"))
-    n = min(LIMIT, sum(ctx.ds.counts().values()))
-    return [
-        (FEED_FILE, "application/atom+xml", n, f"Atom feed of the newest {LIMIT} changes: new records and corrections.")
-    ]
+    changed = changes(ctx)
+    n = min(LIMIT, sum(ctx.ds.counts().values())) if changed is None else len(changed)
+    what = "new records and corrections" if changed is None else "new, corrected and removed records"
+    return [(FEED_FILE, "application/atom+xml", n, f"Atom feed of the newest {LIMIT} changes: {what}.")]

@@ -7,6 +7,9 @@ SQL client.
 - Views: `incident_details` (one row per incident, with its place, country and actors), `incident_actor_details`
   (one row per incident and actor, with names), `claim_details` (one row per claim, with its subjects and
   who denies it) and `claim_subject_details` (one row per claim and subject).
+- With the records' history from git (the site build): `record_history` (each record's first-published and
+  last-changed days) and `judgement_track_record` (each judgement's likelihood and confidence by edition);
+  see `history_tables.py`. Without a usable history those tables are absent, never filled with guesses.
 - Full-text search (FTS5), as Datasette expects it (`<table>_fts`, external content on the table's rowid):
   incident titles and summaries, names and aliases of actors, people and places, statements of claims and
   judgements, source titles. Datasette shows a search box on those tables; in SQL:
@@ -25,13 +28,14 @@ import re
 import sqlite3
 from pathlib import Path
 
+from frontierwatch.exports import history_tables
 from frontierwatch.exports.common import Context
 from frontierwatch.exports.tables import Table, build
 
 FILE = "frontierwatch.db"
 PAGE_SIZE = 4096
 #: Bumped when the tables change shape (readers can check `PRAGMA user_version`).
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the history tables
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 _SQL_TYPES = {"string": "TEXT", "date": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
 
@@ -120,7 +124,7 @@ def insert_sql(table: Table) -> str:
 
 def build_database(ctx: Context, path: Path) -> list[Table]:
     """Write the database to `path` (replaced); returns the tables written."""
-    tables = build(ctx)
+    tables = build(ctx) + history_tables.build(ctx)
     tmp = path.with_name(path.name + ".tmp")
     tmp.unlink(missing_ok=True)
     conn = sqlite3.connect(tmp, isolation_level=None)
@@ -156,12 +160,14 @@ def build_database(ctx: Context, path: Path) -> list[Table]:
 
 def write(ctx: Context, out_dir: Path) -> list[tuple[str, str, int, str]]:
     tables = build_database(ctx, out_dir / FILE)
+    shared = [t for t in tables if t.name not in history_tables.NAMES]
+    extra = " and the records' history (first-published and last-changed days, judgements by edition)"
     return [
         (
             FILE,
             "application/vnd.sqlite3",
             sum(len(t.rows) for t in tables),
-            f"SQLite database of the same {len(tables)} tables, with foreign keys, views (incidents with actors "
-            "and places, claims with subjects) and full-text search.",
+            f"SQLite database of the same {len(shared)} tables, with foreign keys, views (incidents with actors "
+            "and places, claims with subjects), full-text search" + (extra if len(shared) < len(tables) else "") + ".",
         )
     ]

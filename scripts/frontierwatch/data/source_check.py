@@ -221,7 +221,9 @@ def explained(raw: str) -> frozenset[str]:
     for comment in _EXPLANATION.findall(raw):
         for quoted in _QUOTED.findall(comment):
             out.add(_fold(quoted.strip()))
-            out.update(_fold(w) for w in re.findall(r"[\w]+(?:['’-][\w]+)*", quoted))
+            for word in re.findall(r"[\w]+(?:['’-][\w]+)*", quoted):  # "al-Qaida" explains "Qaida" too
+                out.add(_fold(word))
+                out.update(_fold(part) for part in re.split(r"['’-]", word))
             out.update(_numbers_in(quoted))
     return frozenset(out)
 

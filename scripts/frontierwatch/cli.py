@@ -1,4 +1,4 @@
-"""The `frontierwatch` command: validate, schema, export, new, synth.
+"""The `frontierwatch` command: validate, check-source, schema, export, new, synth.
 
 No traceback ever reaches an editor: data problems are printed located, anything unexpected is printed
 as one line with a request to report it.
@@ -106,6 +106,47 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_check_source(args: argparse.Namespace) -> int:
+    from frontierwatch.data.source_check import check
+
+    data_dir: Path = args.data_dir
+    if not (data_dir / "sources" / f"{args.source_id}.yaml").is_file():
+        print(
+            f"frontierwatch check-source: {terminal_safe(args.source_id)} is not a source in "
+            f"{terminal_safe(data_dir.as_posix())}/sources/: give the id of a source record "
+            "(its file name without .yaml)",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        text = args.text.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not readable as UTF-8 text"
+        print(
+            f"frontierwatch check-source: {terminal_safe(args.text.as_posix())}: {reason}; "
+            "give the path of the source's text as a UTF-8 file",
+            file=sys.stderr,
+        )
+        return 1
+    found, unreadable = check(data_dir, args.source_id, text)
+    for item in found:
+        print(terminal_safe(item.text()))
+    for line in unreadable:
+        print(f"{terminal_safe(line)} (not checked: run `frontierwatch validate`)", file=sys.stderr)
+    if found:
+        print(
+            f"{plural(len(found), 'name or number', 'names and numbers')} not in the source's text: correct the "
+            'record, or explain each in its file with a comment line `# not in the source: "X" (why)`',
+            file=sys.stderr,
+        )
+        return 1
+    if unreadable:
+        return 1
+    shown = terminal_safe(args.source_id)
+    print(f"ok: every name and number in the records citing {shown} is in its text or explained")
+    return 0
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     from frontierwatch.data import schema
 
@@ -151,6 +192,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=["text", "github"], default="text", help="github: ::error annotations for pull requests"
     )
     p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser(
+        "check-source", help="flag names and numbers in records citing a source that the source's text lacks"
+    )
+    p.add_argument("source_id", metavar="SOURCE_ID", help="the source's id (its file name in data/sources/)")
+    p.add_argument("text", metavar="PATH", type=Path, help="the source's text, a UTF-8 file")
+    p.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
+    p.set_defaults(func=_cmd_check_source)
 
     p = sub.add_parser("schema", help="write the JSON Schema of each collection to data/schema/")
     p.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -25,8 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from frontierwatch.data.dataset import Dataset
-from frontierwatch.data.models import Incident, Place
+from frontierwatch.data.models import COLLECTIONS, Incident, Place
 from frontierwatch.data.refs import references
+from frontierwatch.site import urls
 from frontierwatch.views.dataview import DataView
 
 _ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -142,3 +144,55 @@ def stale_entries(folder: Path, keep: Iterable[str]) -> list[Path]:
     """Entries of a kept collection folder that are not pages of the records in `keep`."""
     wanted = set(keep)
     return [p for p in folder.iterdir() if p.name not in wanted] if folder.is_dir() else []
+
+
+class Keeper:
+    """Serve: the last build's record pages and maps, renamed (not copied) beside the site folder while MkDocs
+    empties it, and put back when the next build can keep them; `writing` is what this build writes, for the
+    next one."""
+
+    def __init__(self) -> None:
+        self.kept: tuple[Path, Written] | None = None
+        self.writing: Written | None = None
+
+    def set_aside(self, site: Path, written: Written | None) -> None:
+        self.drop()
+        if written is None:
+            return
+        keep = site.with_name(site.name + ".fw-keep")
+        keep.mkdir()
+        self.kept = (keep, written)
+        for name in (*COLLECTIONS, urls.MAPS_DIR):
+            if (site / name).is_dir():
+                (site / name).rename(keep / name)
+
+    def reuse(self, ds: Dataset, key: str, site: Path, last_changed: Mapping[str, Any]) -> Written | None:
+        """What the last build wrote, back in `site`, when its settings `key` and briefing are this build's
+        (None: every record page and map is written). Sets `writing`."""
+        self.writing = Written(ds, key, last_changed=dict(last_changed))
+        kept, self.kept = self.kept, None
+        if kept is None:
+            return None
+        keep, written = kept
+        if written.key != key or written.ds.briefing != ds.briefing:
+            shutil.rmtree(keep, ignore_errors=True)
+            return None
+        for folder in keep.iterdir():
+            folder.rename(site / folder.name)
+        keep.rmdir()
+        for collection in COLLECTIONS:  # pages of deleted records, and MkDocs' own pages of the last build
+            for stale in stale_entries(site / collection, ds.records[collection]):
+                shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
+        maps = site / urls.MAPS_DIR
+        for stale in stale_entries(maps, ds.records):
+            shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
+        for collection in ds.records:
+            ids = {f"{rid}.html" for rid in ds.records[collection]}
+            for stale in stale_entries(maps / collection, ids):
+                stale.unlink()
+        return written
+
+    def drop(self) -> None:
+        if self.kept is not None:
+            shutil.rmtree(self.kept[0], ignore_errors=True)
+            self.kept = None

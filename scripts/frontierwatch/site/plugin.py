@@ -27,7 +27,6 @@ import contextlib
 import dataclasses
 import logging
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,6 @@ from frontierwatch import workers
 from frontierwatch.data.checks import CheckOptions
 from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.history import HistoryCache
-from frontierwatch.data.models import COLLECTIONS
 from frontierwatch.data.problems import Problem, plural
 from frontierwatch.site import build_guards, history_pages, incremental, linksafety, serve_status, urls
 from frontierwatch.site import mkdocs_adapter as adapter
@@ -102,8 +100,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         self._render_key: str | None = None  # serve: what page HTML may be reused against
         self.serve_problems: list[Problem] = []  # serve: the data's problems, shown on every page (serve_status)
         self.site_dir = "site"
-        self._kept: tuple[Path, Written] | None = None  # serve: the last build's record pages, set aside
-        self._writing: Written | None = None  # serve: what this build writes, for the next one
+        self.keeper = incremental.Keeper()  # serve: the last build's record pages and maps, and this build's
 
     @property
     def serving(self) -> bool:
@@ -131,7 +128,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         written_by_mkdocs = adapter.included_files(files)
         settings = self._settings(ds, files, config)
         previous = self._incremental(ds, settings, config)
-        self.build = SiteBuild(ds, settings, self.caches if self.serving else None, self._writing, previous)
+        self.build = SiteBuild(ds, settings, self.caches if self.serving else None, self.keeper.writing, previous)
         self.build.start()
         for src_uri, content in self.build.markdown_pages():
             files.append(adapter.generated_file(config, src_uri, content))
@@ -206,14 +203,14 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             with _worker_errors():
                 self.build.finish(config.plugins)
             self.build = None
-            self.caches.written, self._writing = self._writing, None
+            self.caches.written, self.keeper.writing = self.keeper.writing, None
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop()
-        self._writing = None
+        self.keeper.writing = None
 
     def on_shutdown(self) -> None:
-        self._drop_kept()
+        self.keeper.drop()
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.data_dir is not None and self.data_dir.is_dir():
@@ -224,29 +221,19 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
     # --- serve-only hooks: extend here (error banner, incremental rebuilds) -----------------------------
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """Serve: MkDocs is about to empty the site folder; the last build's record pages and maps wait beside
-        it (renamed, not copied), so that the next build writes again only what an edit changed."""
-        self._drop_kept()
+        it, so that the next build writes again only what an edit changed (`incremental.Keeper`)."""
         written, self.caches.written = self.caches.written, None  # used once: a failed build forgets it
-        if not (self.serving and self.config.enabled) or written is None:
-            return
-        site = Path(config.site_dir)
-        keep = site.with_name(site.name + ".fw-keep")
-        keep.mkdir()
-        self._kept = (keep, written)
-        for name in (*COLLECTIONS, urls.MAPS_DIR):
-            if (site / name).is_dir():
-                (site / name).rename(keep / name)
+        self.keeper.set_aside(Path(config.site_dir), written if self.serving and self.config.enabled else None)
 
     def _incremental(self, ds: Dataset, settings: BuildSettings, config: MkDocsConfig) -> Written | None:
         """Serve: what the last build wrote, back in the site folder, when this build can keep it (None: every
-        record page and map is written). Sets `self._writing` for what this build writes."""
-        self._writing = None
+        record page and map is written)."""
         if not self.serving or settings.workers.forked:
+            self.keeper.writing = None
             return None
-        last_changed = settings.page_options.last_changed
         key = incremental.settings_key(
             dataclasses.replace(settings.page_options, last_changed={}),
-            bool(last_changed),
+            bool(settings.page_options.last_changed),
             settings.maps,
             settings.exports,
             settings.tile_url,
@@ -255,34 +242,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             settings.edit_url("x.yaml"),
             adapter.search_settings(config.plugins),
         )
-        self._writing = Written(ds, key, last_changed=dict(last_changed))
-        kept, self._kept = self._kept, None
-        if kept is None:
-            return None
-        keep, written = kept
-        if written.key != key or written.ds.briefing != ds.briefing:
-            shutil.rmtree(keep, ignore_errors=True)
-            return None
-        site = Path(config.site_dir)
-        for folder in keep.iterdir():
-            folder.rename(site / folder.name)
-        keep.rmdir()
-        for collection in COLLECTIONS:  # pages of deleted records, and MkDocs' own pages of the last build
-            for stale in incremental.stale_entries(site / collection, ds.records[collection]):
-                shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
-        maps = site / urls.MAPS_DIR
-        for stale in incremental.stale_entries(maps, ds.records):
-            shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
-        for collection in ds.records:
-            ids = {f"{rid}.html" for rid in ds.records[collection]}
-            for stale in incremental.stale_entries(maps / collection, ids):
-                stale.unlink()
-        return written
-
-    def _drop_kept(self) -> None:
-        if self._kept is not None:
-            shutil.rmtree(self._kept[0], ignore_errors=True)
-            self._kept = None
+        return self.keeper.reuse(ds, key, Path(config.site_dir), settings.page_options.last_changed)
 
     def _load(self, data_dir: Path) -> Dataset:
         """The dataset; on bad data, `serve` keeps the last good one (and logs every problem), `build` stops."""

@@ -1,5 +1,5 @@
 """The view layer: every question a page, map or export asks of the data, answered once (`DataView`)."""
 
-from frontierwatch.views.dataview import DataView, TimelineItem, fmt_range, newest_first
+from frontierwatch.views.dataview import DataView, fmt_range, newest_first
 
-__all__ = ["DataView", "TimelineItem", "fmt_range", "newest_first"]
+__all__ = ["DataView", "fmt_range", "newest_first"]

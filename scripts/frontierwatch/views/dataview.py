@@ -377,61 +377,7 @@ class DataView(SeriesQueries, ChronologyQueries):
             ),
         ]
 
-    def timeline(self) -> list[TimelineItem]:
-        """(date, kind, record, what) for every dated fact in the records, oldest first."""
-        ds = self.ds
-        items: list[TimelineItem] = []
-        for a in ds.actors.values():
-            if a.founded:
-                items.append((a.founded, "founded", a, f"{a.name} founded"))
-            for nc in a.name_changes:
-                items.append((nc.date, "renamed", a, f"{a.label} takes the name {nc.name}"))
-            for ld in a.leaders:
-                if ld.from_:
-                    items.append((ld.from_, "leader", a, f"{ds.label(ld.person)} becomes {ld.role} of {a.label}"))
-                if ld.to:
-                    items.append((ld.to, "leader", a, f"{ds.label(ld.person)} ends as {ld.role} of {a.label}"))
-            for sz in a.size:
-                rng = fmt_range(sz.fighters.low, sz.fighters.best, sz.fighters.high)
-                items.append((sz.as_of, "size", a, f"{a.label}: {rng} fighters"))
-            for ar in a.areas:
-                if ar.from_:
-                    what = f"{a.label}: {_value(ar.role)} in {ds.label(ar.place)} from this date"
-                    items.append((ar.from_, "area", a, what))
-        for p in ds.people.values():
-            if p.died:
-                items.append((p.died, "died", p, f"{p.name} dies"))
-            for role in p.roles:
-                if role.from_:
-                    items.append((role.from_, "role", p, f"{p.name}: {role.role}, {ds.label(role.actor)}"))
-        for r in ds.relationships.values():
-            if r.from_date:
-                kind = _label(vocab.RELATIONSHIP_TYPE, r.type).lower()
-                what = f"{ds.label(r.from_)} {kind} {ds.label(r.to)}"
-                items.append((r.from_date, "relationship", r, what))
-        for c in ds.claims.values():
-            if c.as_of:
-                items.append((c.as_of, "claim", c, c.statement))
-        for s in ds.sources.values():
-            items.append((s.published, "source", s, f"Published: {s.title}"))
-        for i in self.incidents_oldest_first:
-            items.append((i.date, "incident", i, i.title))
-        items.sort(key=lambda t: (t[0], t[1], t[2].id))
-        return items
-
-    def timeline_years(self, items: list[TimelineItem], skip_incidents: bool) -> list[tuple[int, list[TimelineItem]]]:
-        """The timeline by year, oldest first; `skip_incidents` leaves incidents out but keeps their years."""
-        groups: dict[int, list[TimelineItem]] = defaultdict(list)
-        for item in items:
-            if skip_incidents and item[1] == "incident":
-                continue
-            groups[item[0].year].append(item)
-        years = set(groups) | (set(self._in_year) if skip_incidents else set())
-        return [(y, groups.get(y, [])) for y in sorted(years)]
-
-
 #: A dated fact on the timeline: (date, kind, record, what happened).
-TimelineItem = tuple[PartialDate, str, Record, str]
 
 
 def fmt_range(low: int | None, best: int | None, high: int | None) -> str:

@@ -33,30 +33,33 @@ import contextlib
 import json
 import os
 import platform
-import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import serve_edits
+import site_size
+
 ROOT = Path(__file__).resolve().parents[2]
+#: Issue 14's targets (2 cores, medians), by number of incidents where they depend on it.
 TARGETS = {
-    "build_s": 60.0,  # 10,000 incidents
-    "peak_gib": 1.5,
+    "serve_edit_s": {10000: 2.0},  # each kind of edit
+    "serve_real_s": 1.0,
+    "site_mb": {10000: 200.0, 50000: 1000.0},
+    "build_s": {10000: 25.0, 50000: 150.0},
+    "ratio_plain": 0.8,  # our build / plain Material build of as many pages
+    "peak_all_gib": {50000: 2.0},
+    "search_gzip_mb": {50000: 2.0},
+    "incident_page_gzip_kb": 15.0,
     "overview_mb": 3.0,
-    "growth": 12.0,  # 10k build / 1k build
-    "overhead": 1.3,  # our build / plain Material build of as many pages
-    "serve_real_s": 2.0,
-    "validate_s": 5.0,
+    "validate_s": {10000: 5.0},
 }
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONWARNINGS": "ignore"}
 
@@ -132,20 +135,6 @@ def check(result: Run, what: str) -> Run:
     return result
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fetch(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as resp:  # only 127.0.0.1
-            return resp.read().decode("utf-8", "replace")
-    except (urllib.error.URLError, OSError, TimeoutError):
-        return None
-
-
 # --- project snapshot and datasets ------------------------------------------------------------------------
 def snapshot(work: Path) -> Path:
     """Copy mkdocs.yml and docs/ (and data/, for the real-data serve test) into work/project."""
@@ -199,18 +188,6 @@ def markdown_of(data: Path, project: Path) -> tuple[int, int]:
     return len(generated) + len(hand), total
 
 
-def site_figures(site: Path) -> dict[str, float]:
-    files = [p for p in site.rglob("*") if p.is_file()]
-    pages = [p for p in files if p.name == "index.html" and p.parts[len(site.parts)] not in ("maps", "assets")]
-    overview = site / "maps" / "overview.html"
-    return {
-        "site_mb": sum(p.stat().st_size for p in files) / 1e6,
-        "site_files": len(files),
-        "html_pages": len(pages),
-        "overview_mb": overview.stat().st_size / 1e6 if overview.is_file() else float("nan"),
-    }
-
-
 # --- our site ---------------------------------------------------------------------------------------------
 def validate(data: Path, runs: int, timeout: float) -> list[float]:
     cmd = [sys.executable, "-m", "frontierwatch", "validate", str(data)]
@@ -221,66 +198,6 @@ def build(project: Path, data: Path | None, site: Path, timeout: float) -> Run:
     env = {**ENV, "FRONTIERWATCH_DATA": str(data)} if data is not None else ENV
     cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
     return check(run(cmd, cwd=project, env=env, timeout=timeout), f"mkdocs build ({data or 'real data'})")
-
-
-def serve_edit(project: Path, data: Path, runs: int, timeout: float) -> list[float]:
-    """Seconds from writing a new title into one incident's YAML file until `mkdocs serve` serves it."""
-    incident = sorted((data / "incidents").glob("*.yaml"))[0]
-    original = incident.read_text(encoding="utf-8")
-    match = re.search(r"^title: *(.+)$", original, re.MULTILINE)
-    if match is None:
-        sys.exit(f"no top-level title: line in {incident}")
-    port = free_port()
-    # `mkdocs serve` mounts the site at the path of `site_url`.
-    found = re.search(r"^site_url: *['\"]?([^'\"\s#]+)", (project / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
-    mount = urllib.parse.urlsplit(found.group(1)).path if found else "/"
-    base = f"http://127.0.0.1:{port}{mount if mount.endswith('/') else mount + '/'}"
-    page = f"{base}incidents/{incident.stem}/"
-    env = {**ENV, "FRONTIERWATCH_DATA": str(data)}
-    cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", str(project / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"]
-    with tempfile.TemporaryFile(mode="w+") as log:
-        proc = subprocess.Popen(cmd, cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            return _edits(proc, log, incident, original, match, page, runs, timeout)
-        finally:
-            incident.write_text(original, encoding="utf-8")
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-
-
-def _edits(proc, log, incident: Path, original: str, match: re.Match, page: str, runs: int, timeout: float):
-    def fail(why: str) -> None:
-        log.seek(0)
-        sys.exit(f"{why}:\n{log.read()[-3000:]}")
-
-    deadline = time.perf_counter() + timeout
-    while fetch(page) is None:
-        if proc.poll() is not None or time.perf_counter() > deadline:
-            fail("mkdocs serve did not start")
-        time.sleep(0.2)
-    time.sleep(1.0)  # let the watcher settle after the first build
-    times: list[float] = []
-    for n in range(runs):
-        title = f"Benchmark edit {n} {time.time_ns()}"
-        text = original[: match.start(1)] + title + original[match.end(1) :]
-        start = time.perf_counter()
-        incident.write_text(text, encoding="utf-8")
-        while True:
-            body = fetch(page)
-            if body is not None and title in body:
-                times.append(time.perf_counter() - start)
-                break
-            if proc.poll() is not None or time.perf_counter() - start > timeout:
-                fail(f"edit not served within {timeout:.0f} s")
-            time.sleep(0.05)
-        time.sleep(1.0)  # a quiet moment between edits, as an editor has
-    return times
 
 
 # --- baseline Material sites -----------------------------------------------------------------------------
@@ -371,8 +288,12 @@ class SizeResult:
     site_mb: float = 0.0
     site_files: int = 0
     html_pages: int = 0
+    parts_mb: dict[str, float] = field(default_factory=dict)
     overview_mb: float = 0.0
-    serve_edit_s: list[float] = field(default_factory=list)
+    search_gzip_mb: float = 0.0
+    incident_page_gzip_kb: float = 0.0
+    incident_page_disk_kb: float = 0.0
+    serve_edit_s: dict[str, list[float]] = field(default_factory=dict)
     plain_s: list[float] = field(default_factory=list)
     matched_s: list[float] = field(default_factory=list)
 
@@ -404,7 +325,44 @@ def machine() -> dict[str, str | int]:
     }
 
 
-def report(results: list[SizeResult], real_serve: list[float], info: dict) -> list[str]:
+def verdicts(results: list[SizeResult], real_serve: dict[str, list[float]]) -> list[str]:
+    """Each target that applies to a measured figure: the figure, the target, met or missed."""
+    lines = []
+
+    def say(what: str, value: float, target: float, unit: str) -> None:
+        if value == value:  # not NaN: measured
+            verdict = "met" if value <= target else "MISSED"
+            lines.append(f"  {what}: {value:,.2f} {unit} (target <= {target:g}): {verdict}")
+
+    for r in results:
+        n = f"{r.incidents:,}"
+        for kind, times in r.serve_edit_s.items():
+            if r.incidents in TARGETS["serve_edit_s"]:
+                say(f"serve {kind} edit, {n}", med(times), TARGETS["serve_edit_s"][r.incidents], "s")
+        for key, value, unit in (
+            ("site_mb", r.site_mb, "MB"),
+            ("build_s", med(r.build_s), "s"),
+            ("peak_all_gib", r.peak_all_mib / 1024, "GiB"),
+            ("search_gzip_mb", r.search_gzip_mb, "MB"),
+            ("validate_s", med(r.validate_s), "s"),
+        ):
+            if r.incidents in TARGETS[key]:
+                say(f"{key}, {n}", value, TARGETS[key][r.incidents], unit)
+        say(f"incident page transferred, {n}", r.incident_page_gzip_kb, TARGETS["incident_page_gzip_kb"], "KB")
+        say(f"overview map, {n}", r.overview_mb, TARGETS["overview_mb"], "MB")
+        if r.plain_s:
+            say(f"build / plain Material, {n}", med(r.build_s) / med(r.plain_s), TARGETS["ratio_plain"], "")
+    for kind, times in real_serve.items():
+        say(f"serve {kind} edit, real data", med(times), TARGETS["serve_real_s"], "s")
+    return lines
+
+
+def _serve(r: SizeResult, kind: str) -> str:
+    times = r.serve_edit_s.get(kind)
+    return f"{med(times):.2f}" if times else "-"
+
+
+def report(results: list[SizeResult], real_serve: dict[str, list[float]], info: dict) -> list[str]:
     cols = [f"{r.incidents:,} incidents" for r in results]
     rows: list[tuple[str, list[str]]] = [
         ("records / pages", [f"{r.records:,} / {r.pages:,}" for r in results]),
@@ -416,8 +374,19 @@ def report(results: list[SizeResult], real_serve: list[float], info: dict) -> li
         ("peak memory (MiB)", [f"{r.peak_mib:,.0f}" for r in results]),
         ("  all processes (MiB)", [f"{r.peak_all_mib:,.0f}" for r in results]),
         ("site (MB / files)", [f"{r.site_mb:,.1f} / {r.site_files:,}" for r in results]),
+        *[
+            (f"  {part} (MB)", [f"{r.parts_mb.get(part, 0):,.1f}" for r in results])
+            for part in sorted({p for r in results for p in r.parts_mb})
+        ],
+        ("incident page on disk (KB)", [f"{r.incident_page_disk_kb:.1f}" for r in results]),
+        ("incident page transferred, gzip (KB)", [f"{r.incident_page_gzip_kb:.1f}" for r in results]),
+        ("search index, gzip (MB)", [f"{r.search_gzip_mb:.2f}" for r in results]),
         ("overview map (MB)", [f"{r.overview_mb:.2f}" for r in results]),
-        ("serve: edit shown (s)", [f"{med(r.serve_edit_s):.1f}" for r in results]),
+        *[
+            (f"serve: {kind} edit shown (s)", [_serve(r, kind) for r in results])
+            for kind in serve_edits.KINDS
+            if any(kind in r.serve_edit_s for r in results)
+        ],
         ("plain Material build (s)", [f"{med(r.plain_s):.1f}" for r in results]),
         ("  ratio ours / plain", [f"{med(r.build_s) / med(r.plain_s):.2f}" for r in results]),
         ("matched Material build (s)", [f"{med(r.matched_s):.1f}" for r in results]),
@@ -435,13 +404,24 @@ def report(results: list[SizeResult], real_serve: list[float], info: dict) -> li
         name.ljust(width) + "  " + "  ".join(v.rjust(w) for v, w in zip(vals, colw, strict=True)) for name, vals in rows
     ]
     if real_serve:
-        runs = " ".join(f"{t:.2f}" for t in real_serve)
-        out += ["", f"serve, real data: edit shown in {med(real_serve):.2f} s (runs: {runs})"]
+        out += [
+            "",
+            "serve, real data, edit shown (s): "
+            + "; ".join(
+                f"{kind} {med(times):.2f} (runs {' '.join(f'{t:.2f}' for t in times)})"
+                for kind, times in real_serve.items()
+            ),
+        ]
+    out += ["", "targets (issue 14):", *verdicts(results, real_serve)]
     by = {r.incidents: r for r in results}
     if 1000 in by and 10000 in by:
         out.append(f"growth: 10k build / 1k build = {med(by[10000].build_s) / med(by[1000].build_s):.1f}")
     out.append(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return out
+
+
+def _times(by_kind: dict[str, list[float]]) -> str:
+    return "; ".join(f"{kind} {' '.join(f'{t:.2f}' for t in times)} s" for kind, times in by_kind.items())
 
 
 def main() -> int:
@@ -454,6 +434,7 @@ def main() -> int:
     parser.add_argument("--work", type=Path, help="working folder (default: a new temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the working folder (datasets are reused)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds any one build or serve edit may take")
+    parser.add_argument("--serve-max", type=int, default=10000, help="largest size whose serve edits are timed")
     parser.add_argument("--skip", nargs="*", default=[], choices=["validate", "serve", "baseline", "real"])
     args = parser.parse_args()
 
@@ -463,7 +444,7 @@ def main() -> int:
     print(f"working in {work}; {info['cpus']} CPUs, {info['cpu']}", flush=True)
     project = snapshot(work)
     results: list[SizeResult] = []
-    real_serve: list[float] = []
+    real_serve: dict[str, list[float]] = {}
     try:
         for size in args.sizes:
             print(f"{size:,} incidents", flush=True)
@@ -488,9 +469,9 @@ def main() -> int:
                     flush=True,
                 )
             res.peak_mib, res.peak_all_mib = peak / 1024, peak_all / 1024
-            figures = site_figures(site)
-            res.site_mb, res.overview_mb = figures["site_mb"], figures["overview_mb"]
-            res.site_files, res.html_pages = int(figures["site_files"]), int(figures["html_pages"])
+            for name, value in site_size.figures(site).items():
+                setattr(res, name, value)
+            print(f"  site: {res.site_mb:,.1f} MB in {res.site_files:,} files {res.parts_mb}", flush=True)
             shutil.rmtree(site)
             if "baseline" not in args.skip:
                 for name, avg, into in (
@@ -505,13 +486,17 @@ def main() -> int:
                         flush=True,
                     )
                     shutil.rmtree(root)
-            if "serve" not in args.skip:
-                res.serve_edit_s = serve_edit(project, data, args.serve_runs or args.runs, args.timeout)
-                print(f"  serve edit: {' '.join(f'{t:.2f}' for t in res.serve_edit_s)} s", flush=True)
+            if "serve" not in args.skip and size <= args.serve_max:
+                res.serve_edit_s = serve_edits.serve_edits(
+                    project, data, args.serve_runs or args.runs, args.timeout, ENV
+                )
+                print(f"  serve edits: {_times(res.serve_edit_s)}", flush=True)
             results.append(res)
         if "real" not in args.skip:
-            real_serve = serve_edit(project, project / "data", max(args.serve_runs or args.runs, 3), args.timeout)
-            print(f"real data serve edit: {' '.join(f'{t:.2f}' for t in real_serve)} s", flush=True)
+            real_serve = serve_edits.serve_edits(
+                project, project / "data", max(args.serve_runs or args.runs, 3), args.timeout, ENV
+            )
+            print(f"real data serve edits: {_times(real_serve)}", flush=True)
     finally:
         if not args.keep and args.work is None:
             shutil.rmtree(work, ignore_errors=True)

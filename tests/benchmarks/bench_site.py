@@ -453,7 +453,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the working folder (datasets are reused)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds any one build or serve edit may take")
     parser.add_argument("--serve-max", type=int, default=10000, help="largest size whose serve edits are timed")
-    parser.add_argument("--skip", nargs="*", default=[], choices=["validate", "serve", "baseline", "real"])
+    parser.add_argument("--skip", nargs="*", default=[], choices=["validate", "serve", "baseline", "matched", "real"])
     args = parser.parse_args()
 
     work = args.work or Path(tempfile.mkdtemp(prefix="frontierwatch-bench-"))
@@ -495,7 +495,7 @@ def main() -> int:
             if "baseline" not in args.skip:
                 for name, avg, into in (
                     ("plain", None, res.plain_s),
-                    ("matched", md_bytes // res.pages, res.matched_s),
+                    *([] if "matched" in args.skip else [("matched", md_bytes // res.pages, res.matched_s)]),
                 ):
                     root = write_baseline(work / f"baseline-{name}-{size}", project, res.html_pages, avg)
                     for _ in range(args.baseline_runs or args.runs):

@@ -102,3 +102,17 @@ def test_dataset_json_records_round_trip_into_the_models(ds) -> None:
         for rid, data in doc["records"][name].items():
             again = model.model_validate(data)
             assert again.model_dump() == ds.records[name][rid].model_dump(), rid
+
+
+def test_json_by_line_puts_one_record_on_a_line_and_reads_back_the_same() -> None:
+    import json
+
+    from frontierwatch.exports.common import json_by_line
+
+    doc = {"type": "bundle", "objects": [{"id": "a", "name": 'x "</script>"\n'}, {"id": "b", "n": [1, 2.5]}], "e": []}
+    text = json_by_line(doc, 2)
+    assert json.loads(text) == doc
+    lines = text.splitlines()
+    assert lines[3] == '  {"id":"a","name":"x \\"</script>\\"\\n"},'  # a record per line, compact inside
+    assert lines[4] == '  {"id":"b","n":[1,2.5]}'
+    assert json.loads(json_by_line(doc, 0)) == doc and "\n" not in json_by_line(doc, 0)

@@ -7,6 +7,7 @@ a record's own dates), so two builds of the same data are byte-identical.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import uuid
 from collections.abc import Mapping
@@ -68,6 +69,7 @@ class Context:
     def changed(self, record: Record) -> dt.date | None:
         """When the record's file last changed in git (None: not committed, or no usable history)."""
         return self.last_changed.get(f"{record.collection}/{record.id}.yaml")
+
     history: History | None = None  # the records' history from git (None: not read)
 
     @property
@@ -114,3 +116,23 @@ def citation_line(ds: Dataset, site_url: str | None) -> str:
     return (
         f"{title}. Open data, cut-off {b.cut_off}, Frontier Watch {__version__}. Licensed {b.licence}.{where}".rstrip()
     )
+
+
+def json_by_line(value: object, depth: int, _indent: str = "") -> str:
+    """JSON whose first `depth` levels of objects and arrays put one member on a line, everything below compact.
+
+    A record (a STIX object, a GeoJSON feature, a dataset record) then takes one line: the file is about as
+    small as compact JSON (the indented form was a fifth larger: 44 MB of STIX at 10,000 incidents), and a
+    diff of two releases still shows which records changed.
+    """
+    if depth <= 0 or not isinstance(value, dict | list) or not value:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    inner = _indent + " "
+    if isinstance(value, dict):
+        members = [
+            f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {json_by_line(v, depth - 1, inner)}"
+            for k, v in value.items()
+        ]
+        return "{\n" + ",\n".join(members) + f"\n{_indent}}}"
+    items = [f"{inner}{json_by_line(v, depth - 1, inner)}" for v in value]
+    return "[\n" + ",\n".join(items) + f"\n{_indent}]"

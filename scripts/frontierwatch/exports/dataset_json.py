@@ -27,7 +27,7 @@ from typing import Any
 from frontierwatch import SCHEMA_VERSION
 from frontierwatch.data.models import COLLECTIONS, SLUG_PATTERN
 from frontierwatch.data.schema import SCHEMA_BASE, schemas
-from frontierwatch.exports.common import Context
+from frontierwatch.exports.common import Context, json_by_line
 
 FORMAT_VERSION = 1
 
@@ -138,7 +138,7 @@ def document_schema() -> dict[str, Any]:
 
 
 def _dump(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+    return json_by_line(obj, 3) + "\n"
 
 
 def render(ctx: Context) -> str:
@@ -147,7 +147,8 @@ def render(ctx: Context) -> str:
 
 def write(ctx: Context, out_dir: Path) -> list[tuple[str, str, int, str]]:
     (out_dir / "frontierwatch.json").write_bytes(render(ctx).encode("utf-8"))
-    (out_dir / "frontierwatch.schema.json").write_bytes(_dump(document_schema()).encode("utf-8"))
+    schema = json.dumps(document_schema(), ensure_ascii=False, indent=1) + "\n"  # small, and read by people
+    (out_dir / "frontierwatch.schema.json").write_bytes(schema.encode("utf-8"))
     total = sum(ctx.ds.counts().values())
     return [
         (

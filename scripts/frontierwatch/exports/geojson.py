@@ -8,12 +8,11 @@ Properties are flat (one value per key) so desktop GIS tools read them as column
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from frontierwatch.data.vocab import ACLED_GEO_PRECISION, PRECISION_RADIUS_KM, caveats
-from frontierwatch.exports.common import Context
+from frontierwatch.exports.common import Context, json_by_line
 from frontierwatch.views import DataView
 
 #: Decimal places kept per precision (5 decimals is ~1 m, 1 decimal ~11 km).
@@ -85,7 +84,7 @@ def render(ctx: Context) -> str:
 
 
 def _dumps(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+    return json_by_line(doc, 2) + "\n"
 
 
 def write(ctx: Context, out_dir: Path) -> list[tuple[str, str, int, str]]:

@@ -63,7 +63,7 @@ from stix2.confidence.scales import admiralty_credibility_to_value, none_low_med
 from frontierwatch.data.models import Actor, Claim, Incident, Judgement, Person, Place, Record, Relationship, Source
 from frontierwatch.data.vocab import CREDIBILITY, PRECISION_RADIUS_KM, term
 from frontierwatch.exports import stix_links
-from frontierwatch.exports.common import LICENCE_URLS, Context, day_start, uuid_for
+from frontierwatch.exports.common import LICENCE_URLS, Context, day_start, json_by_line, uuid_for
 
 #: UN M49 sub-regions as STIX's region-ov spells them, for the countries of the frontier.
 M49_REGION = {
@@ -464,7 +464,7 @@ def render(ctx: Context) -> str:
 
 
 def _dumps(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    return json_by_line(doc, 2) + "\n"
 
 
 def write(ctx: Context, out_dir: Path) -> list[tuple[str, str, int, str]]:

@@ -454,7 +454,14 @@ def main() -> int:
     parser.add_argument("--work", type=Path, help="working folder (default: a new temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the working folder (datasets are reused)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds any one build or serve edit may take")
-    parser.add_argument("--skip", nargs="*", default=[], choices=["validate", "serve", "baseline", "real"])
+    parser.add_argument("--skip", nargs="*", default=[], choices=["validate", "serve", "baseline", "real", "history"])
+    parser.add_argument(
+        "--history",
+        nargs="*",
+        default=["10000:2000"],
+        metavar="INCIDENTS:COMMITS",
+        help="what reading git history adds to a build, by bench_history.py (issue 18, < 3 s)",
+    )
     args = parser.parse_args()
 
     work = args.work or Path(tempfile.mkdtemp(prefix="frontierwatch-bench-"))
@@ -464,6 +471,7 @@ def main() -> int:
     project = snapshot(work)
     results: list[SizeResult] = []
     real_serve: list[float] = []
+    history: dict = {}  # bench_history.run_sizes's figures by INCIDENTS:COMMITS
     try:
         for size in args.sizes:
             print(f"{size:,} incidents", flush=True)
@@ -509,6 +517,11 @@ def main() -> int:
                 res.serve_edit_s = serve_edit(project, data, args.serve_runs or args.runs, args.timeout)
                 print(f"  serve edit: {' '.join(f'{t:.2f}' for t in res.serve_edit_s)} s", flush=True)
             results.append(res)
+        if "history" not in args.skip and args.history:
+            from bench_history import run_sizes  # the history benchmark (tests/benchmarks/bench_history.py)
+
+            print("history: git history read at INCIDENTS:COMMITS (bench_history.py)", flush=True)
+            history = run_sizes(args.history, args.runs, work / "history", indent="  ")
         if "real" not in args.skip:
             real_serve = serve_edit(project, project / "data", max(args.serve_runs or args.runs, 3), args.timeout)
             print(f"real data serve edit: {' '.join(f'{t:.2f}' for t in real_serve)} s", flush=True)
@@ -523,6 +536,7 @@ def main() -> int:
             "runs": args.runs,
             "sizes": [asdict(r) for r in results],
             "serve_real_s": real_serve,
+            "history": history,
             "targets": TARGETS,
         }
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")

@@ -143,6 +143,7 @@ class ChangeLog:
             everything = [e for entries in self._by_key.values() for e in entries if e.visible]
             self._newest = sorted(everything, key=lambda e: (-e.commit.position, e.key))
         self._spans: list[EditionSpan] | None = None
+        self._reached: tuple[list[set[str]] | None] | None = None  # `_reach`, once
 
     @classmethod
     def of(cls, history: History, ds: Dataset) -> ChangeLog:
@@ -229,6 +230,11 @@ class ChangeLog:
 
     def _reach(self) -> list[set[str]] | None:
         """For each edition, the commits it holds (it and its ancestors); None without editions or history."""
+        if self._reached is None:
+            self._reached = (self._editions_reach(),)
+        return self._reached[0]
+
+    def _editions_reach(self) -> list[set[str]] | None:
         editions = self.ds.briefing.editions
         if not editions or not self.history.available:
             return None

@@ -244,13 +244,15 @@ def _phases(data: Path) -> dict[str, float]:
     t0 = time.perf_counter()
     gitlog.repo_state(root)
     t1 = time.perf_counter()
-    log = gitlog.read_log(root, max_commits=DEPTH)
-    t2 = time.perf_counter()
-    built = history.build(log, dt.datetime.now(dt.UTC), truncated=len(log) >= DEPTH)
-    t3 = time.perf_counter()
+    with history.collector_paused():
+        log = gitlog.read_log(root, max_commits=DEPTH)
+        t2 = time.perf_counter()
+        built = history.build(log, dt.datetime.now(dt.UTC), truncated=len(log) >= DEPTH)
+        t3 = time.perf_counter()
     blobs = gitlog.read_blobs(root, history.needed_blobs(built))
     t4 = time.perf_counter()
-    {sha: history.parse(b) for sha, b in blobs.items()}
+    with history.collector_paused():
+        {sha: history.parse(b) for sha, b in blobs.items()}
     t5 = time.perf_counter()
     return {
         "rev_parse_s": t1 - t0,

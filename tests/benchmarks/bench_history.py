@@ -16,10 +16,15 @@ has loaded the dataset (as the build has before it reads history), it times the 
   questions      what the pages, feed and exports ask it: `editions()`, `since_current()`, `newest(50)`,
                  `of_record` and `dates` of every record, `track_record` of every judgement
 
-(median of --runs each; a fresh History each run, so nothing is reused), the same split of `read_history` into
-its git and parsing steps (one run), the peak memory the history adds to the build process (largest resident
-set after loading the dataset, minus before; and Python's own peak allocation, from tracemalloc, in one more run)
-and the largest resident set of a git child. The machine's load average is printed at the end.
+(median of --runs each; a fresh History each run, so nothing is reused), the CPU time of each run (this
+process's and its git children's: less disturbed by other work on the machine than the wall time), the same
+split of `read_history` into its git and parsing steps (one run), the peak memory the history adds to the
+build process (largest resident set after loading the dataset, minus before; and Python's own peak
+allocation, from tracemalloc, in one more run) and the largest resident set of a git child. The machine's
+load average is printed at the end.
+
+`bench_site.py` runs it too (`--history INCIDENTS:COMMITS ...`, default 10000:2000; `--skip history`), through
+`run_sizes`.
 """
 
 from __future__ import annotations
@@ -195,10 +200,17 @@ def _maxrss_mib(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
+def _cpu_s() -> float:
+    """CPU time of this process and of the children it has waited for (git)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _one_run(data: Path, ds: Any) -> tuple[dict[str, float], Any]:
     from frontierwatch.data.history import read_history
     from frontierwatch.views.changes import ChangeLog
 
+    cpu0 = _cpu_s()
     t0 = time.perf_counter()
     history = read_history(data, DEPTH)
     t1 = time.perf_counter()
@@ -218,6 +230,7 @@ def _one_run(data: Path, ds: Any) -> tuple[dict[str, float], Any]:
     t4 = time.perf_counter()
     times = {"read_s": t1 - t0, "last_changed_s": t2 - t1, "changelog_s": t3 - t2, "questions_s": t4 - t3}
     times["total_s"] = t4 - t0
+    times["cpu_s"] = _cpu_s() - cpu0
     return times, (history, log)
 
 
@@ -231,13 +244,15 @@ def _phases(data: Path) -> dict[str, float]:
     t0 = time.perf_counter()
     gitlog.repo_state(root)
     t1 = time.perf_counter()
-    log = gitlog.read_log(root, max_commits=DEPTH)
-    t2 = time.perf_counter()
-    built = history.build(log, dt.datetime.now(dt.UTC), truncated=len(log) >= DEPTH)
-    t3 = time.perf_counter()
+    with history.collector_paused():
+        log = gitlog.read_log(root, max_commits=DEPTH)
+        t2 = time.perf_counter()
+        built = history.build(log, dt.datetime.now(dt.UTC), truncated=len(log) >= DEPTH)
+        t3 = time.perf_counter()
     blobs = gitlog.read_blobs(root, history.needed_blobs(built))
     t4 = time.perf_counter()
-    {sha: history.parse(b) for sha, b in blobs.items()}
+    with history.collector_paused():
+        {sha: history.parse(b) for sha, b in blobs.items()}
     t5 = time.perf_counter()
     return {
         "rev_parse_s": t1 - t0,
@@ -307,6 +322,7 @@ def report(size: str, setup: dict[str, Any], fig: dict[str, Any]) -> list[str]:
         _row("change log", fig["changelog_s"]),
         _row("questions (pages, feed, exports)", fig["questions_s"]),
         _row("total", fig["total_s"]) + f"   target < {TARGET_S:g} s: {'met' if total < TARGET_S else 'NOT met'}",
+        _row("CPU of the total, git included", fig["cpu_s"]),
         f"  read history, one run: rev-parse {ph['rev_parse_s']:.3f} s, git log {ph['git_log_s']:.3f} s, versions"
         f" {ph['build_versions_s']:.3f} s, cat-file {ph['cat_file_s']:.3f} s, YAML {ph['parse_yaml_s']:.3f} s",
         f"  memory: build process {fig['rss_before_mib']:.0f} MiB after loading the data, +{fig['rss_added_mib']:.0f}"
@@ -314,6 +330,27 @@ def report(size: str, setup: dict[str, Any], fig: dict[str, Any]) -> list[str]:
         f" {fig['git_child_rss_mib']:.0f} MiB",
     ]
     return lines
+
+
+def run_sizes(sizes: list[str], runs: int, work: Path, indent: str = "") -> dict[str, Any]:
+    """Each INCIDENTS:COMMITS size: its repository made in `work`, measured in a fresh process, its report
+    printed (each line after `indent`); the figures by size (what --json writes). `bench_site.py` calls it."""
+    out: dict[str, Any] = {}
+    for size in sizes:
+        incidents, _, commits = size.partition(":")
+        print(f"{indent}{size}: making the repository", flush=True)
+        data, setup = make_repo(work, int(incidents), int(commits or 0))
+        print(f"{indent}{size}: measuring ({runs} runs)", flush=True)
+        child = subprocess.run(
+            [sys.executable, __file__, "--measure", str(data), "--runs", str(runs)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        fig = json.loads(child.stdout)
+        out[size] = {"setup": setup, **fig}
+        print("\n".join(indent + line for line in report(size, setup, fig)), flush=True)
+    return out
 
 
 def main() -> int:
@@ -328,22 +365,8 @@ def main() -> int:
         print(json.dumps(measure(args.measure, args.runs)))
         return 0
     work = args.work or Path(tempfile.mkdtemp(prefix="fw-bench-history-"))
-    out: dict[str, Any] = {}
     try:
-        for size in args.sizes:
-            incidents, _, commits = size.partition(":")
-            print(f"{size}: making the repository", flush=True)
-            data, setup = make_repo(work, int(incidents), int(commits or 0))
-            print(f"{size}: measuring ({args.runs} runs)", flush=True)
-            child = subprocess.run(
-                [sys.executable, __file__, "--measure", str(data), "--runs", str(args.runs)],
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            fig = json.loads(child.stdout)
-            out[size] = {"setup": setup, **fig}
-            print("\n".join(report(size, setup, fig)), flush=True)
+        out = run_sizes(args.sizes, args.runs, work)
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -53,6 +53,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import serve_edits
 import site_size
+from baseline_site import write_baseline
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Issue 14's targets (2 cores, medians), by number of incidents where they depend on it.
@@ -216,74 +217,7 @@ def build(project: Path, data: Path | None, site: Path, timeout: float) -> Run:
     return check(run(cmd, cwd=project, env=env, timeout=timeout), f"mkdocs build ({data or 'real data'})")
 
 
-# --- baseline Material sites -----------------------------------------------------------------------------
-BASELINE_SECTIONS = ["incidents", "places", "actors", "people", "claims", "relationships", "sources", "judgements"]
-
-
-def baseline_config(project: Path) -> str:
-    """The project's theme and Markdown extensions, without the frontierwatch plugin and its extra files."""
-    text = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    markdown = text[text.index("markdown_extensions:") : text.index("\nvalidation:")]
-    nav = "\n".join(f"  - {s.title()}: {s}/index.md" for s in BASELINE_SECTIONS)
-    return f"""site_name: Baseline
-site_url: https://example.org/baseline/
-theme:
-  name: material
-  font: false
-  features: [navigation.instant, navigation.tabs, navigation.sections, navigation.top, search.suggest,
-             search.highlight, content.action.edit]
-plugins: [search]
-not_in_nav: |
-  /*/*.md
-{markdown}
-nav:
-  - Home: index.md
-{nav}
-"""
-
-
-def _baseline_page(i: int, section: str, n_in_section: int, target: int) -> str:
-    """A page of about `target` bytes of Markdown like a record page: facts table, links, paragraphs, list."""
-    lines = [f"# Page {i} of {section}", "", "| Facts | |", "|---|---|"]
-    k = 0
-    while sum(len(x) + 1 for x in lines) < target:
-        other = (i * 7 + k) % n_in_section
-        if k % 3 == 2:
-            lines += ["", f"## Part {k} {{ #part-{k} }}", "", f"Paragraph {k} of page {i}: " + "text " * 30, ""]
-        else:
-            lines.append(f"| **Field {k}** | [Page {other}](page-{other}.md) — value {k}, *note* |")
-        k += 1
-    return "\n".join(lines) + "\n"
-
-
-def write_baseline(root: Path, project: Path, pages: int, avg_bytes: int | None) -> Path:
-    if root.exists():
-        shutil.rmtree(root)
-    docs = root / "docs"
-    docs.mkdir(parents=True)
-    (root / "mkdocs.yml").write_text(baseline_config(project), encoding="utf-8")
-    (docs / "index.md").write_text("# Baseline\n\nA plain Material site.\n", encoding="utf-8")
-    per = max(1, (pages - 1 - len(BASELINE_SECTIONS)) // len(BASELINE_SECTIONS))
-    written = 1
-    for s, section in enumerate(BASELINE_SECTIONS):
-        folder = docs / section
-        folder.mkdir()
-        n = per if s < len(BASELINE_SECTIONS) - 1 else max(1, pages - written - 1)
-        (folder / "index.md").write_text(
-            f"# {section.title()}\n\n" + "".join(f"- [Page {j}](page-{j}.md)\n" for j in range(min(n, 100))),
-            encoding="utf-8",
-        )
-        written += 1
-        for j in range(n):
-            if avg_bytes is None:
-                text = f"# Page {j} of {section}\n\nA short hand-written page.\n\n- one\n- two\n- [index](index.md)\n"
-            else:
-                text = _baseline_page(j, section, n, avg_bytes)
-            (folder / f"page-{j}.md").write_text(text, encoding="utf-8")
-            written += 1
-    return root
-
-
+# --- baseline Material sites (baseline_site.py writes them) ----------------------------------------------
 def build_baseline(root: Path, timeout: float) -> Run:
     cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml"), "-d", str(root / "site")]
     return check(run(cmd, cwd=root, timeout=timeout), "baseline build")
@@ -453,7 +387,15 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the working folder (datasets are reused)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds any one build or serve edit may take")
     parser.add_argument("--serve-max", type=int, default=10000, help="largest size whose serve edits are timed")
-    parser.add_argument("--skip", nargs="*", default=[], choices=["validate", "serve", "baseline", "matched", "real"])
+    steps = ["validate", "serve", "baseline", "matched", "real", "history"]
+    parser.add_argument("--skip", nargs="*", default=[], choices=steps)
+    parser.add_argument(
+        "--history",
+        nargs="*",
+        default=["10000:2000"],
+        metavar="INCIDENTS:COMMITS",
+        help="what reading git history adds to a build, by bench_history.py (issue 18, < 3 s)",
+    )
     args = parser.parse_args()
 
     work = args.work or Path(tempfile.mkdtemp(prefix="frontierwatch-bench-"))
@@ -463,6 +405,7 @@ def main() -> int:
     project = snapshot(work)
     results: list[SizeResult] = []
     real_serve: dict[str, list[float]] = {}
+    history: dict = {}  # bench_history.run_sizes's figures by INCIDENTS:COMMITS
     try:
         for size in args.sizes:
             print(f"{size:,} incidents", flush=True)
@@ -511,6 +454,11 @@ def main() -> int:
                 )
                 print(f"  serve edits: {_times(res.serve_edit_s)}", flush=True)
             results.append(res)
+        if "history" not in args.skip and args.history:
+            from bench_history import run_sizes  # the history benchmark (tests/benchmarks/bench_history.py)
+
+            print("history: git history read at INCIDENTS:COMMITS (bench_history.py)", flush=True)
+            history = run_sizes(args.history, args.runs, work / "history", indent="  ")
         if "real" not in args.skip:
             real_serve = serve_edits.serve_edits(
                 project, project / "data", max(args.serve_runs or args.runs, 3), args.timeout, ENV
@@ -520,6 +468,9 @@ def main() -> int:
         if not args.keep and args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     lines = report(results, real_serve, info)
+    for size, fig in history.items():  # issue 18's target
+        added = statistics.median(fig["total_s"])
+        lines.append(f"  history added, {size}: {added:.2f} s (target < 3 s): {'met' if added < 3 else 'MISSED'}")
     print("\n" + "\n".join(lines))
     if args.json:
         payload = {
@@ -527,6 +478,7 @@ def main() -> int:
             "runs": args.runs,
             "sizes": [asdict(r) for r in results],
             "serve_real_s": real_serve,
+            "history": history,
             "targets": TARGETS,
         }
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")

@@ -19,8 +19,10 @@ invisible characters is withheld, e-mail addresses are removed, and each is cut 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -123,6 +125,20 @@ class History:
 EARLIER = Commit("", (), None, "", "", -1)
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic collector off while the history's many small objects are made (as `loader.validate`
+    does for the dataset): each collection it would start rescans the whole loaded dataset, which made the
+    change log three to four times slower at 10,000 incidents. Reference counting still frees the garbage."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def no_history(note: str) -> History:
     return History(status="none", note=note)
 
@@ -218,12 +234,14 @@ def read_history(
         state = gitlog.repo_state(root, timeout=min(timeout, 10.0))
         if state.shallow:
             return History(status="shallow", note="the repository is a shallow clone, so its history is incomplete")
-        log = gitlog.read_log(root, max_commits=depth, timeout=timeout)
-        history = build(log, now or dt.datetime.now(dt.UTC), truncated=bool(depth) and len(log) >= (depth or 0))
+        with collector_paused():
+            log = gitlog.read_log(root, max_commits=depth, timeout=timeout)
+            history = build(log, now or dt.datetime.now(dt.UTC), truncated=bool(depth) and len(log) >= (depth or 0))
         blobs = gitlog.read_blobs(root, needed_blobs(history), timeout=timeout)
     except gitlog.GitUnavailable as exc:
         return no_history(str(exc))
-    history.contents = {sha: parse(data) for sha, data in blobs.items()}
+    with collector_paused():
+        history.contents = {sha: parse(data) for sha, data in blobs.items()}
     return history
 
 

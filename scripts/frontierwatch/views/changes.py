@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from frontierwatch.data.dataset import Dataset
-from frontierwatch.data.history import BRIEFING, Commit, History, Version, clean_value
+from frontierwatch.data.history import BRIEFING, Commit, History, Version, clean_value, collector_paused
 from frontierwatch.data.models import Edition
 from frontierwatch.views.fielddiff import TRACKED, FieldChange, diff, direction, other_fields, show
 
@@ -135,13 +135,15 @@ class ChangeLog:
     def __init__(self, history: History, ds: Dataset) -> None:
         self.history, self.ds = history, ds
         self._by_key: dict[str, list[ChangeEntry]] = {}
-        if history.available:
-            for path, versions in history.files.items():
-                if path != BRIEFING:
-                    self._by_key[path[: -len(".yaml")]] = self._entries(path[: -len(".yaml")], versions)
-        everything = [e for entries in self._by_key.values() for e in entries if e.visible]
-        self._newest = sorted(everything, key=lambda e: (-e.commit.position, e.key))
+        with collector_paused():
+            if history.available:
+                for path, versions in history.files.items():
+                    if path != BRIEFING:
+                        self._by_key[path[: -len(".yaml")]] = self._entries(path[: -len(".yaml")], versions)
+            everything = [e for entries in self._by_key.values() for e in entries if e.visible]
+            self._newest = sorted(everything, key=lambda e: (-e.commit.position, e.key))
         self._spans: list[EditionSpan] | None = None
+        self._reached: tuple[list[set[str]] | None] | None = None  # `_reach`, once
 
     @classmethod
     def of(cls, history: History, ds: Dataset) -> ChangeLog:
@@ -228,6 +230,11 @@ class ChangeLog:
 
     def _reach(self) -> list[set[str]] | None:
         """For each edition, the commits it holds (it and its ancestors); None without editions or history."""
+        if self._reached is None:
+            self._reached = (self._editions_reach(),)
+        return self._reached[0]
+
+    def _editions_reach(self) -> list[set[str]] | None:
         editions = self.ds.briefing.editions
         if not editions or not self.history.available:
             return None

@@ -23,7 +23,7 @@ from frontierwatch.data import vocab
 from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.history import History
 from frontierwatch.data.models import Record, Relationship
-from frontierwatch.site import escape, history_pages, urls
+from frontierwatch.site import escape, history_pages, index_pages, urls
 from frontierwatch.site.charts import ChartBook
 from frontierwatch.site.escape import Markup
 from frontierwatch.site.formatting import (
@@ -102,7 +102,9 @@ class PageOptions:
     border_length_km: float | None = None
     snippets: Mapping[str, str] = field(default_factory=dict)  # hand-written Markdown parts, trusted
     list_limit: int = 100  # longest list of incidents/claims on one entity page
-    index_limit: int = 500  # incidents index shows them all up to this many, else the latest
+    # Most rows on one index page: the incidents index lists every incident up to this many, else the latest;
+    # a year with more is listed by month, a month (and the claims ledger) with more on numbered pages.
+    index_limit: int = 500
     graph_limit: int = 150  # most edges drawn in one network graph
     search_incidents: bool = True  # False: incident pages stay out of the search index (very large datasets)
     repo_url: str | None = None  # the repository's web address (https): links to each change
@@ -160,6 +162,8 @@ class Renderer:
 
     def _index(self) -> None:
         self.year_src = {y: self._year_src(y) for y in self.view.years}
+        limit = self.options.index_limit
+        self.year_plans = {y: index_pages.year_plan(self.view, y, src, limit) for y, src in self.year_src.items()}
 
     def _year_src(self, year: int) -> str:
         return f"incidents/{year}.md" if str(year) not in self.ds.incidents else f"incidents/year-{year}.md"
@@ -221,17 +225,44 @@ class Renderer:
         add(GeneratedPage(METHODOLOGY, self.page(METHODOLOGY, "methodology.md.j2", "Methodology"), "Methodology"))
         add(GeneratedPage(EDITORS, self.page(EDITORS, "editors.md.j2", "Editors' guide"), "Editors' guide"))
         for collection, src in INDEX.items():
+            if collection == "claims":
+                pages.extend(self.ledger_pages())
+                continue
             title = INDEX_TITLES[collection]
-            meta = {"hide": ["toc"]} if collection in ("claims", "sources", "people") else None
+            meta = {"hide": ["toc"]} if collection in ("sources", "people") else None
             add(GeneratedPage(src, self.page(src, f"{collection}_index.md.j2", title, meta), title))
         for year in self.view.years:
-            src = self.year_src[year]
-            title = f"Incidents in {year}"
-            add(GeneratedPage(src, self.page(src, "incidents_year.md.j2", title, year=year), title))
+            pages.extend(self.year_pages(year))
         add(history_pages.page(self))
         # Last: the plugin may fill it in only when the exports (made in the background) are done.
         add(GeneratedPage(DOWNLOADS, self.downloads_page(), "Data downloads"))
         return pages
+
+    def year_pages(self, year: int) -> list[GeneratedPage]:
+        """A year's page; over the limit, its summary by month and the months' (numbered) pages."""
+        plan = self.year_plans[year]
+        title = f"Incidents in {year}"
+        if not plan.split:
+            return [GeneratedPage(plan.src, self.page(plan.src, "incidents_year.md.j2", title, year=year), title)]
+        out = [GeneratedPage(plan.src, self.page(plan.src, "incidents_year_months.md.j2", title, plan=plan), title)]
+        for month in plan.months:
+            for part in month.parts:
+                name = month.title if part.number == 1 else f"{month.title} (page {part.number} of {part.of})"
+                body = self.page(part.src, "incidents_month.md.j2", name, plan=plan, month=month, part=part)
+                out.append(GeneratedPage(part.src, body, name))
+        return out
+
+    def ledger_pages(self) -> list[GeneratedPage]:
+        """The claims ledger, newest first, in numbered pages of at most `index_limit` claims."""
+        claims = self.view.claims_newest_first()
+        ids = self.ds.claims.keys()
+        parts = index_pages.paginate(claims, self.options.index_limit, lambda n: index_pages.ledger_src(n, ids))
+        out = []
+        for part in parts:
+            title = INDEX_TITLES["claims"] + ("" if part.number == 1 else f" (page {part.number} of {part.of})")
+            body = self.page(part.src, "claims_index.md.j2", title, {"hide": ["toc"]}, part=part)
+            out.append(GeneratedPage(part.src, body, title))
+        return out
 
     def downloads_page(self, downloads: Sequence[Download] | None = None, front_matter: bool = True) -> str:
         """The downloads page; without its front matter when MkDocs has read that already."""

@@ -157,7 +157,10 @@ def test_home_badges_figures_and_map(generated) -> None:
 def test_claims_ledger_and_denials(generated) -> None:
     ledger = generated["claims/index.md"].text
     assert '<a class="fw-badge fw-claim-status-denied" href="../methodology/#claim-status"' in ledger  # as on records
-    denied = '<span class="fw-denied"><strong>Denied by</strong> <a href="../actors/fixture-state/">Government of Fixtureland</a>'
+    denied = (
+        '<span class="fw-denied"><strong>Denied by</strong> '
+        '<a href="../actors/fixture-state/">Government of Fixtureland</a>'
+    )
     assert ledger.count(denied) == 1 and "<th>Denied by</th>" not in ledger  # inline where present, not a column
     # The whole statement (never cut), the full grade with its meaning.
     assert '<a href="fixture-denied-claim/">The state sought outside help.</a>' in ledger and "…" not in ledger

@@ -95,7 +95,9 @@ def test_serve_rebuild_reuses_unchanged_pages(tmp_path: Path, monkeypatch: pytes
     )
     converted.clear()
     build(load_config(str(config_file), site_dir=str(site)))
-    assert "incidents/index.md" in converted  # a page showing the title converted again
+    assert "index.md" in converted  # a page showing the title in its Markdown converted again
+    # The incidents index's table is an HTML block outside its Markdown: the conversion is reused, the block new.
+    assert "incidents/index.md" not in converted
     assert len(converted) < len(first)  # pages that do not show the title were reused
     html = (site / "incidents/fixture-clash/index.html").read_text(encoding="utf-8")  # record pages: record_writer.py
     assert "Edited title" in html and "Militants clash with border guards" not in html

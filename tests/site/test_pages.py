@@ -57,8 +57,8 @@ def test_golden_markdown(generated) -> None:
         golden = GOLDEN / src
         if REGEN:
             golden.parent.mkdir(parents=True, exist_ok=True)
-            golden.write_text(without_svg(page.content), encoding="utf-8")
-        elif not golden.is_file() or golden.read_text(encoding="utf-8") != without_svg(page.content):
+            golden.write_text(without_svg(page.text), encoding="utf-8")
+        elif not golden.is_file() or golden.read_text(encoding="utf-8") != without_svg(page.text):
             mismatched.append(src)
     stale = sorted(
         str(p.relative_to(GOLDEN)) for p in GOLDEN.rglob("*.md") if str(p.relative_to(GOLDEN)) not in generated
@@ -155,10 +155,13 @@ def test_home_badges_figures_and_map(generated) -> None:
 
 
 def test_claims_ledger_and_denials(generated) -> None:
-    ledger = generated["claims/index.md"].content
+    ledger = generated["claims/index.md"].text
     assert '<a class="fw-badge fw-claim-status-denied" href="../methodology/#claim-status"' in ledger  # as on records
-    denied = '<span class="fw-denied">**Denied by** <a href="../actors/fixture-state/">Government of Fixtureland</a>'
-    assert ledger.count(denied) == 1 and "| Denied by |" not in ledger  # inline where present, not a column
+    denied = (
+        '<span class="fw-denied"><strong>Denied by</strong> '
+        '<a href="../actors/fixture-state/">Government of Fixtureland</a>'
+    )
+    assert ledger.count(denied) == 1 and "<th>Denied by</th>" not in ledger  # inline where present, not a column
     # The whole statement (never cut), the full grade with its meaning.
     assert '<a href="fixture-denied-claim/">The state sought outside help.</a>' in ledger and "…" not in ledger
     assert '<abbr class="fw-grade" title="Grade F4: source reliability F (reliability cannot be judged) and ' in ledger

@@ -23,7 +23,7 @@ from frontierwatch.data import vocab
 from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.history import History
 from frontierwatch.data.models import Record, Relationship
-from frontierwatch.site import escape, history_pages, urls
+from frontierwatch.site import escape, history_pages, index_pages, urls
 from frontierwatch.site.charts import ChartBook
 from frontierwatch.site.escape import Markup
 from frontierwatch.site.formatting import (
@@ -102,7 +102,9 @@ class PageOptions:
     border_length_km: float | None = None
     snippets: Mapping[str, str] = field(default_factory=dict)  # hand-written Markdown parts, trusted
     list_limit: int = 100  # longest list of incidents/claims on one entity page
-    index_limit: int = 500  # incidents index shows them all up to this many, else the latest
+    # Most rows on one index page: the incidents index lists every incident up to this many, else the latest;
+    # a year with more is listed by month, a month (and the claims ledger) with more on numbered pages.
+    index_limit: int = 500
     graph_limit: int = 150  # most edges drawn in one network graph
     search_incidents: bool = True  # False: incident pages stay out of the search index (very large datasets)
     repo_url: str | None = None  # the repository's web address (https): links to each change
@@ -119,6 +121,21 @@ class GeneratedPage:
     mini_map: bool = False  # the page embeds urls.map_file(collection, record_id)
     meta: Mapping[str, Any] = field(default_factory=dict)  # front matter besides the title
     toc: list[dict[str, Any]] = field(default_factory=list)  # record pages (HTML): python-markdown's toc_tokens
+    #: Long HTML tables left out of the Markdown: marker (in `content`) -> HTML (see `html_block`).
+    blocks: Mapping[str, str] = field(default_factory=dict)
+
+    def fill(self, html: str) -> str:
+        """The page's HTML (python-markdown's output of `content`) with its blocks in place of their markers."""
+        for marker, block in self.blocks.items():
+            if marker not in html:
+                raise ValueError(f"{self.src_uri}: the converted page lost the marker of an HTML block")
+            html = html.replace(marker, block, 1)
+        return html
+
+    @property
+    def text(self) -> str:
+        """`content` with its blocks in place (what the page says, for tests and size figures)."""
+        return self.fill(self.content)
 
 
 class Renderer:
@@ -128,6 +145,7 @@ class Renderer:
         self.ds = ds
         self.view = DataView.of(ds)
         self.options = options or PageOptions()
+        self._blocks: dict[str, str] = {}  # the HTML blocks of the page being rendered (`_html_block`)
         self.charts = ChartBook(self.view)  # one chart cache for every page (drawn before workers fork)
         self.env = self._environment()
         self._templates: dict[str, jinja2.Template] = {}
@@ -145,12 +163,27 @@ class Renderer:
             join=_join,
         )
         env.globals.update(
+            html_block=self._html_block,
             md=lambda v: Markup(escape.md(v)),
             raw=Markup,  # for trusted hand-written snippets only
             charts=self.charts,
             graph=self._graph,
         )
         return env
+
+    def _html_block(self, html: Markup) -> Markup:
+        """An HTML block (a long table) kept out of python-markdown: the page gets a marker, which the plugin
+        replaces with the HTML after conversion (`GeneratedPage.fill`). Converting raw HTML costs python-markdown
+        as much as a Markdown table (about 0.5 s a MB); a year's table is the bulk of the generated pages. Data
+        can write no marker: every data string is escaped, `<` included."""
+        marker = f'<div class="fw-block" data-fw-block="{len(self._blocks)}"></div>'
+        self._blocks[marker] = str(html).rstrip("\n")
+        return Markup(marker + "\n")
+
+    def _generated(self, src: str, content: str, title: str, **fields: Any) -> GeneratedPage:
+        """A generated page with the HTML blocks its rendering made (`_html_block`)."""
+        blocks, self._blocks = self._blocks, {}
+        return GeneratedPage(src, content, title, blocks=blocks, **fields)
 
     def template(self, name: str) -> jinja2.Template:
         tpl = self._templates.get(name)
@@ -160,6 +193,8 @@ class Renderer:
 
     def _index(self) -> None:
         self.year_src = {y: self._year_src(y) for y in self.view.years}
+        limit = self.options.index_limit
+        self.year_plans = {y: index_pages.year_plan(self.view, y, src, limit) for y, src in self.year_src.items()}
 
     def _year_src(self, year: int) -> str:
         return f"incidents/{year}.md" if str(year) not in self.ds.incidents else f"incidents/year-{year}.md"
@@ -201,6 +236,7 @@ class Renderer:
     def render(self, template: str, here: str, **context: Any) -> str:
         url = urls.src_url(here)
         context.update(here=here, here_url=url, r=self, v=self.view, ds=self.ds, o=self.options)
+        self._blocks = {}
         return self.template(template).render(**context)
 
     def page(self, src: str, template: str, title: str, meta: Mapping[str, Any] | None = None, **ctx: Any) -> str:
@@ -213,25 +249,52 @@ class Renderer:
         add = pages.append
         ds = self.ds
         b = ds.briefing
-        add(GeneratedPage(HOME, self.page(HOME, "home.md.j2", b.title, {"hide": ["navigation"]}), b.title))
+        add(self._generated(HOME, self.page(HOME, "home.md.j2", b.title, {"hide": ["navigation"]}), b.title))
         # The map takes the page's whole width: no navigation or table-of-contents sidebars.
         map_meta = {"hide": ["navigation", "toc"]}
-        add(GeneratedPage(MAP_PAGE, self.page(MAP_PAGE, "map.md.j2", "Map", map_meta), "Map"))
-        add(GeneratedPage(TIMELINE, self.page(TIMELINE, "timeline.md.j2", "Timeline"), "Timeline"))
-        add(GeneratedPage(METHODOLOGY, self.page(METHODOLOGY, "methodology.md.j2", "Methodology"), "Methodology"))
-        add(GeneratedPage(EDITORS, self.page(EDITORS, "editors.md.j2", "Editors' guide"), "Editors' guide"))
+        add(self._generated(MAP_PAGE, self.page(MAP_PAGE, "map.md.j2", "Map", map_meta), "Map"))
+        add(self._generated(TIMELINE, self.page(TIMELINE, "timeline.md.j2", "Timeline"), "Timeline"))
+        add(self._generated(METHODOLOGY, self.page(METHODOLOGY, "methodology.md.j2", "Methodology"), "Methodology"))
+        add(self._generated(EDITORS, self.page(EDITORS, "editors.md.j2", "Editors' guide"), "Editors' guide"))
         for collection, src in INDEX.items():
+            if collection == "claims":
+                pages.extend(self.ledger_pages())
+                continue
             title = INDEX_TITLES[collection]
-            meta = {"hide": ["toc"]} if collection in ("claims", "sources", "people") else None
-            add(GeneratedPage(src, self.page(src, f"{collection}_index.md.j2", title, meta), title))
+            meta = {"hide": ["toc"]} if collection in ("sources", "people") else None
+            add(self._generated(src, self.page(src, f"{collection}_index.md.j2", title, meta), title))
         for year in self.view.years:
-            src = self.year_src[year]
-            title = f"Incidents in {year}"
-            add(GeneratedPage(src, self.page(src, "incidents_year.md.j2", title, year=year), title))
+            pages.extend(self.year_pages(year))
         add(history_pages.page(self))
         # Last: the plugin may fill it in only when the exports (made in the background) are done.
         add(GeneratedPage(DOWNLOADS, self.downloads_page(), "Data downloads"))
         return pages
+
+    def year_pages(self, year: int) -> list[GeneratedPage]:
+        """A year's page; over the limit, its summary by month and the months' (numbered) pages."""
+        plan = self.year_plans[year]
+        title = f"Incidents in {year}"
+        if not plan.split:
+            return [self._generated(plan.src, self.page(plan.src, "incidents_year.md.j2", title, year=year), title)]
+        out = [self._generated(plan.src, self.page(plan.src, "incidents_year_months.md.j2", title, plan=plan), title)]
+        for month in plan.months:
+            for part in month.parts:
+                name = month.title if part.number == 1 else f"{month.title} (page {part.number} of {part.of})"
+                body = self.page(part.src, "incidents_month.md.j2", name, plan=plan, month=month, part=part)
+                out.append(self._generated(part.src, body, name))
+        return out
+
+    def ledger_pages(self) -> list[GeneratedPage]:
+        """The claims ledger, newest first, in numbered pages of at most `index_limit` claims."""
+        claims = self.view.claims_newest_first()
+        ids = self.ds.claims.keys()
+        parts = index_pages.paginate(claims, self.options.index_limit, lambda n: index_pages.ledger_src(n, ids))
+        out = []
+        for part in parts:
+            title = INDEX_TITLES["claims"] + ("" if part.number == 1 else f" (page {part.number} of {part.of})")
+            body = self.page(part.src, "claims_index.md.j2", title, {"hide": ["toc"]}, part=part)
+            out.append(self._generated(part.src, body, title))
+        return out
 
     def downloads_page(self, downloads: Sequence[Download] | None = None, front_matter: bool = True) -> str:
         """The downloads page; without its front matter when MkDocs has read that already."""

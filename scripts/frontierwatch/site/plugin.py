@@ -7,7 +7,8 @@
                      write exports, maps and record pages while MkDocs renders); add its pages as virtual files
     on_nav, on_pre_page, on_env   (serve) reuse what did not change (`serve hooks` below)
     on_page_markdown the downloads page, once the exports are written
-    on_page_content  a shell page's content is the marker its record pages replace
+    on_page_content  a shell page's content is the marker its record pages replace; a generated page's long
+                     tables (HTML blocks) replace their markers
     on_page_context  "Edit this page": none on generated index pages; a placeholder on shells
     on_post_page     links to other sites get rel="noopener noreferrer"; a rendered shell goes to the writers
     on_post_template the sitemap lists record pages, not shells
@@ -168,7 +169,15 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         return markdown
 
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
-        return adapter.SHELL_CONTENT if self._shell_of(page) is not None else html
+        if self._shell_of(page) is not None:
+            return adapter.SHELL_CONTENT
+        generated = self.build.generated.get(page.file.src_uri) if self.build is not None else None
+        if generated is not None and generated.blocks:
+            try:  # long tables skip python-markdown: their markers become the HTML (pages.Renderer._html_block)
+                return generated.fill(html)
+            except ValueError as error:
+                raise PluginError(f"frontierwatch: {error}") from None
+        return html
 
     def on_page_context(self, context: Any, *, page: Any, config: MkDocsConfig, nav: Any) -> Any:
         if self._shell_of(page) is not None:

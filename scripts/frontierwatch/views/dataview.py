@@ -152,6 +152,14 @@ class DataView(SeriesQueries, ChronologyQueries):
         """Oldest first."""
         return self._in_year.get(year, [])
 
+    def incidents_by_month(self, year: int) -> dict[int | None, list[Incident]]:
+        """A year's incidents by month, months in order and those known only to the year (None) last; each
+        month's oldest first. Months without incidents are left out."""
+        months: dict[int | None, list[Incident]] = defaultdict(list)
+        for inc in self.incidents_in_year(year):
+            months[inc.date.month].append(inc)
+        return {m: months[m] for m in sorted(months, key=lambda m: 13 if m is None else m)}
+
     # --- places ---------------------------------------------------------------------------------------
     def children(self, place_id: str) -> list[Place]:
         return self._children.get(place_id, [])
@@ -254,9 +262,14 @@ class DataView(SeriesQueries, ChronologyQueries):
         )
 
     def year_fatalities(self, year: int) -> int:
+        return self.fatalities_of(self.incidents_in_year(year))
+
+    @staticmethod
+    def fatalities_of(incidents: list[Incident]) -> int:
+        """Fatalities of the incidents: each one's best estimate, the low figure when there is no best."""
         return sum(
             (i.fatalities.best if i.fatalities.best is not None else (i.fatalities.low or 0))
-            for i in self.incidents_in_year(year)
+            for i in incidents
             if i.fatalities
         )
 

@@ -21,6 +21,7 @@ from frontierwatch.workers import Pool
 #: The Atom feed, written with the downloads and copied to the site root.
 FEED = "feed.xml"
 
+
 def write_exports(
     ds: Any, out_dir: Path, site_url: str | None, last_changed: Mapping[str, Any] | None = None, history: Any = None
 ) -> list[Download]:

@@ -116,7 +116,7 @@
  * mini map document; the record's part of its data is on the frame (`data-fw-map`, JSON), and the page sends it
  * when the map asks for it, and unasked to every frame when a page opens (in case the map asked before this
  * script ran; a map draws the first copy). A mini map that may not go fullscreen asks the page to show its frame
- * full screen. A map's messages are accepted only from the page's own map frames and only in the expected
+ * over the whole window, and to put it back (its button again, or Esc in the map). A map's messages are accepted only from the page's own map frames and only in the expected
  * shapes; what the page sends is the scheme's name and the frame's own data, nothing else. */
 (function () {
   "use strict";
@@ -155,16 +155,10 @@
     });
     tellAll();
   }
-  function fullScreen(frame) {
-    // The frame itself full screen where the page may; else the frame's box over the whole window (Esc closes).
-    var box = frame.parentNode;
-    if (document.fullscreenElement === frame) {
-      document.exitFullscreen();
-    } else if (document.fullscreenEnabled && frame.requestFullscreen) {
-      frame.requestFullscreen().catch(function () { box.classList.toggle(EXPANDED); });
-    } else {
-      box.classList.toggle(EXPANDED);
-    }
+  function fullScreen(frame, on) {
+    // The frame's box over the whole window, or back in the page. (The page may not use the Fullscreen API here:
+    // the reader's click was in the frame, another origin, and its activation does not reach the page.)
+    frame.parentNode.classList.toggle(EXPANDED, on === true);
   }
 
   window.addEventListener("message", function (event) {
@@ -176,13 +170,7 @@
     if (!from) return;
     if (data.type === READY_MESSAGE) tell(event.source);
     else if (data.type === DATA_REQUEST) giveData(from);
-    else if (data.type === FULLSCREEN_MESSAGE) fullScreen(from);
-  });
-  document.addEventListener("keydown", function (event) {
-    if (event.key !== "Escape") return;
-    Array.prototype.forEach.call(document.querySelectorAll("." + EXPANDED), function (box) {
-      box.classList.remove(EXPANDED);
-    });
+    else if (data.type === FULLSCREEN_MESSAGE) fullScreen(from, data.on);
   });
   function start() {
     new MutationObserver(tellAll).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });

@@ -1078,6 +1078,12 @@
         button.appendChild(svg);
         box.appendChild(button);
         var target = map.getContainer();
+        var expanded = false; // a mini map shown over its page's window
+        document.addEventListener("keydown", function (ev) {
+          if (ev.key !== "Escape" || !expanded) return;
+          expanded = false;
+          window.parent.postMessage({ type: FULLSCREEN_MESSAGE, on: false }, siteOrigin() || "*");
+        });
         L.DomEvent.on(button, "click", function (ev) {
           L.DomEvent.preventDefault(ev);
           L.DomEvent.stopPropagation(ev);
@@ -1086,8 +1092,9 @@
           } else if (document.fullscreenEnabled && target.requestFullscreen) {
             target.requestFullscreen();
           } else if (mini && framed()) {
-            // The shared mini map alone shows no record: the page shows its frame full screen.
-            window.parent.postMessage({ type: FULLSCREEN_MESSAGE }, siteOrigin() || "*");
+            // The shared mini map alone shows no record: the page shows its frame over the window (Esc closes).
+            expanded = !expanded;
+            window.parent.postMessage({ type: FULLSCREEN_MESSAGE, on: expanded }, siteOrigin() || "*");
           } else {
             window.open(window.location.href, "_blank", "noopener");
           }

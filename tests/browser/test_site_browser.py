@@ -169,13 +169,18 @@ def test_instant_navigation_from_one_record_page_to_another_redraws_the_mini_map
     settle(web)
     web.evaluate("window.__fwSamePage = true")
     _, first_title, _ = drawn_mini_map(web)
+    first_data = web.locator("article .fw-map iframe").first.get_attribute("data-fw-map")
     web.evaluate("window.scrollTo(0, 0)")
     link = web.locator("article table a[href*='places/']").first  # the incident's place, in its facts
     target = link.get_attribute("href") or ""
     link.click()
     expected = urlsplit(urljoin(web.url, target)).path
     web.wait_for_function(f"location.pathname.endsWith({expected!r})")
-    web.locator("article h1").wait_for()
+    web.wait_for_function(  # the new page's content in place: its map frame carries other data
+        "(old) => { const f = document.querySelector('article .fw-map iframe');"
+        " return f && f.getAttribute('data-fw-map') !== old; }",
+        arg=first_data,
+    )
     assert web.evaluate("window.__fwSamePage === true"), "expected instant navigation, got a full reload"
     stats, title, data = drawn_mini_map(web)
     assert title == "Map: " + data["title"] != first_title

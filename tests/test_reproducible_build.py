@@ -42,7 +42,10 @@ def test_two_builds_of_one_commit_are_byte_identical(tmp_path: Path) -> None:
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []
     maps = [name for name in first if name.startswith("maps/")]
-    assert len(maps) > 10  # the map documents are in the comparison
+    assert maps == ["maps/mini.html", "maps/overview.html"]  # the map documents are in the comparison
+    # the pages carry their mini maps' data
+    pages = [name for name in first if name.startswith("incidents/") and name.endswith("/index.html")]
+    assert sum("data-fw-map='" in (tmp_path / "a" / name).read_text(encoding="utf-8") for name in pages) > 10
     overview = (tmp_path / "a" / "maps" / "overview.html").read_text(encoding="utf-8")
     assert set(re.findall(r"map_[0-9a-f]{32}", overview)) == {f"map_{1:032x}"}  # numbered, not random
     sitemap = (tmp_path / "a" / "sitemap.xml").read_text(encoding="utf-8")

@@ -310,3 +310,30 @@ def test_nothing_executes_and_strings_render_as_text(page, base: str, site: Path
     assert MARKER in page.locator("article").inner_text()
     assert MARKER in page.title() or "window.__pwned" in page.title()
     assert outside == []
+
+
+@pytest.mark.parametrize("path", ["incidents/fixture-clash/", "places/fixture-district/", "actors/fixture-group/"])
+def test_mini_maps_draw_hostile_records_as_text(page, base: str, path: str) -> None:
+    """The record's map data travels from the page to the shared mini map document: the map draws, the hostile
+    title is the map's title as text, and nothing runs in the page or the frame."""
+    outside: list[str] = []
+    stub_network(page.context, base, outside)
+    page.add_init_script(
+        "window.__pwned = undefined;"
+        "for (const f of ['alert', 'confirm', 'prompt']) { window[f] = () => { window.__pwned = f; }; }"
+    )
+    page.goto(base + path)
+    settle(page)
+    element = page.locator("article .fw-map iframe").first
+    element.scroll_into_view_if_needed()
+    element.content_frame.locator("html[data-fw-drawn]").wait_for(state="attached", timeout=30_000)
+    frame = element.element_handle().content_frame()
+    assert frame.url.endswith("/maps/mini.html")
+    data = json.loads(element.get_attribute("data-fw-map") or "")
+    assert MARKER in data["title"]
+    assert frame.evaluate("document.title") == "Map: " + data["title"]  # shown as text, not parsed
+    assert frame.evaluate("window.fwMap.stats().incidentsTotal") == len(data["incidents"])
+    for where in (page, frame):
+        assert where.evaluate("window.__pwned") is None
+        assert where.locator("img[src='x']").count() == 0
+    assert page.fw_errors == [] and outside == []

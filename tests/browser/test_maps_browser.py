@@ -1,8 +1,10 @@
 """Maps in headless Chromium: they load cleanly offline, draw what the data hold, and run nothing from the data.
 
 Each site is a temporary folder with the map files, the assets of write_map_assets, a stub page for every
-record (so that following a popup link can be checked) and `frame.html`, a parent page that embeds a map
-in an iframe the way the site does, with Material's colour-scheme attribute on its body.
+record (so that following a popup link can be checked), `frame.html`, a parent page that embeds a map
+in an iframe the way the site does, with Material's colour-scheme attribute on its body, and for every record
+with a mini map `<collection>/<id>/map.html`, a page that embeds the one mini map document with the record's
+data as a record page does (`Fragments.record_map`) and the site's page script, which hands the data over.
 Tile requests are aborted (there is no network); every other request must stay on 127.0.0.1.
 """
 
@@ -23,17 +25,28 @@ from conftest import ROOT, serve_directory
 from frontierwatch.data import loader, synthetic
 from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.geography import border_line
-from frontierwatch.maps import MapOptions, write_maps
+from frontierwatch.maps import MapOptions, mini_data, write_maps
 from frontierwatch.site import mapframe, urls
+from frontierwatch.site.fragments import Fragments
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "maps"))  # tests/maps/test_maps.py: the datasets
-from test_maps import HOSTILE, blob_of, drawn_incidents, load_hostile, located_incidents, map_dataset  # isort: skip
+from test_maps import (  # isort: skip
+    HOSTILE,
+    blob_of,
+    drawn_incidents,
+    load_hostile,
+    located_incidents,
+    map_dataset,
+    mini_blob_of,
+)
 
 pytestmark = pytest.mark.browser
 
 TILE_URL = MapOptions().tile_url
 #: The site's own page script (docs/), which passes the colour scheme to its maps.
 PAGE_SCRIPT = "assets/javascripts/frontierwatch.js"
+#: A record's page with its mini map, beside the record's stub page.
+MINI_PAGE = "map.html"
 TILE_RE = re.compile("^" + re.escape(TILE_URL).replace(r"\{z\}/\{x\}/\{y\}", r"\d+/\d+/\d+") + "$")
 
 
@@ -57,8 +70,35 @@ def _frame_page(scheme: str, src: str, extra: str = "", sandbox: str | None = ma
     )
 
 
+def _mini_map_page(ds: Dataset, collection: str, record_id: str, data: dict[str, Any]) -> str:
+    """A record's page as far as its mini map goes: the frame with the record's data, and the page script."""
+    here = urls.page_src(collection, record_id)
+    frame = Fragments(ds, markdown=False).record_map(here, data, f"Map of {record_id}")
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'><title>record</title>"
+        "<style>iframe{border:0;width:1100px;height:500px}</style></head>"
+        f"<body data-md-color-scheme='default' style='margin:0'>{frame}"
+        f"<script src='../../{PAGE_SCRIPT}'></script></body></html>"
+    )
+
+
+def write_mini_map_pages(ds: Dataset, root: Path) -> list[str]:
+    """`<collection>/<id>/map.html` for every record with a mini map; their site paths."""
+    written = []
+    for collection in ("incidents", "places", "actors", "people"):
+        for record in ds.records[collection].values():
+            data = mini_data(ds, record)
+            if data is None:
+                continue
+            path = urls.page_url(collection, record.id) + MINI_PAGE
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / path).write_text(_mini_map_page(ds, collection, record.id, data), encoding="utf-8")
+            written.append(path)
+    return written
+
+
 def build_site(root: Path, ds: Dataset) -> Site:
-    maps = write_maps(ds, root)
+    maps = [path for path in write_maps(ds, root) if path != urls.mini_map_file()]
     for collection in ("incidents", "places", "actors", "people"):
         for record_id in ds.records[collection]:
             stub = root / urls.page_url(collection, record_id) / "index.html"
@@ -66,6 +106,7 @@ def build_site(root: Path, ds: Dataset) -> Site:
             stub.write_text(f"<!doctype html><title>stub</title><h1 id='stub'>{collection}/{record_id}</h1>")
     (root / PAGE_SCRIPT).parent.mkdir(parents=True, exist_ok=True)
     (root / PAGE_SCRIPT).write_bytes((ROOT / "docs" / PAGE_SCRIPT).read_bytes())
+    maps += write_mini_map_pages(ds, root)
     (root / "frame.html").write_text(_frame_page("default", "maps/overview.html"))
     (root / "frame-fs.html").write_text(_frame_page("default", "maps/overview.html", "allowfullscreen"))
     (root / "frame-nofs.html").write_text(_frame_page("default", "maps/overview.html", "allow=\"fullscreen 'none'\""))
@@ -166,9 +207,25 @@ def wait_drawn(frame: Any) -> None:
 
 
 def open_map(page: Any, site: Site, path: str) -> Any:
+    """Open a map document (the page itself) or a record's page with its mini map (the map's frame, once drawn)."""
     page.goto(site.base + path)
-    wait_drawn(page)
-    return page
+    if not path.endswith(MINI_PAGE):
+        wait_drawn(page)
+        return page
+    element = page.locator(".fw-map iframe")
+    element.scroll_into_view_if_needed()
+    element.content_frame.locator("html[data-fw-drawn]").wait_for(state="attached", timeout=15_000)
+    return element.element_handle().content_frame()
+
+
+def blob_at(site: Site, path: str) -> dict[str, Any]:
+    """The blob a map at `path` draws: the overview's own, or a record's mini map as the browser assembles it."""
+    if not path.endswith(MINI_PAGE):
+        return blob_of((site.root / path).read_text(encoding="utf-8"))
+    collection, record_id = path.split("/")[:2]
+    blob = mini_blob_of(site.ds, site.ds.records[collection][record_id])
+    assert blob is not None
+    return blob
 
 
 def open_framed(page: Any, site: Site, frame_page: str = "frame.html") -> Any:
@@ -206,7 +263,7 @@ def click_latlng(page: Any, frame: Any, lat: float, lon: float, iframe: bool) ->
         "([a, b]) => { const p = window.fwMap.map.latLngToContainerPoint([a, b]); return [p.x, p.y]; }", [lat, lon]
     )
     if iframe:
-        box = page.locator("#map").bounding_box()
+        box = page.locator("iframe").first.bounding_box()
         x, y = x + box["x"], y + box["y"]
     page.mouse.click(x, y)
 
@@ -226,15 +283,15 @@ def _check_all_maps(page: Any, site: Site) -> None:
     w = watch(page)
     assert site.maps, "no maps written"
     for path in site.maps:
-        open_map(page, site, path)
-        s = stats(page)
-        blob = blob_of((site.root / path).read_text(encoding="utf-8"))
+        target = open_map(page, site, path)
+        s = stats(target)
+        blob = blob_at(site, path)
         precise = [r for r in blob["incidents"] if blob["precisions"][r[9]][0] not in blob["listedPrecisions"]]
         assert s["incidents"] + s["listedIncidents"] == s["incidentsTotal"] == len(blob["incidents"]), path
         assert s["incidents"] == len(precise), path
         assert s["widestRingKm"] <= 150, path  # no region- or country-sized circle
         assert s["border"] == 1, path
-        assert page.evaluate("document.querySelector('.fw-map').classList.contains('fw-no-tiles')"), path
+        assert target.evaluate("document.querySelector('.fw-map').classList.contains('fw-no-tiles')"), path
     assert w.unexpected_errors() == []
     assert w.outside, "the tile layer should have asked for tiles"
     assert [u for u in w.outside if not TILE_RE.match(u)] == []
@@ -273,18 +330,22 @@ def test_overview_draws_border_incidents_and_land_offline(page: Any, fixture_sit
 def test_maps_work_under_a_sub_path(page: Any, tmp_path: Path, fixture_site: Site) -> None:
     sub = tmp_path / "deep" / "sub-path"
     written = write_maps(fixture_site.ds, sub)
+    (sub / PAGE_SCRIPT).parent.mkdir(parents=True, exist_ok=True)
+    (sub / PAGE_SCRIPT).write_bytes((ROOT / "docs" / PAGE_SCRIPT).read_bytes())
+    mini = [p for p in write_mini_map_pages(fixture_site.ds, sub) if p.startswith("incidents/fixture-town-bombing/")]
+    assert mini
     base, server = serve_directory(tmp_path)
     try:
         w = watch(page)
-        for path in (written[0], "maps/incidents/fixture-town-bombing.html"):
-            page.goto(base + "deep/sub-path/" + path)
-            wait_drawn(page)
-            assert stats(page)["incidents"] >= 1
+        site = Site(tmp_path, fixture_site.ds, [], base + "deep/sub-path/")
+        for path in (written[0], *mini):
+            target = open_map(page, site, path)
+            assert stats(target)["incidents"] >= 1
         town = fixture_site.ds.places["fixture-town"].location
-        click_latlng(page, page, town.lat, town.lon, iframe=False)
-        link = page.locator(".leaflet-popup-content .fw-title a").first
+        click_latlng(page, target, town.lat, town.lon, iframe=True)
+        link = target.locator(".leaflet-popup-content .fw-title a").first
         assert link.evaluate("a => a.href") == base + "deep/sub-path/incidents/fixture-town-bombing/"
-        assert page.locator(".fw-open-full a").evaluate("a => a.href") == base + "deep/sub-path/map/"
+        assert target.locator(".fw-open-full a").evaluate("a => a.href") == base + "deep/sub-path/map/"
         assert w.unexpected_errors() == []
     finally:
         server.shutdown()
@@ -511,6 +572,19 @@ def test_fullscreen(page: Any, fixture_site: Site) -> None:
     with page.context.expect_page() as new_page:
         frame.locator(".fw-fullscreen a").click()
     assert new_page.value.url.endswith("maps/overview.html")
+    # The shared mini map alone would show no record: its page shows the frame full screen instead.
+    frame = open_map(page, fixture_site, "incidents/fixture-clash/" + MINI_PAGE)
+    assert frame.evaluate("document.fullscreenEnabled") is False
+    frame.locator(".fw-fullscreen a").click()
+    expanded = "() => document.querySelector('.fw-map').classList.contains('fw-map-expanded')"
+    page.wait_for_function(expanded)
+    frame.locator(".fw-fullscreen a").click()  # the button again: back in the page
+    page.wait_for_function(f"() => !({expanded})()")
+    frame.locator(".fw-fullscreen a").click()
+    page.wait_for_function(expanded)
+    frame.locator(".fw-fullscreen a").press("Escape")  # Esc in the map
+    page.wait_for_function(f"() => !({expanded})()")
+    assert len(page.context.pages) == 2  # the overview's tab above; no tab for the mini map
 
 
 # --- hostile data -----------------------------------------------------------------------------------------
@@ -532,8 +606,7 @@ def test_hostile_data_executes_nothing(page: Any, hostile_site: Site) -> None:
     w = watch(page)
     # Every map on its own.
     for path in hostile_site.maps:
-        open_map(page, hostile_site, path)
-        _assert_clean(page)
+        _assert_clean(open_map(page, hostile_site, path))
     # The overview in its frame, with a popup and the layer control open.
     frame = open_framed(page, hostile_site)
     town = hostile_site.ds.places["fixture-town"].location

@@ -3,6 +3,7 @@ navigation keeps maps and sortable tables working."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -112,7 +113,7 @@ def test_instant_navigation_keeps_tables_and_maps_working(web, base) -> None:
     assert web.evaluate("window.__fwSamePage === true")
     web.locator("article iframe").first.scroll_into_view_if_needed()  # loading=lazy: load it by looking at it
     frame = web.frame_locator("article iframe").first
-    frame.locator(".leaflet-container").wait_for(timeout=30_000)
+    frame.locator("html[data-fw-drawn]").wait_for(state="attached", timeout=30_000)  # its data came from the page
     assert web.fw_errors == []
 
 
@@ -130,3 +131,58 @@ def test_print_hides_chrome_and_maps(web, base) -> None:
     assert web.locator(".md-header").is_hidden()
     assert web.locator(".fw-map").first.is_hidden()
     assert web.locator("article h1").is_visible()
+
+
+# --- mini maps: one shared document, each page's own data -----------------------------------------------------
+
+def drawn_mini_map(web, index: int = 0) -> tuple[dict, str, dict]:
+    """Scroll the page's `index`-th map frame into view (loading=lazy), wait until it has drawn, and return
+    (the map's stats, its document's title, the data the page carries for it)."""
+    frame_element = web.locator("article .fw-map iframe").nth(index)
+    frame_element.scroll_into_view_if_needed()
+    frame_element.content_frame.locator("html[data-fw-drawn]").wait_for(state="attached", timeout=30_000)
+    frame = frame_element.element_handle().content_frame()
+    assert frame.url.endswith("/maps/mini.html")
+    data = json.loads(frame_element.get_attribute("data-fw-map") or "")
+    return frame.evaluate("() => window.fwMap.stats()"), frame.evaluate("() => document.title"), data
+
+
+@pytest.mark.parametrize(
+    "path", ["incidents/ttt-infiltration-clash-2025/", "places/maimai/", "actors/tehrik-e-taliban-tajikistan/"]
+)
+def test_a_record_pages_mini_map_draws_its_record(web, base, path: str) -> None:
+    web.goto(base + path)
+    settle(web)
+    stats, title, data = drawn_mini_map(web)
+    assert title == "Map: " + data["title"]
+    assert stats["incidentsTotal"] == len(data["incidents"])
+    assert stats["incidents"] + stats["listed"] >= 1 or stats["areas"] >= 1
+    assert stats["border"] == 1
+    assert web.fw_errors == []
+    assert web.fw_outside == []
+
+
+def test_instant_navigation_from_one_record_page_to_another_redraws_the_mini_map(web, base) -> None:
+    """Material swaps the page without a reload: the new page's frame asks for its data and gets the new record's,
+    and nothing of the page runs as a script (Material re-creates the new page's scripts)."""
+    web.goto(base + "incidents/ttt-infiltration-clash-2025/")
+    settle(web)
+    web.evaluate("window.__fwSamePage = true")
+    _, first_title, _ = drawn_mini_map(web)
+    first_data = web.locator("article .fw-map iframe").first.get_attribute("data-fw-map")
+    web.evaluate("window.scrollTo(0, 0)")
+    link = web.locator("article table a[href*='places/']").first  # the incident's place, in its facts
+    target = link.get_attribute("href") or ""
+    link.click()
+    expected = urlsplit(urljoin(web.url, target)).path
+    web.wait_for_function(f"location.pathname.endsWith({expected!r})")
+    web.wait_for_function(  # the new page's content in place: its map frame carries other data
+        "(old) => { const f = document.querySelector('article .fw-map iframe');"
+        " return f && f.getAttribute('data-fw-map') !== old; }",
+        arg=first_data,
+    )
+    assert web.evaluate("window.__fwSamePage === true"), "expected instant navigation, got a full reload"
+    stats, title, data = drawn_mini_map(web)
+    assert title == "Map: " + data["title"] != first_title
+    assert stats["incidentsTotal"] == len(data["incidents"])
+    assert web.fw_errors == []

@@ -20,9 +20,9 @@ from frontierwatch.data import loader
 from frontierwatch.data.checks import CheckOptions
 from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.geography import border_length_km, border_line
-from frontierwatch.maps import MapOptions, mini_map, overview_map, write_map_assets, write_maps
+from frontierwatch.maps import MapOptions, mini_data, mini_document, overview_map, write_map_assets, write_maps
 from frontierwatch.maps.assets import CSS_ASSETS, JS_ASSETS
-from frontierwatch.maps.layers import CATEGORIES, LISTED_PRECISIONS, json_for_html
+from frontierwatch.maps.layers import BLOB_VERSION, CATEGORIES, LISTED_PRECISIONS, RECORD_KEYS, json_for_html
 from frontierwatch.site import urls
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -191,6 +191,18 @@ def blob_of(page: str) -> dict[str, Any]:
     return json.loads(match.group(1))
 
 
+def mini_blob_of(ds: Dataset, record: Any) -> dict[str, Any] | None:
+    """A record's mini map blob as the browser puts it together: the shared document's blob, and the record's part
+    that its page sends (None: the record has no map)."""
+    part = mini_data(ds, record)
+    if part is None:
+        return None
+    shared = blob_of(mini_document(ds))
+    assert not set(shared) & set(RECORD_KEYS), "the shared document carries no record's rows"
+    assert set(part) == {"v", *RECORD_KEYS} and part["v"] == shared["v"] == BLOB_VERSION
+    return shared | part
+
+
 # --- fixtures ---------------------------------------------------------------------------------------------
 
 
@@ -228,16 +240,11 @@ def _asset_refs(page: str) -> list[str]:
     return re.findall(r'<script[^>]+src="([^"]+)"', page) + re.findall(r'<link[^>]+href="([^"]+)"', page)
 
 
-@pytest.mark.parametrize("map_file", ["maps/overview.html", "maps/incidents/fixture-clash.html", "x/y/z/deep.html"])
+@pytest.mark.parametrize("map_file", ["maps/overview.html", "maps/mini.html", "x/y/z/deep.html"])
 def test_assets_are_relative_and_resolve(tmp_path: Path, ds: Dataset, map_file: str) -> None:
     write_map_assets(tmp_path)
     options = MapOptions(map_file=map_file)
-    page = (
-        overview_map(ds, options)
-        if map_file.endswith("overview.html")
-        else mini_map(ds, ds.incidents["fixture-clash"], options)
-    )
-    assert page is not None
+    page = overview_map(ds, options) if map_file.endswith("overview.html") else mini_document(ds, options)
     refs = _asset_refs(page)
     assert len(refs) == len(JS_ASSETS) + len(CSS_ASSETS)
     page_dir = (tmp_path / map_file).parent
@@ -248,9 +255,8 @@ def test_assets_are_relative_and_resolve(tmp_path: Path, ds: Dataset, map_file: 
 
 def test_no_third_party_url_but_the_tiles(ds: Dataset) -> None:
     options = MapOptions(tile_url="https://tiles.example.net/{z}/{x}/{y}.png", tile_attribution="Example tiles")
-    pages = [overview_map(ds, options), mini_map(ds, ds.incidents["fixture-clash"], options)]
+    pages = [overview_map(ds, options), mini_document(ds, options)]
     for page in pages:
-        assert page is not None
         found = set(re.findall(r"https?://[^\s\"'<>\\]+", page))
         assert found == {"https://tiles.example.net/{z}/{x}/{y}.png"}, found
         assert "cdn" not in page.lower() and "bootstrap" not in page.lower() and "jquery" not in page.lower()
@@ -309,34 +315,48 @@ def test_links_are_relative_to_the_map_file(ds: Dataset) -> None:
     over = blob_of(overview_map(ds))
     assert over["links"] == {"incidents": "../incidents/", "places": "../places/", "actors": "../actors/"}
     assert over["overview"] is None
-    page = mini_map(ds, ds.places["fixture-town"], MapOptions(map_file="maps/places/fixture-town.html"))
-    assert page is not None
-    mini = blob_of(page)
+    mini = blob_of(mini_document(ds, MapOptions(map_file="maps/deeper/mini.html")))
     assert mini["links"]["incidents"] == "../../incidents/"
     assert mini["overview"] == "../../map/"
-    # default options put a mini map where urls.map_file says
-    default = blob_of(mini_map(ds, ds.incidents["fixture-clash"]) or "")
-    assert default["links"]["places"] == "../../places/"
+    # default options put the mini map document where urls.mini_map_file says
+    default = blob_of(mini_document(ds))
+    assert urls.mini_map_file() == "maps/mini.html"
+    assert default["links"]["places"] == "../places/" and default["overview"] == "../map/"
+
+
+def test_the_mini_map_document_is_the_same_for_every_record(ds: Dataset, hostile: Dataset) -> None:
+    """One document: what it shows of a record comes from the record's page (mini_data); no record's rows in it."""
+    shared = blob_of(mini_document(ds))
+    assert shared["mode"] == "mini" and not set(shared) & set(RECORD_KEYS)
+    assert {"tiles", "links", "cats", "eventTypes", "subEvents", "precisions", "note"} <= set(shared)
+    # No record reaches it: not a name, not an id, however hostile the data.
+    for data in (ds, hostile):
+        page = mini_document(data)
+        assert "__pwned" not in page and "<title>Map</title>" in page
+        assert not [rid for rid in data.by_id if f'"{rid}"' in page]
+        assert blob_of(page) | {"note": ""} == shared | {"note": ""}  # only the briefing's border note may differ
 
 
 def test_mini_maps(ds: Dataset) -> None:
-    clash = blob_of(mini_map(ds, ds.incidents["fixture-clash"]) or "")
-    assert clash["mode"] == "mini" and [r[0] for r in clash["incidents"]] == ["fixture-clash"]
-    assert clash["focus"] == [["i", 0]]
-    town = blob_of(mini_map(ds, ds.places["fixture-town"]) or "")
-    assert [r[0] for r in town["incidents"]] == ["fixture-town-bombing"]
-    alpha = blob_of(mini_map(ds, ds.actors["alpha-group"]) or "")
+    clash = mini_blob_of(ds, ds.incidents["fixture-clash"])
+    assert clash is not None and clash["mode"] == "mini" and [r[0] for r in clash["incidents"]] == ["fixture-clash"]
+    assert clash["focus"] == [["i", 0]] and clash["title"] == ds.incidents["fixture-clash"].title
+    town = mini_blob_of(ds, ds.places["fixture-town"])
+    assert town is not None and [r[0] for r in town["incidents"]] == ["fixture-town-bombing"]
+    alpha = mini_blob_of(ds, ds.actors["alpha-group"])
+    assert alpha is not None
     assert sorted(r[0] for r in alpha["incidents"]) == ["fixture-clash", "fixture-town-bombing"]
     assert len(alpha["areas"]) == 1 and ["a", 0] in alpha["focus"]
-    person = blob_of(mini_map(ds, ds.people["person-two"]) or "")
+    person = mini_blob_of(ds, ds.people["person-two"])
+    assert person is not None
     assert person["focus"] and person["places"][person["focus"][0][1]][0] == "fixture-town"
     # No location, no map.
-    assert mini_map(ds, ds.incidents["fixture-unplaced-event"]) is None
-    assert mini_map(ds, ds.places["fixture-unplaced"]) is None
-    assert mini_map(ds, ds.places["afghanistan"]) is None
-    assert mini_map(ds, ds.people["person-one"]) is None
-    assert mini_map(ds, ds.actors["beta-state"]) is not None  # through its incidents
-    assert mini_map(ds, ds.sources["fixture-source"]) is None
+    assert mini_data(ds, ds.incidents["fixture-unplaced-event"]) is None
+    assert mini_data(ds, ds.places["fixture-unplaced"]) is None
+    assert mini_data(ds, ds.places["afghanistan"]) is None
+    assert mini_data(ds, ds.people["person-one"]) is None
+    assert mini_data(ds, ds.actors["beta-state"]) is not None  # through its incidents
+    assert mini_data(ds, ds.sources["fixture-source"]) is None
 
 
 def test_honest_border_note(ds: Dataset) -> None:
@@ -349,12 +369,11 @@ def test_honest_border_note(ds: Dataset) -> None:
     assert drawn in real_note and "1,357 km" in real_note
 
 
-def test_write_maps_writes_every_located_record(tmp_path: Path, ds: Dataset) -> None:
+def test_write_maps_writes_the_overview_and_the_one_mini_map(tmp_path: Path, ds: Dataset) -> None:
     written = write_maps(ds, tmp_path)
-    assert written[0] == "maps/overview.html"
-    assert "maps/incidents/fixture-clash.html" in written
-    assert "maps/incidents/fixture-unplaced-event.html" not in written
+    assert written == ["maps/overview.html", "maps/mini.html"]
     assert all((tmp_path / p).is_file() for p in written)
+    assert sorted(p.name for p in (tmp_path / "maps").iterdir()) == ["mini.html", "overview.html"]
 
 
 # --- escaping ---------------------------------------------------------------------------------------------
@@ -372,15 +391,8 @@ def _inline_scripts(page: str) -> list[str]:
     return re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>(.*?)</script>", page, re.S)
 
 
-@pytest.mark.parametrize("kind", ["overview", "incident", "place", "actor"])
-def test_hostile_strings_only_inside_the_json_blob(hostile: Dataset, kind: str) -> None:
-    record = {
-        "incident": hostile.incidents["fixture-town-bombing"],
-        "place": hostile.places["fixture-town"],
-        "actor": hostile.actors["alpha-group"],
-    }.get(kind)
-    page = overview_map(hostile) if record is None else mini_map(hostile, record)
-    assert page is not None
+def test_hostile_strings_only_inside_the_json_blob(hostile: Dataset) -> None:
+    page = overview_map(hostile)
     # The page has exactly the tags we wrote: the payload added none.
     assert page.count("<script") == len(JS_ASSETS) + 3  # asset links, globals, the blob, the map script
     assert page.count("</script>") == page.count("<script")
@@ -400,19 +412,33 @@ def test_hostile_strings_only_inside_the_json_blob(hostile: Dataset, kind: str) 
     blob = blob_of(page)
     texts = json.dumps(blob, ensure_ascii=False)
     assert HOSTILE.replace("\\", "\\\\").replace('"', '\\"') in texts
-    if kind in ("overview", "actor"):
-        names = [row[1] for row in blob["actors"]]
-        assert "Alpha Group " + HOSTILE in names
+    names = [row[1] for row in blob["actors"]]
+    assert "Alpha Group " + HOSTILE in names
+    assert any(row[1].endswith(HOSTILE) for row in blob["incidents"])
+
+
+@pytest.mark.parametrize("kind", ["incident", "place", "actor"])
+def test_hostile_strings_survive_in_a_records_map_data(hostile: Dataset, kind: str) -> None:
+    """A record's part of its mini map carries the hostile names as data (the page escapes it: test_fragments)."""
+    record = {
+        "incident": hostile.incidents["fixture-town-bombing"],
+        "place": hostile.places["fixture-town"],
+        "actor": hostile.actors["alpha-group"],
+    }[kind]
+    blob = mini_blob_of(hostile, record)
+    assert blob is not None and blob["title"] == record.label and blob["title"].endswith(HOSTILE)
+    if kind == "actor":
+        assert "Alpha Group " + HOSTILE in [row[1] for row in blob["actors"]]
         assert any(row[1].endswith(HOSTILE) for row in blob["incidents"])
 
 
 def test_real_data_maps_build(tmp_path: Path) -> None:
     real = loader.load(ROOT / "data")
-    written = write_maps(real, tmp_path)
+    write_maps(real, tmp_path)
     blob = blob_of((tmp_path / "maps/overview.html").read_text(encoding="utf-8"))
     assert len(blob["incidents"]) == len(located_incidents(real))
     for incident in real.incidents.values():
-        assert (urls.map_file("incidents", incident.id) in written) == (real.point_of(incident) is not None)
+        assert (mini_data(real, incident) is not None) == (real.point_of(incident) is not None)
 
 
 def test_map_options_contract() -> None:

@@ -4,6 +4,7 @@ reads (inline, in a table cell, or as an HTML block)."""
 
 from __future__ import annotations
 
+import json
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.loader import load
 from frontierwatch.data.models import SourceRef
+from frontierwatch.site import mapframe
 from frontierwatch.site.fragments import Fragments
 
 MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "minimal"
@@ -121,3 +123,38 @@ def test_both_page_kinds_show_the_same(ds: Dataset) -> None:
         assert (a.tags, a.anchors) == (b.tags, b.anchors)
         assert a.anchors
     assert _parse(html.link(here, "alpha-group")).anchors[0][0] == {"href": "../../actors/alpha-group/"}
+
+
+class _Elements(HTMLParser):
+    """Every start tag with its attributes, as the browser reads them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+
+
+def test_a_records_map_data_travels_on_its_frame_as_written(ds: Dataset) -> None:
+    """The record's map data (`maps.mini_data`) in the frame's single-quoted `data-fw-map`: hostile text can
+    neither end the attribute nor form a character reference, and `getAttribute` gives back the JSON exactly."""
+    data = {
+        "title": HOSTILE + "' onload='alert(4)' x='",
+        "incidents": [["an-id", "</script><!-- &amp; &#39; \u2028\u2029 ${x} `y` \\ \" '", None, 1.5]],
+    }
+    html = Fragments(ds, markdown=False).record_map("incidents/x.md", data, "Map of " + HOSTILE)
+    parser = _Elements()
+    parser.feed(html)
+    parser.close()
+    (div, frame) = parser.elements
+    assert div == ("div", {"class": "fw-map"})
+    tag, attrs = frame
+    assert tag == "iframe"
+    assert set(attrs) == {"src", "loading", "sandbox", "title", "data-fw-map"}  # no onload, no x
+    assert attrs["src"] == "../../maps/mini.html" and attrs["sandbox"] == mapframe.SANDBOX
+    assert attrs["title"] == "Map of " + " ".join(HOSTILE.split())
+    raw = attrs["data-fw-map"] or ""
+    assert json.loads(raw) == data
+    for character in "'&<>\u2028\u2029":
+        assert character not in raw

@@ -1,7 +1,8 @@
 """A real `mkdocs serve` through a series of data edits: after each, its site equals a clean `mkdocs build`.
 
-The serve writes again only the record pages and maps an edit changed (`site/incremental.py`); this test is
-what makes that safe. It runs `mkdocs serve` on a free port over a small synthetic dataset, edits YAML files
+The serve writes again only the record pages an edit changed, their mini maps' data included
+(`site/incremental.py`); this test is what makes that safe. It runs `mkdocs serve` on a free port over a small
+synthetic dataset, edits YAML files
 of every kind the issue names (an incident's title; an actor's name, shown on many pages; a new incident; a
 deletion; and a move of an incident to another place and date), waits for each rebuild, and compares the
 serve's site folder with a clean build of the same data, file by file, byte for byte, except for what is

@@ -102,8 +102,10 @@ def test_record_pages_stay_out_of_the_nav(built: Path) -> None:
 
 
 def test_maps_and_exports_are_written(built: Path) -> None:
-    assert (built / "maps/overview.html").is_file()
-    assert (built / "maps/incidents/fixture-clash.html").is_file()
+    # The overview and the one mini map document every record page embeds: no map file per record.
+    assert sorted(p.name for p in (built / "maps").iterdir()) == ["mini.html", "overview.html"]
+    clash = (built / "incidents/fixture-clash/index.html").read_text(encoding="utf-8")
+    assert '<iframe src="../../maps/mini.html" loading="lazy"' in clash and "data-fw-map='" in clash
     assert (built / "assets/frontierwatch").is_dir()
     downloads = (built / "downloads/index.html").read_text(encoding="utf-8")
     for f in (built / "downloads").iterdir():

@@ -7,6 +7,7 @@ Regenerate the golden files after an intended change with
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 from html.parser import HTMLParser
@@ -16,7 +17,8 @@ import pytest
 
 from frontierwatch.data.checks import CheckOptions
 from frontierwatch.data.loader import load
-from frontierwatch.site import pages, urls
+from frontierwatch.maps import mini_data
+from frontierwatch.site import mapframe, pages, urls
 from frontierwatch.site.pages import PageOptions
 from frontierwatch.site.record_pages import RecordPages, toc_tokens
 
@@ -134,8 +136,42 @@ def test_records_link_each_other(record_pages) -> None:
     assert "5 low · 5 best · 6 high" in clash
     assert "border guards" in clash
     assert "last changed 2025-12-28" in clash
-    assert '<iframe src="../../maps/incidents/fixture-clash.html" loading="lazy"' in clash
+    assert '<iframe src="../../maps/mini.html" loading="lazy"' in clash
     assert '<a href="../../methodology/#date-precision">' in clash
+
+
+class _MapFrames(HTMLParser):
+    """The map frames of a page, their attributes as the browser reads them (`getAttribute`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.frames: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "iframe":
+            self.frames.append(dict(attrs))
+
+
+def map_frames(page: str) -> list[dict[str, str | None]]:
+    parser = _MapFrames()
+    parser.feed(page)
+    parser.close()
+    return parser.frames
+
+
+def test_a_record_page_carries_its_maps_data(ds, record_pages) -> None:
+    """The page embeds the one mini map document; the record's part of the map is on the frame, and is what
+    maps.mini_data says, read back exactly by the browser's attribute parsing."""
+    for src, rec in (
+        ("incidents/fixture-clash.md", ds.incidents["fixture-clash"]),
+        ("places/fixture-district.md", ds.places["fixture-district"]),
+        ("actors/fixture-group.md", ds.actors["fixture-group"]),
+    ):
+        (frame,) = map_frames(record_pages[src].content)
+        assert frame["src"] == "../../maps/mini.html" and frame["sandbox"] == mapframe.SANDBOX
+        assert frame["title"] == f"Map of {rec.label}" and frame["loading"] == "lazy"
+        assert json.loads(frame["data-fw-map"] or "") == mini_data(ds, rec)
+    assert map_frames(record_pages["actors/fixture-state.md"].content) == []  # no map, no frame
 
 
 def test_aliases_are_in_the_body_for_search(record_pages) -> None:

@@ -11,9 +11,7 @@ from frontierwatch.data.checks import CheckOptions
 from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.loader import load
 from frontierwatch.data.models import Incident
-from frontierwatch.maps import MapOptions
-from frontierwatch.maps.layers import mini_blob
-from frontierwatch.site import urls
+from frontierwatch.maps import mini_data
 from frontierwatch.site.pages import PageOptions, Renderer
 from frontierwatch.site.record_pages import RecordPages
 from frontierwatch.views import DataView
@@ -59,8 +57,7 @@ def _page_incidents(record_pages: RecordPages, rec: object) -> set[str]:
 
 def _map_incidents(ds: Dataset, rec: object) -> tuple[set[str], set[str]]:
     """(ids of the incidents drawn, titles of those listed as without a location) on the record's map."""
-    path = urls.map_file(rec.collection, rec.id)  # type: ignore[attr-defined]
-    blob = mini_blob(ds, rec, MapOptions(map_file=path))  # type: ignore[arg-type]
+    blob = mini_data(ds, rec)  # type: ignore[arg-type]
     assert blob is not None, f"{rec.id}: the page embeds a map, but the map has nothing"  # type: ignore[attr-defined]
     return {row[0] for row in blob["incidents"]}, set(blob["unlocated"]["incidents"])
 

@@ -112,14 +112,21 @@
 
 /* Maps: each map is a sandboxed frame, another origin that cannot read this page (frontierwatch.site.mapframe).
  * The page tells its maps Material's colour scheme by postMessage, when a map loads, when it asks (a map that
- * loaded before this script ran) and whenever the reader switches. A map's messages are accepted only from the
- * page's own map frames and only in the one expected shape; what the page sends is the scheme's name, nothing
- * else. */
+ * loaded before this script ran) and whenever the reader switches. A record page's mini map is the site's one
+ * mini map document; the record's part of its data is on the frame (`data-fw-map`, JSON), and the page sends it
+ * when the map asks for it, and unasked to every frame when a page opens (in case the map asked before this
+ * script ran; a map draws the first copy). A mini map that may not go fullscreen asks the page to show its frame
+ * over the whole window, and to put it back (its button again, or Esc in the map). A map's messages are accepted only from the page's own map frames and only in the expected
+ * shapes; what the page sends is the scheme's name and the frame's own data, nothing else. */
 (function () {
   "use strict";
   var SCHEME_MESSAGE = "frontierwatch:scheme";
   var READY_MESSAGE = "frontierwatch:map-ready";
+  var DATA_REQUEST = "frontierwatch:map-data-request";
+  var DATA_MESSAGE = "frontierwatch:map-data";
+  var FULLSCREEN_MESSAGE = "frontierwatch:map-fullscreen";
   var FRAMES = ".fw-map iframe[sandbox]";
+  var EXPANDED = "fw-map-expanded";
 
   function scheme() {
     return document.body && document.body.getAttribute("data-md-color-scheme") === "slate" ? "slate" : "default";
@@ -127,6 +134,11 @@
   function tell(win) {
     // A sandboxed frame's origin is opaque: no target origin but "*" reaches it. The scheme is no secret.
     if (win) win.postMessage({ type: SCHEME_MESSAGE, scheme: scheme() }, "*");
+  }
+  function giveData(frame) {
+    // The data is the page's own (public) text; "*" again, as the frame's origin is opaque.
+    var data = frame.getAttribute("data-fw-map");
+    if (data !== null && frame.contentWindow) frame.contentWindow.postMessage({ type: DATA_MESSAGE, data: data }, "*");
   }
   function frames() {
     return Array.prototype.slice.call(document.querySelectorAll(FRAMES));
@@ -139,17 +151,26 @@
       if (frame.dataset.fwScheme) return;
       frame.dataset.fwScheme = "1";
       frame.addEventListener("load", function () { tell(frame.contentWindow); });
+      giveData(frame);
     });
     tellAll();
+  }
+  function fullScreen(frame, on) {
+    // The frame's box over the whole window, or back in the page. (The page may not use the Fullscreen API here:
+    // the reader's click was in the frame, another origin, and its activation does not reach the page.)
+    frame.parentNode.classList.toggle(EXPANDED, on === true);
   }
 
   window.addEventListener("message", function (event) {
     var data = event.data;
-    if (!data || typeof data !== "object" || data.type !== READY_MESSAGE) return;
+    if (!data || typeof data !== "object") return;
     // A sandboxed map's origin is "null"; the sender must also be one of this page's map frames.
     if (event.origin !== "null") return;
     var from = frames().filter(function (frame) { return frame.contentWindow === event.source; })[0];
-    if (from) tell(event.source);
+    if (!from) return;
+    if (data.type === READY_MESSAGE) tell(event.source);
+    else if (data.type === DATA_REQUEST) giveData(from);
+    else if (data.type === FULLSCREEN_MESSAGE) fullScreen(from, data.on);
   });
   function start() {
     new MutationObserver(tellAll).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });

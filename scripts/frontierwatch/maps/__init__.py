@@ -5,9 +5,15 @@ and the Leaflet map; everything drawn on it comes from one JSON blob that the pa
 `static/fw-map.js`, turns into layers with DOM text APIs. No data string passes through folium's
 Popup/Tooltip/layer-name templates, which do not escape HTML or JavaScript.
 
+Every record page embeds the same mini map document, `maps/mini.html`, whose blob holds only what all mini
+maps share (tiles, links, categories, vocabularies). The record's own part (`mini_data`: its title and rows)
+travels in the record page, on the map's frame, and the page hands it to the map by `postMessage`
+(`site/fragments.py`, `docs/assets/javascripts/frontierwatch.js`): one document for 10,000 records, cached once.
+
     write_map_assets(site_dir)                  # once per build: Leaflet, fw-map.js/css, fw-geo.js
     html = overview_map(ds, MapOptions())       # -> maps/overview.html
-    html = mini_map(ds, record, MapOptions(map_file=urls.map_file("incidents", record.id)))
+    html = mini_document(ds, MapOptions(map_file=urls.mini_map_file()))   # -> maps/mini.html
+    data = mini_data(ds, record)                # the record's part, for its page; None: nothing to map
 
 Assets and record links are relative to `MapOptions.map_file`, so the site works under any sub-path.
 The only third-party request a map makes is for tiles (`MapOptions.tile_url`); without them the map
@@ -28,12 +34,11 @@ from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
 from frontierwatch.data.dataset import Dataset
-from frontierwatch.data.models import Record
 from frontierwatch.maps.assets import CSS_ASSETS, JS_ASSETS, write_map_assets
-from frontierwatch.maps.layers import json_for_html, mini_blob, overview_blob
+from frontierwatch.maps.layers import json_for_html, mini_record, overview_blob, shared_blob
 from frontierwatch.site import urls
 
-__all__ = ["MapOptions", "mini_map", "overview_map", "write_map_assets"]
+__all__ = ["MapOptions", "mini_data", "mini_document", "overview_map", "write_map_assets"]
 
 #: Where the overview opens before the script fits the frontier: the middle of the border.
 FRONTIER_CENTRE = (37.6, 70.5)
@@ -138,35 +143,27 @@ def overview_map(ds: Dataset, options: MapOptions | None = None) -> str:
     return _render(blob, options, f"Map: {ds.briefing.title}")
 
 
-def mini_map(ds: Dataset, record: Record, options: MapOptions | None = None) -> str | None:
-    """A small map centred on one incident, place, actor or person; None when it has no location."""
-    if options is None:
-        options = MapOptions(map_file=urls.map_file(record.collection, record.id))
-    blob = mini_blob(ds, record, options)
-    if blob is None:
-        return None
-    return _render(blob, options, f"Map: {record.label}")
+def mini_document(ds: Dataset, options: MapOptions | None = None) -> str:
+    """The one mini map document: the map and the shared part of every mini map's blob, waiting for its record's
+    part from the page that embeds it (fw-map.js)."""
+    options = options or MapOptions(map_file=urls.mini_map_file())
+    return _render(shared_blob(ds, "mini", options, options.map_file), options, "Map")
+
+
+#: The record's own part of its mini map (None: nothing of it can be placed); see `layers.mini_record`.
+mini_data = mini_record
 
 
 def write_maps(ds: Dataset, site_dir: Path, options: MapOptions | None = None) -> list[str]:
-    """Convenience for scripts and tests: assets, the overview and every mini map; returns site paths."""
+    """Convenience for scripts and tests: assets, the overview and the mini map document; returns site paths."""
     base = options or MapOptions()
     site_dir = Path(site_dir)
     write_map_assets(site_dir)
     written = []
-
-    def put(path: str, text: str | None) -> None:
-        if text is None:
-            return
+    mini = MapOptions(**{**base.__dict__, "map_file": urls.mini_map_file()})
+    for path, text in ((base.map_file, overview_map(ds, base)), (mini.map_file, mini_document(ds, mini))):
         out = site_dir / path
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
         written.append(path)
-
-    put(base.map_file, overview_map(ds, base))
-    for collection in ("incidents", "places", "actors", "people"):
-        for record in ds.records[collection].values():
-            path = urls.map_file(collection, record.id)
-            opts = MapOptions(**{**base.__dict__, "map_file": path})
-            put(path, mini_map(ds, record, opts))
     return written

@@ -33,7 +33,11 @@ from frontierwatch.site.linksafety import harden_links
 from frontierwatch.views import DataView
 
 #: Version of the blob layout (bump when a row layout changes; fw-map.js checks it).
-BLOB_VERSION = 3
+BLOB_VERSION = 4
+#: The keys of a blob that belong to one map's record (`BlobBuilder.record_part`); the others are the same for
+#: every mini map (`shared_blob`). The site's mini maps are one document with the shared part (maps/mini.html);
+#: each record page carries its record's part beside the frame (`site/fragments.py`).
+RECORD_KEYS = ("title", "actors", "places", "incidents", "areas", "focus", "unlocated")
 
 #: Incidents and actor areas known only to these precisions are listed beside the map, not drawn: a circle
 #: the size of a region or a country would dominate the map and say nothing about where.
@@ -192,7 +196,6 @@ class BlobBuilder:
     """Collects records into index tables and rows; `blob()` returns the JSON-ready dict."""
 
     ds: Dataset
-    map_file: str
     actors: list[list[Any]] = field(default_factory=list)
     places: list[list[Any]] = field(default_factory=list)
     incidents: list[list[Any]] = field(default_factory=list)
@@ -302,31 +305,14 @@ class BlobBuilder:
         return added
 
     def blob(self, mode: str, options: Any, title: str) -> dict[str, Any]:
-        def link(collection: str) -> str:
-            return urls.relative(self.map_file, f"{collection}/")
+        """The whole blob: the shared part (`shared_blob`) and the rows of what this map shows."""
+        return shared_blob(self.ds, mode, options, options.map_file) | self.record_part(title)
 
-        overview = getattr(options, "overview_page", None)
+    def record_part(self, title: str) -> dict[str, Any]:
+        """What only this map shows (`RECORD_KEYS`)."""
         return {
             "v": BLOB_VERSION,
-            "mode": mode,
             "title": title,
-            "tiles": {
-                "url": options.tile_url,
-                "attribution": harden_links(options.tile_attribution),  # fw-map.js marks Leaflet's own link
-                "maxZoom": options.tile_max_zoom,
-            },
-            "links": {c: link(c) for c in ("incidents", "places", "actors")},
-            "overview": urls.relative(self.map_file, overview) if overview and mode != "overview" else None,
-            "note": border_note(self.ds),
-            "cats": [c.row() for c in CATEGORIES],
-            "eventTypes": list(EVENT_COLOURS),
-            "subEvents": SUB_EVENTS,
-            "precisions": [[p, PRECISION_RADIUS_KM[p]] for p in PRECISIONS],
-            "listedPrecisions": list(LISTED_PRECISIONS),
-            "roles": ROLES,
-            "attributions": ATTRIBUTIONS,
-            "areaRoles": AREA_ROLES,
-            "labelLimit": options.label_limit,
             "actors": self.actors,
             "places": self.places,
             "incidents": self.incidents,
@@ -336,9 +322,39 @@ class BlobBuilder:
         }
 
 
+def shared_blob(ds: Dataset, mode: str, options: Any, map_file: str) -> dict[str, Any]:
+    """What every map of the site shares: tiles, links, the categories and vocabularies, the border note."""
+
+    def link(collection: str) -> str:
+        return urls.relative(map_file, f"{collection}/")
+
+    overview = getattr(options, "overview_page", None)
+    return {
+        "v": BLOB_VERSION,
+        "mode": mode,
+        "tiles": {
+            "url": options.tile_url,
+            "attribution": harden_links(options.tile_attribution),  # fw-map.js marks Leaflet's own link
+            "maxZoom": options.tile_max_zoom,
+        },
+        "links": {c: link(c) for c in ("incidents", "places", "actors")},
+        "overview": urls.relative(map_file, overview) if overview and mode != "overview" else None,
+        "note": border_note(ds),
+        "cats": [c.row() for c in CATEGORIES],
+        "eventTypes": list(EVENT_COLOURS),
+        "subEvents": SUB_EVENTS,
+        "precisions": [[p, PRECISION_RADIUS_KM[p]] for p in PRECISIONS],
+        "listedPrecisions": list(LISTED_PRECISIONS),
+        "roles": ROLES,
+        "attributions": ATTRIBUTIONS,
+        "areaRoles": AREA_ROLES,
+        "labelLimit": options.label_limit,
+    }
+
+
 def overview_blob(ds: Dataset, options: Any) -> dict[str, Any]:
     """Every located incident, every place with a point, and every actor area."""
-    b = BlobBuilder(ds, options.map_file)
+    b = BlobBuilder(ds)
     # Actors first, in name order, so the actor list of the layer control is sorted.
     for actor in sorted(ds.actors.values(), key=lambda a: a.name.casefold()):
         b.actor(actor.id)
@@ -352,8 +368,16 @@ def overview_blob(ds: Dataset, options: Any) -> dict[str, Any]:
 
 
 def mini_blob(ds: Dataset, record: Record, options: Any) -> dict[str, Any] | None:
-    """The record itself (the focus) and what belongs to it; None when nothing of it can be placed."""
-    b = BlobBuilder(ds, options.map_file)
+    """The whole blob of a record's mini map (the shared part and the record's part); None when nothing of it
+    can be placed."""
+    part = mini_record(ds, record)
+    return None if part is None else shared_blob(ds, "mini", options, options.map_file) | part
+
+
+def mini_record(ds: Dataset, record: Record) -> dict[str, Any] | None:
+    """The record's own part of its mini map (`RECORD_KEYS`): the record itself (the focus) and what belongs to
+    it; None when nothing of it can be placed."""
+    b = BlobBuilder(ds)
     view = DataView.of(ds)
     if isinstance(record, Incident):
         ix = b.incident(record)
@@ -388,4 +412,4 @@ def mini_blob(ds: Dataset, record: Record, options: Any) -> dict[str, Any] | Non
         b.focus.append(["p", b.place(place.id, draw=True, force=True)])
     else:
         return None
-    return b.blob("mini", options, record.label)
+    return b.record_part(record.label)

@@ -69,7 +69,7 @@ class SiteBuild:
         changed are written again)."""
         self.ds, self.settings = ds, settings
         self.serve, self.previous = serve, previous
-        self.rewrite: set[str] | None = None  # serve: the records whose page and map are written again
+        self.rewrite: set[str] | None = None  # serve: the records whose page is written again
         self.renderer = Renderer(ds, settings.page_options)
         if caches is not None:  # templates compile once per serve session (Jinja checks the source)
             self.renderer.env.bytecode_cache = caches.bytecode_cache(self.renderer.env, "pages")
@@ -153,7 +153,6 @@ class SiteBuild:
                 log.info(f"frontierwatch: {len(self.records.records)} record pages written into their shell pages")
             if self.background is not None:
                 self.background.finish()
-            self._forget_unmapped()
         finally:
             self.stop()
 
@@ -180,22 +179,8 @@ class SiteBuild:
                 tile_url=s.tile_url, tile_attribution=s.tile_attribution, map_file=map_file, overview_page="map/"
             )
 
-        ds, site, has_map = self.ds, s.site_dir, self.renderer.view.has_map
-        if self.serve is None:
-
-            def write_all() -> None:
-                outputs.write_maps(ds, site, options, has_map)
-
-            return write_all
-        serve = self.serve
-
-        def on_map(record_id: str, html: str) -> None:
-            serve.reads.setdefault(record_id, set()).update(incremental.map_reads(html, ds))
-
-        def write() -> None:  # after the pages: `self.rewrite` is final
-            serve.maps = outputs.write_maps(ds, site, options, has_map, self.rewrite, on_map)
-
-        return write
+        ds, site = self.ds, s.site_dir
+        return lambda: outputs.write_maps(ds, site, options)
 
     # --- serve: write what an edit changed ------------------------------------------------------------
     def _tracked(self, page: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -205,8 +190,7 @@ class SiteBuild:
 
         def tracked(rec: Any) -> Any:
             out = page(rec)
-            # Added to (not replacing) what the record's mini map reads: in-process, the maps may be drawn first.
-            reads.setdefault(rec.id, set()).update(incremental.page_reads(out.content))
+            reads[rec.id] = incremental.page_reads(out.content, self.ds)
             return out
 
         return tracked
@@ -222,7 +206,7 @@ class SiteBuild:
                 if rec.id not in self.rewrite and rec.id in prev.reads:
                     self.serve.reads[rec.id] = prev.reads[rec.id]
             return [rec for rec in self.records.records if rec.id in self.rewrite]
-        self.rewrite = None  # every page, and every map
+        self.rewrite = None  # every page
         return self.records.records
 
     def _serve_entries(self) -> list[dict[str, Any]]:
@@ -233,12 +217,3 @@ class SiteBuild:
         by_id.update(self.records.entries_by_id())
         self.serve.entries = {rec.id: by_id.get(rec.id, []) for rec in self.records.records}
         return [entry for rec in self.records.records for entry in self.serve.entries[rec.id]]
-
-    def _forget_unmapped(self) -> None:
-        """Serve: the mini maps of records that had one and no longer have one go."""
-        if self.serve is None or self.previous is None:
-            return
-        for rid in self.previous.maps - self.serve.maps:
-            rec = self.ds.by_id.get(rid)
-            if rec is not None:
-                (self.settings.site_dir / urls.map_file(rec.collection, rec.id)).unlink(missing_ok=True)

@@ -14,6 +14,8 @@ from typing import Any
 import yaml
 from markupsafe import Markup
 
+from frontierwatch.maps.layers import json_for_html
+
 __all__ = [
     "Markup",
     "attr",
@@ -21,6 +23,7 @@ __all__ = [
     "front_matter",
     "html",
     "html_paragraphs",
+    "json_attr",
     "md",
     "md_link_title",
     "safe_url",
@@ -100,6 +103,15 @@ def code(value: Any) -> str:
 def attr(value: Any) -> str:
     """Text for a quoted HTML attribute value (newlines become spaces)."""
     return "" if value is None else _html.escape(_WS.sub(" ", str(value)).strip(), quote=True)
+
+
+def json_attr(value: Any) -> str:
+    """JSON for a single-quoted HTML attribute value (`data-x='...'`), read back with `getAttribute` exactly.
+
+    `maps.layers.json_for_html` leaves no `&`, `<` or `>` (\\u escapes), and `'`, which JSON uses only inside
+    strings, becomes `\\u0027`: nothing in the value can end the attribute or start a character reference (and no
+    quote of the JSON becomes `&quot;`, as in `attr(json)`)."""
+    return json_for_html(value).replace("'", "\\u0027")
 
 
 _TITLE_TABLE = str.maketrans(

@@ -141,6 +141,19 @@ class Fragments:
             f'sandbox="{mapframe.SANDBOX}" title="{self.attr(title)}"></iframe></div>'
         )
 
+    def record_map(self, here: str, data: Any, title: str) -> Markup:
+        """The record's mini map: the site's one mini map document in a lazy, sandboxed frame, with the record's
+        part of the map's data on the frame (`maps.mini_data`, as JSON in `data-fw-map`). The page's script hands
+        it to the map by `postMessage` when the map asks (`docs/assets/javascripts/frontierwatch.js`): the map
+        is another origin and cannot read the page. Not a `<script type="application/json">`: Material's instant
+        navigation re-creates every script of the new page without its `type`, and would run the data as
+        JavaScript."""
+        return Markup(
+            f'<div class="fw-map"><iframe src="{self.url(here, urls.mini_map_file())}" loading="lazy" '
+            f'sandbox="{mapframe.SANDBOX}" title="{self.attr(title)}" '
+            f"data-fw-map='{escape.json_attr(data)}'></iframe></div>"
+        )
+
     def incidents_table(self, here: str, incidents: Iterable[Incident]) -> Markup:
         """The sortable incidents table (built in Python: it is the longest repeated thing on the site).
         A date or place the source does not give is marked as inferred."""
@@ -172,6 +185,6 @@ class Fragments:
         context_free = {"anchor": self.anchor}
         here_bound = {
             name: bound(getattr(self, name))
-            for name in ("href", "link", "term_link", "badge", "sources", "iframe", "incidents_table")
+            for name in ("href", "link", "term_link", "badge", "sources", "iframe", "record_map", "incidents_table")
         }
         return context_free | here_bound

@@ -1,14 +1,15 @@
-"""Incremental `mkdocs serve`: after a data edit, which record pages and mini maps need writing again.
+"""Incremental `mkdocs serve`: after a data edit, which record pages need writing again.
 
-Hugo's model: every build remembers, for each record, which records its page and its mini map show (`reads`,
-taken from the written output itself: the record links on the page, the record ids in the map's data). After an
+Hugo's model: every build remembers, for each record, which records its page shows (`reads`, taken from the
+written output itself: the record links on the page, the record ids in its mini map's data, which the page
+carries on the map's frame). After an
 edit, the records that changed (`changed_ids`, by value) and everything that reads them are written again, and
 so is every page whose *set* of shown records may grow or shrink: the records a changed record refers to (old or
 new version: a place's incidents, an actor's members, a source's citations), the places that contain those
 (a place lists the incidents of every place inside it), and the incidents whose "related incidents" differ.
 Everything else is kept from the previous build, with its search entries.
 
-What this cannot scope falls back to writing every record page and map: another `settings_key` (mkdocs.yml,
+What this cannot scope falls back to writing every record page: another `settings_key` (mkdocs.yml,
 options, templates), another briefing, or shell pages (the theme around every record page) that differ.
 `tests/site/test_incremental_serve.py` drives a real `mkdocs serve` through edits and compares its site with a clean
 build.
@@ -28,7 +29,6 @@ from typing import Any
 from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.models import COLLECTIONS, Incident, Place
 from frontierwatch.data.refs import references
-from frontierwatch.site import urls
 from frontierwatch.views.dataview import DataView
 
 _ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -36,6 +36,8 @@ _ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 _PAGE_LINK = re.compile(r"(?<=/)(" + _ID + r")/")
 #: A JSON string that may be a record id (a map's data names records by id).
 _JSON_ID = re.compile(r'"(' + _ID + r')"')
+#: A mini map's data on a record page (`fragments.Fragments.mini_map`).
+_MAP_DATA = re.compile(r"data-fw-map='([^']*)'")
 #: The package's templates: a change to one means every page is written again.
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -47,28 +49,24 @@ class Written:
     ds: Dataset
     key: str
     shells: dict[str, str] = field(default_factory=dict)
-    #: record id -> ids of the records its page or mini map shows
+    #: record id -> ids of the records its page (mini map included) shows
     reads: dict[str, set[str]] = field(default_factory=dict)
     #: record id -> its page's search entries
     entries: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    #: record ids that have a mini map file
-    maps: set[str] = field(default_factory=set)
     last_changed: Mapping[str, Any] = field(default_factory=dict)
 
 
-def page_reads(html: str) -> set[str]:
-    """The ids of the records a page links to (every record a page shows, it links), and other path segments
-    (harmless: they are only ever compared with ids)."""
-    return set(_PAGE_LINK.findall(html))
-
-
-def map_reads(html: str, ds: Dataset) -> set[str]:
-    """The ids of the records a map's data names."""
-    return {token for token in _JSON_ID.findall(html) if token in ds.by_id}
+def page_reads(html: str, ds: Dataset) -> set[str]:
+    """The ids of the records a page links to (every record a page shows, it links) and those its mini map's data
+    names; and other path segments (harmless: they are only ever compared with ids)."""
+    reads = set(_PAGE_LINK.findall(html))
+    for data in _MAP_DATA.findall(html):
+        reads.update(token for token in _JSON_ID.findall(data) if token in ds.by_id)
+    return reads
 
 
 def settings_key(*parts: Any) -> str:
-    """A hash of everything besides the records that record pages and maps depend on (and the templates)."""
+    """A hash of everything besides the records that record pages depend on (and the templates)."""
     h = hashlib.blake2b(digest_size=16)
     h.update(repr(parts).encode())
     for path in sorted(TEMPLATES.rglob("*.j2")):
@@ -87,7 +85,7 @@ def changed_ids(old: Dataset, new: Dataset) -> set[str]:
 
 
 def affected(prev: Written, new: Dataset, changed: set[str], last_changed: Mapping[str, Any]) -> set[str]:
-    """The records of `new` whose page or mini map may differ from the ones `prev` wrote."""
+    """The records of `new` whose page (mini map data included) may differ from the ones `prev` wrote."""
     out = set(changed)
     readers: dict[str, set[str]] = defaultdict(set)
     for reader, ids in prev.reads.items():
@@ -147,7 +145,7 @@ def stale_entries(folder: Path, keep: Iterable[str]) -> list[Path]:
 
 
 class Keeper:
-    """Serve: the last build's record pages and maps, renamed (not copied) beside the site folder while MkDocs
+    """Serve: the last build's record pages, renamed (not copied) beside the site folder while MkDocs
     empties it, and put back when the next build can keep them; `writing` is what this build writes, for the
     next one."""
 
@@ -162,13 +160,13 @@ class Keeper:
         keep = site.with_name(site.name + ".fw-keep")
         keep.mkdir()
         self.kept = (keep, written)
-        for name in (*COLLECTIONS, urls.MAPS_DIR):
+        for name in COLLECTIONS:
             if (site / name).is_dir():
                 (site / name).rename(keep / name)
 
     def reuse(self, ds: Dataset, key: str, site: Path, last_changed: Mapping[str, Any]) -> Written | None:
         """What the last build wrote, back in `site`, when its settings `key` and briefing are this build's
-        (None: every record page and map is written). Sets `writing`."""
+        (None: every record page is written). Sets `writing`."""
         self.writing = Written(ds, key, last_changed=dict(last_changed))
         kept, self.kept = self.kept, None
         if kept is None:
@@ -183,13 +181,6 @@ class Keeper:
         for collection in COLLECTIONS:  # pages of deleted records, and MkDocs' own pages of the last build
             for stale in stale_entries(site / collection, ds.records[collection]):
                 shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
-        maps = site / urls.MAPS_DIR
-        for stale in stale_entries(maps, ds.records):
-            shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
-        for collection in ds.records:
-            ids = {f"{rid}.html" for rid in ds.records[collection]}
-            for stale in stale_entries(maps / collection, ids):
-                stale.unlink()
         return written
 
     def drop(self) -> None:

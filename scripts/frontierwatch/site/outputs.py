@@ -2,14 +2,14 @@
 
 One worker (`Background`) writes them: during `mkdocs build` a forked process, while MkDocs renders the
 pages; during `serve`, or without fork, the same job in the build's process (`workers.Pool`). It writes the
-exports first and sends their list at once (the downloads page shows them), then every map.
+exports first and sends their list at once (the downloads page shows them), then the maps.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import shutil
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +20,6 @@ from frontierwatch.workers import Pool
 
 #: The Atom feed, written with the downloads and copied to the site root.
 FEED = "feed.xml"
-
-#: What a mini map file holds when its record has no point after all (an iframe must still load something).
-NO_MAP = (
-    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>No map</title></head>'
-    '<body style="font-family:sans-serif;margin:1rem">This record has no location to map.</body></html>'
-)
 
 
 def write_exports(
@@ -47,33 +41,14 @@ def write_exports(
     ]
 
 
-def write_maps(
-    ds: Any,
-    site: Path,
-    options: Callable[[str], Any],
-    has_mini_map: Callable[[Any], bool],
-    only: Collection[str] | None = None,
-    on_map: Callable[[str, str], None] | None = None,
-) -> set[str]:
-    """The map assets, the overview map and a mini map for every record whose page embeds one; returns the ids
-    of the records with a mini map.
+def write_maps(ds: Any, site: Path, options: Callable[[str], Any]) -> None:
+    """The map assets, the overview map and the one mini map document every record page embeds (each page
+    carries its record's part of the map: `fragments.Fragments.mini_map`).
 
-    `options(map_file)` gives the `maps.MapOptions` of the map written at `map_file`. `only` (serve): write the
-    mini maps of these records only (the others are still there); `on_map(id, html)` sees each one written."""
+    `options(map_file)` gives the `maps.MapOptions` of the map written at `map_file`."""
     maps.write_map_assets(site)
     _write(site / urls.map_file(), maps.overview_map(ds, options(urls.map_file())))
-    mapped = set()
-    for record in ds.all_records():
-        if has_mini_map(record):
-            mapped.add(record.id)
-            if only is not None and record.id not in only:
-                continue
-            path = urls.map_file(record.collection, record.id)
-            html = maps.mini_map(ds, record, options(path))
-            _write(site / path, html if html is not None else NO_MAP)
-            if on_map is not None:
-                on_map(record.id, html or "")
-    return mapped
+    _write(site / urls.mini_map_file(), maps.mini_document(ds, options(urls.mini_map_file())))
 
 
 class Background:

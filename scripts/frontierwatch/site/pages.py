@@ -118,7 +118,7 @@ class GeneratedPage:
     title: str = ""
     record_id: str | None = None
     data_file: str | None = None  # path relative to the data folder: `incidents/<id>.yaml`
-    mini_map: bool = False  # the page embeds urls.map_file(collection, record_id)
+    mini_map: bool = False  # the page embeds the mini map (urls.mini_map_file) with its record's data
     meta: Mapping[str, Any] = field(default_factory=dict)  # front matter besides the title
     toc: list[dict[str, Any]] = field(default_factory=list)  # record pages (HTML): python-markdown's toc_tokens
     #: Long HTML tables left out of the Markdown: marker (in `content`) -> HTML (see `html_block`).

@@ -2,7 +2,7 @@
 
     on_startup       remember whether this is `serve` or `build`
     on_config        where the data is
-    on_pre_build     (serve) the record pages and maps of the last build step aside while MkDocs cleans the site
+    on_pre_build     (serve) the record pages of the last build step aside while MkDocs cleans the site
     on_files         load data/ (serve: keep the last good data on bad data); start a SiteBuild (its workers
                      write exports, maps and record pages while MkDocs renders); add its pages as virtual files
     on_nav, on_pre_page, on_env   (serve) reuse what did not change (`serve hooks` below)
@@ -101,7 +101,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         self._render_key: str | None = None  # serve: what page HTML may be reused against
         self.serve_problems: list[Problem] = []  # serve: the data's problems, shown on every page (serve_status)
         self.site_dir = "site"
-        self.keeper = incremental.Keeper()  # serve: the last build's record pages and maps, and this build's
+        self.keeper = incremental.Keeper()  # serve: the last build's record pages, and this build's
 
     @property
     def serving(self) -> bool:
@@ -229,7 +229,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
 
     # --- serve-only hooks: extend here (error banner, incremental rebuilds) -----------------------------
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        """Serve: MkDocs is about to empty the site folder; the last build's record pages and maps wait beside
+        """Serve: MkDocs is about to empty the site folder; the last build's record pages wait beside
         it, so that the next build writes again only what an edit changed (`incremental.Keeper`)."""
         written, self.caches.written = self.caches.written, None  # used once: a failed build forgets it
         self.keeper.set_aside(Path(config.site_dir), written if self.serving and self.config.enabled else None)

@@ -19,6 +19,7 @@ from typing import Any
 import jinja2
 from markdown.extensions.toc import slugify_unicode, unique
 
+from frontierwatch import maps
 from frontierwatch.data.models import Actor, Incident, Person, Place, Record
 from frontierwatch.site import escape, history_pages, urls
 from frontierwatch.site.escape import Markup
@@ -97,10 +98,11 @@ class RecordPages:
                 meta["tags"] = list(dict.fromkeys(names))
         elif isinstance(rec, Incident) and not self.options.search_incidents:
             meta["search"] = {"exclude": True}
-        mini = self.options.maps and self.r.view.has_map(rec)
+        map_data = maps.mini_data(self.ds, rec) if self.options.maps and self.r.view.has_map(rec) else None
+        mini = map_data is not None
         here = urls.page_src(rec.collection, rec.id)
         html = self.env.get_template(f"{rec.collection}.html.j2").render(
-            rec=rec, here=here, r=self.r, v=self.r.view, ds=self.ds, o=self.options, mini_map=mini
+            rec=rec, here=here, r=self.r, v=self.r.view, ds=self.ds, o=self.options, map_data=map_data
         )
         html = own_title_id(html)
         return GeneratedPage(

@@ -22,11 +22,14 @@ def page_url(collection: str, record_id: str) -> str:
     return f"{collection}/{record_id}/"
 
 
-def map_file(collection: str | None = None, record_id: str | None = None) -> str:
-    """Site-relative path of a map file: the overview `maps/overview.html`, or `maps/<collection>/<id>.html`."""
-    if collection is None or record_id is None:
-        return f"{MAPS_DIR}/overview.html"
-    return f"{MAPS_DIR}/{collection}/{record_id}.html"
+def map_file() -> str:
+    """Site-relative path of the overview map document."""
+    return f"{MAPS_DIR}/overview.html"
+
+
+def mini_map_file() -> str:
+    """Site-relative path of the one mini map document every record page embeds (with its record's data)."""
+    return f"{MAPS_DIR}/mini.html"
 
 
 def relative(from_file: str, to_path: str) -> str:

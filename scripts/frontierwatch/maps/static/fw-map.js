@@ -4,12 +4,19 @@
  * whose URL this script builds from a record id, or title attributes. Nothing from the blob is ever
  * parsed as HTML or evaluated. Layer names, popups and labels are DOM nodes, not HTML strings.
  *
- * Row layouts mirror frontierwatch/maps/layers.py (BLOB_VERSION 3).
+ * Row layouts mirror frontierwatch/maps/layers.py (BLOB_VERSION 4).
+ *
+ * A mini map is one document for every record (maps/mini.html): its blob holds what all mini maps share, and
+ * it asks the page that embeds it for its record's part (RECORD_KEYS), which the page carries on the frame
+ * (docs/assets/javascripts/frontierwatch.js answers). Only the embedding page, served by this site, is heard.
  */
 (function () {
   "use strict";
 
-  var BLOB_VERSION = 3;
+  var BLOB_VERSION = 4;
+  // The keys of a mini map's blob that its page sends (frontierwatch/maps/layers.py RECORD_KEYS).
+  var RECORD_KEYS = ["title", "actors", "places", "incidents", "areas", "focus", "unlocated"];
+  var SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
   // Incident row
   var I_ID = 0, I_TITLE = 1, I_DATE = 2, I_END = 3, I_TYPE = 4, I_SUB = 5, I_PLACE = 6, I_LAT = 7, I_LON = 8,
     I_PREC = 9, I_FAT = 10, I_ACTORS = 11, I_CAT = 12, I_QUAL = 13, I_CAVEAT = 14;
@@ -79,6 +86,12 @@
   // {type: "frontierwatch:map-ready"} once it is drawn, in case it loaded before the page's script ran.
   var SCHEME_MESSAGE = "frontierwatch:scheme";
   var READY_MESSAGE = "frontierwatch:map-ready";
+  // A mini map asks its page for its record's data ({type: DATA_REQUEST}); the page answers
+  // {type: DATA_MESSAGE, data: "<the JSON of the record's part>"}. A mini map whose frame may not go fullscreen
+  // asks the page to show the frame full screen ({type: FULLSCREEN_MESSAGE}).
+  var DATA_REQUEST = "frontierwatch:map-data-request";
+  var DATA_MESSAGE = "frontierwatch:map-data";
+  var FULLSCREEN_MESSAGE = "frontierwatch:map-fullscreen";
   var pageScheme = null; // true (dark) or false once the embedding page has said
   function framed() {
     return window.parent && window.parent !== window;
@@ -112,15 +125,19 @@
     if (dark === null) dark = !!(window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches);
     return dark;
   }
+  function fromPage(event, type) {
+    // Only the embedding page, served by this map's own site, and only the one shape.
+    if (!framed() || event.source !== window.parent) return null;
+    var origin = siteOrigin();
+    if (origin !== null && event.origin !== origin) return null;
+    var data = event.data;
+    return data && typeof data === "object" && data.type === type ? data : null;
+  }
   function watchScheme(onChange) {
     var update = function () { onChange(isDark()); };
     window.addEventListener("message", function (event) {
-      // Only the embedding page, served by this map's own site, and only the one shape.
-      if (!framed() || event.source !== window.parent) return;
-      var origin = siteOrigin();
-      if (origin !== null && event.origin !== origin) return;
-      var data = event.data;
-      if (!data || typeof data !== "object" || data.type !== SCHEME_MESSAGE) return;
+      var data = fromPage(event, SCHEME_MESSAGE);
+      if (!data) return;
       if (data.scheme !== "slate" && data.scheme !== "default") return;
       pageScheme = data.scheme === "slate";
       update();
@@ -134,10 +151,55 @@
     if (framed()) window.parent.postMessage({ type: READY_MESSAGE }, siteOrigin() || "*");
   }
 
+  // --- a mini map's record, from its page ---------------------------------------------------------------
+  function isArray(value) { return Object.prototype.toString.call(value) === "[object Array]"; }
+  function recordPart(text) {
+    // The record's part of the blob, checked for its shape; its ids must be slugs (links are built from them).
+    var part = JSON.parse(text);
+    var ok = part && typeof part === "object" && part.v === BLOB_VERSION && typeof part.title === "string" &&
+      ["actors", "places", "incidents", "areas", "focus"].every(function (k) { return isArray(part[k]); }) &&
+      part.unlocated && isArray(part.unlocated.incidents) && isArray(part.unlocated.places) &&
+      [part.actors, part.places, part.incidents].every(function (rows) {
+        return rows.every(function (row) { return isArray(row) && SLUG.test(row[0]); });
+      });
+    if (!ok) throw new Error("Frontier Watch: the page's map data is not a record's map data of version " + BLOB_VERSION);
+    return part;
+  }
+  function awaitRecord(shared, onData) {
+    // The page answers the request, or sends the data unasked when its script starts after this map asked;
+    // the first answer is drawn.
+    var done = false;
+    window.addEventListener("message", function (event) {
+      var message = fromPage(event, DATA_MESSAGE);
+      if (!message || done || typeof message.data !== "string") return;
+      done = true;
+      var part = recordPart(message.data);
+      var data = {};
+      Object.keys(shared).forEach(function (k) { data[k] = shared[k]; });
+      RECORD_KEYS.forEach(function (k) { data[k] = part[k]; });
+      document.title = "Map: " + part.title;
+      onData(data);
+    });
+    if (framed()) {
+      window.parent.postMessage({ type: DATA_REQUEST }, siteOrigin() || "*");
+    } else {
+      var note = el("p", "fw-standalone", "This map shows a record on the record's own page.");
+      document.body.appendChild(note);
+    }
+  }
+
   // --- the map ----------------------------------------------------------------------------------------
   function draw(map, blobElement) {
     var data = JSON.parse(blobElement.textContent);
     if (data.v !== BLOB_VERSION) throw new Error("Frontier Watch map data version " + data.v + " is not supported");
+    if (data.mode === "mini" && !data.incidents) {
+      awaitRecord(data, function (full) { drawData(map, full); });
+      return null;
+    }
+    return drawData(map, data);
+  }
+
+  function drawData(map, data) {
     var mini = data.mode === "mini";
     var cats = data.cats.map(function (c) {
       return { key: c[0], label: c[1], group: c[2], colour: c[3], symbol: c[4], on: !!c[5] || mini, note: c[6], n: 0 };
@@ -728,7 +790,7 @@
       timeBounds: [tMin, tMax], setTimeRange: null, drawnAt: null,
     };
     var timeStatus = null;
-    fullscreenControl(map);
+    fullscreenControl(map, mini);
     if (data.overview) {
       var OpenFull = L.Control.extend({
         onAdd: function () {
@@ -994,7 +1056,7 @@
   }
 
   // --- fullscreen: the Fullscreen API where the iframe allows it, else the map in its own tab ----------
-  function fullscreenControl(map) {
+  function fullscreenControl(map, mini) {
     var Full = L.Control.extend({
       onAdd: function () {
         var box = el("div", "leaflet-bar fw-fullscreen");
@@ -1016,6 +1078,12 @@
         button.appendChild(svg);
         box.appendChild(button);
         var target = map.getContainer();
+        var expanded = false; // a mini map shown over its page's window
+        document.addEventListener("keydown", function (ev) {
+          if (ev.key !== "Escape" || !expanded) return;
+          expanded = false;
+          window.parent.postMessage({ type: FULLSCREEN_MESSAGE, on: false }, siteOrigin() || "*");
+        });
         L.DomEvent.on(button, "click", function (ev) {
           L.DomEvent.preventDefault(ev);
           L.DomEvent.stopPropagation(ev);
@@ -1023,6 +1091,10 @@
             document.exitFullscreen();
           } else if (document.fullscreenEnabled && target.requestFullscreen) {
             target.requestFullscreen();
+          } else if (mini && framed()) {
+            // The shared mini map alone shows no record: the page shows its frame over the window (Esc closes).
+            expanded = !expanded;
+            window.parent.postMessage({ type: FULLSCREEN_MESSAGE, on: expanded }, siteOrigin() || "*");
           } else {
             window.open(window.location.href, "_blank", "noopener");
           }

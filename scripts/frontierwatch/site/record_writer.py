@@ -71,7 +71,8 @@ def write_pages(job: Job, records: Iterable[Any], shells: ShellSource) -> list[l
         if search is not None:
             entries.append(_entries_of(search, job.search_cache, url, title, body, toc, page.meta))
         body = _SEARCH_ATTRS.sub("", body)  # search hints are for the index only, as Material does
-        body = whitespace.collapse(body)  # after indexing: the search entries stay as the templates wrote them
+        # After indexing (the search entries stay as the templates wrote them); the shell has line breaks around it.
+        body = whitespace.collapse(body).strip(" \t\n\r\f")
         edit = job.edit_url(page.data_file) if page.data_file else None
         waiting.append((rec.collection, url, title, body, toc, edit))
         ready = ready or shells(False)

@@ -4,8 +4,8 @@ checked against the installed versions: a failure here names what an upgrade cha
 from __future__ import annotations
 
 import ast
-import re
 import inspect
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -120,12 +120,10 @@ def test_material_renders_a_pruned_nav_as_one_link_per_section() -> None:
     def page(title: str, src: str) -> Page:
         return Page(title, File(src, src_dir=None, dest_dir="site", use_directory_urls=True), config)
 
-    home, incidents, actors, about = (
-        page(t, s)
-        for t, s in [("Home", "index.md"), ("Incidents", "incidents/index.md"), ("Actors", "actors/index.md"), ("About", "about.md")]
-    )
-    nested = Section("Lists", [actors])
-    nav = Navigation([Section("Briefing", [home]), Section("Records", [nested, incidents]), about], [home, actors, incidents, about])
+    home, incidents = page("Home", "index.md"), page("Incidents", "incidents/index.md")
+    actors, about = page("Actors", "actors/index.md"), page("About", "about.md")
+    items = [Section("Briefing", [home]), Section("Records", [Section("Lists", [actors]), incidents]), about]
+    nav = Navigation(items, [home, actors, incidents, about])
     pruned = adapter.pruned_nav(nav, "incidents/")
     assert [(i.title, i.url, i.active) for i in pruned] == [
         ("Briefing", "", False),

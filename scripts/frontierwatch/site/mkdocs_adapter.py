@@ -211,6 +211,7 @@ def sitemap(xml: str, site_url: str | None, page_urls: Sequence[str]) -> str:
         xml = xml.replace("</urlset>", entries.lstrip("\n") + "\n</urlset>") if entries else xml
     return xml
 
+
 def included_files(files: Files) -> list[File]:
     """The files MkDocs will write (not excluded by `exclude_docs` or drafts)."""
     return [f for f in files if not f.inclusion.is_excluded()]

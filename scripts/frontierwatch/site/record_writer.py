@@ -35,7 +35,6 @@ from frontierwatch.workers import InProcess, Pool, Worker
 _SEARCH_ATTRS = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
 
 
-
 @dataclass
 class Job:
     """What writing record pages needs besides the records (forked workers inherit it)."""

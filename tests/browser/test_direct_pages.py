@@ -13,6 +13,7 @@ import pytest
 
 from frontierwatch.data.loader import load
 from frontierwatch.site import urls
+from frontierwatch.site.whitespace import collapse
 
 from site_helpers import ROOT, broken_links, build, make_project  # isort: skip
 from test_hostile_site import MARKER, hostile_copy  # isort: skip
@@ -42,6 +43,13 @@ def test_every_record_page_is_a_whole_material_page(site: Path) -> None:
         edit = re.search(r'<a href="([^"]+)" title="Edit this page"', html)
         assert edit and edit.group(1).endswith(f"/data/{rec.collection}/{rec.id}.yaml"), rec.id
         assert re.search(r'class="md-tabs__link">\s*Records\s*</a>', html), rec.id  # the site's tabs
+        tab = "Briefing" if rec.collection == "judgements" else "Records"  # the tab holding the collection's index
+        assert re.search(rf'md-tabs__item--active">\s*<a href="[^"]*" class="md-tabs__link">\s*{tab}', html), rec.id
+        drawer = html[html.index('<nav class="md-nav md-nav--primary') :]
+        drawer = drawer[: drawer.index("</nav>")]  # a link per section (mkdocs.yml), not the whole nav
+        links = re.findall(r'class="md-nav__link">\s*<span class="md-ellipsis">\s*([^<]*?)\s*</span>', drawer)
+        assert links == ["Briefing", "Records", "Data", "About"], rec.id
+        assert collapse(html) == html, rec.id  # no indentation left (whitespace.collapse would change nothing)
         headings = re.findall(r'<h[23] id="([^"]+)">', html)
         assert _toc_links(html) == headings, rec.id  # the sidebar lists the page's own sections
         assert "_shell" not in html and "fwshell" not in html.lower(), rec.id

@@ -117,6 +117,26 @@ def test_instant_navigation_keeps_tables_and_maps_working(web, base) -> None:
     assert web.fw_errors == []
 
 
+def test_record_page_drawer_links_each_section_on_a_phone(web, base) -> None:
+    """Record pages carry one link per section (mkdocs_adapter.pruned_nav): on a 390 px screen the drawer opens,
+    shows them with the record's section marked, and takes the reader there; the page it opens has the whole nav."""
+    web.set_viewport_size({"width": 390, "height": 844})
+    web.goto(base + "incidents/ttt-infiltration-clash-2025/")
+    settle(web)
+    web.evaluate("window.__fwSamePage = true")
+    web.locator("label.md-header__button[for='__drawer']").click()
+    links = web.locator(".md-nav--primary a.md-nav__link")
+    links.first.wait_for(state="visible")
+    assert links.all_inner_texts() == ["Briefing", "Records", "Data", "About"]
+    assert web.locator(".md-nav--primary .md-nav__item--active").inner_text().strip() == "Records"
+    links.filter(has_text="About").click()
+    web.wait_for_function("location.pathname.endsWith('/methodology/')")
+    assert web.evaluate("window.__fwSamePage === true"), "expected instant navigation, got a full reload"
+    web.locator("label.md-header__button[for='__drawer']").click()
+    assert web.locator(".md-nav--primary a.md-nav__link", has_text="Field reference").count() == 1
+    assert web.fw_errors == []
+
+
 def test_dark_mode_toggle(web, base) -> None:
     web.goto(base)
     before = web.evaluate("document.body.getAttribute('data-md-color-scheme')")

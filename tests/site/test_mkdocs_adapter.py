@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -105,3 +106,51 @@ def test_an_added_script_reaches_every_page() -> None:
     assert tag == '<script src="./_frontierwatch/serve-status.js"></script>', (
         f"MkDocs' script_tag filter changed how it writes a plain-string script: {tag}"
     )
+
+
+def test_material_renders_a_pruned_nav_as_one_link_per_section() -> None:
+    """`pruned_nav` (record pages) relies on MkDocs' `Link` and `Navigation` and on Material's tabs and drawer
+    (`partials/tabs.html`, `partials/nav.html`) rendering a `Link` item as a link, with its `active` state."""
+    from mkdocs.structure.files import File
+    from mkdocs.structure.nav import Navigation, Section
+    from mkdocs.structure.pages import Page
+
+    config = load_config(str(ROOT / "mkdocs.yml"))
+
+    def page(title: str, src: str) -> Page:
+        return Page(title, File(src, src_dir=None, dest_dir="site", use_directory_urls=True), config)
+
+    home, incidents = page("Home", "index.md"), page("Incidents", "incidents/index.md")
+    actors, about = page("Actors", "actors/index.md"), page("About", "about.md")
+    items = [Section("Briefing", [home]), Section("Records", [Section("Lists", [actors]), incidents]), about]
+    nav = Navigation(items, [home, actors, incidents, about])
+    pruned = adapter.pruned_nav(nav, "incidents/")
+    assert [(i.title, i.url, i.active) for i in pruned] == [
+        ("Briefing", "", False),
+        ("Records", "actors/", True),  # the first page, however deep; active: the section holds incidents/
+        ("About", "about/", False),
+    ]
+    assert pruned.homepage is home
+
+    env = config.theme.get_env()
+    template = env.from_string(
+        '{% import "partials/language.html" as lang with context %}'
+        "{% set features = config.theme.features %}"
+        '{% include "partials/tabs.html" %}{% include "partials/nav.html" %}'
+    )
+    shell = page("Shell", "incidents/_shell.md")
+    out = template.render(config=config, nav=pruned, page=shell, base_url="../..")
+    tabs, drawer = out.split('<nav class="md-nav md-nav--primary', 1)
+    assert re.findall(r'<a href="([^"]*)" class="md-tabs__link">\s*(\w+)', tabs) == [
+        ("../..", "Briefing"),
+        ("../../actors/", "Records"),
+        ("../../about/", "About"),
+    ], "Material's tabs.html no longer renders a nav Link as a tab linking to its URL"
+    assert re.search(r'md-tabs__item--active">\s*<a href="../../actors/"', tabs), "tabs-item.html ignores Link.active"
+    assert re.findall(r'<a href="([^"]*)" class="md-nav__link">\s*<span class="md-ellipsis">\s*(\w+)', drawer) == [
+        ("../..", "Briefing"),
+        ("../../actors/", "Records"),
+        ("../../about/", "About"),
+    ], "Material's nav.html no longer renders a nav Link as a drawer link"
+    assert "md-nav__toggle" not in drawer, "the pruned drawer has nested sections"
+    assert re.search(r'<a href="../.." title="[^"]*" class="md-nav__button md-logo"', drawer), "nav.homepage unused"

@@ -7,6 +7,8 @@ below with a message naming what an upgrade changed. The internals, by what they
 - Record pages are written into "shell" pages that MkDocs renders with the theme (`Shell`): Material's table
   of contents item markup (`md-nav__item`), its page title and edit link, and MkDocs' sitemap template
   (`sitemap`) are cut up as text.
+- A shell's navigation is pruned (`pruned_nav`): one MkDocs `Link` per top-level section, to its first page,
+  in place of the template context's `nav`; Material's tabs and drawer render links as they render sections.
 - Their search entries are made by a new instance of the site's search index class (`SearchEntries`):
   `add_entry_from_context`, `mkdocs.structure.toc.get_toc`, and the entry list, `entries` (Material) or
   `_entries` (MkDocs' own search plugin), are internals.
@@ -34,6 +36,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Link, Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
@@ -72,6 +75,30 @@ def shell_src(collection: str) -> str:
 
 def shell_url(collection: str) -> str:
     return urls.page_url(collection, SHELL_NAME)
+
+
+def pruned_nav(nav: Any, active_url: str) -> Navigation:
+    """The navigation of record pages: each top-level item as one link to its first page (Material's tab of a
+    section links there too), without the pages under it; the item holding the page at `active_url` (the
+    collection's index) is marked active, as the tab of a page in it is.
+
+    Record pages are most of a large site and none of them is in the nav: the whole tree in each page's drawer
+    cost about 5 KB a page. The drawer (mobile) and the tabs (desktop) keep every section one tap away."""
+    items = []
+    for item in nav.items:
+        first = item
+        while first.children:
+            first = first.children[0]
+        link = Link(item.title, first.url)
+        link.active = any(getattr(p, "url", None) == active_url for p in _pages(item))
+        items.append(link)
+    return Navigation(items, [nav.homepage] if nav.homepage is not None else [])
+
+
+def _pages(item: Any) -> Iterable[Any]:
+    yield item
+    for child in item.children or ():
+        yield from _pages(child)
 
 
 class Shell:
@@ -183,6 +210,7 @@ def sitemap(xml: str, site_url: str | None, page_urls: Sequence[str]) -> str:
         entries = "".join(loc.format(html.escape(base + url)) for url in page_urls)
         xml = xml.replace("</urlset>", entries.lstrip("\n") + "\n</urlset>") if entries else xml
     return xml
+
 
 def included_files(files: Files) -> list[File]:
     """The files MkDocs will write (not excluded by `exclude_docs` or drafts)."""

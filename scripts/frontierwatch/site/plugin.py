@@ -9,8 +9,10 @@
     on_page_markdown the downloads page, once the exports are written
     on_page_content  a shell page's content is the marker its record pages replace; a generated page's long
                      tables (HTML blocks) replace their markers
-    on_page_context  "Edit this page": none on generated index pages; a placeholder on shells
-    on_post_page     links to other sites get rel="noopener noreferrer"; a rendered shell goes to the writers
+    on_page_context  "Edit this page": none on generated index pages; a placeholder on shells; shells get a
+                     pruned nav (a link per section)
+    on_post_page     links to other sites get rel="noopener noreferrer"; indentation collapses
+                     (`whitespace`); a rendered shell goes to the writers
     on_post_template the sitemap lists record pages, not shells
     on_post_build    (before search writes its index) wait for the workers; record pages' search entries
     on_build_error   stop the workers
@@ -37,7 +39,7 @@ from frontierwatch.data.checks import CheckOptions
 from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.history import HistoryCache
 from frontierwatch.data.problems import Problem, plural
-from frontierwatch.site import build_guards, history_pages, incremental, linksafety, serve_status, urls
+from frontierwatch.site import build_guards, history_pages, incremental, linksafety, serve_status, urls, whitespace
 from frontierwatch.site import mkdocs_adapter as adapter
 from frontierwatch.site.build import BuildSettings, SiteBuild
 from frontierwatch.site.buildcache import ServeCaches
@@ -180,10 +182,13 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         return html
 
     def on_page_context(self, context: Any, *, page: Any, config: MkDocsConfig, nav: Any) -> Any:
-        if self._shell_of(page) is not None:
+        collection = self._shell_of(page)
+        if collection is not None:
             # Every record page's edit link is its YAML file's, or none when the data is outside the project.
             assert self.data_dir is not None
             page.edit_url = adapter.EDIT if _edit_url(config, self.data_dir / "x.yaml") else None
+            # Record pages link to each section, not to every page of the nav (a copy of it in each page).
+            context["nav"] = adapter.pruned_nav(nav, urls.src_url(f"{collection}/index.md"))
         if self.build is not None and page.file.src_uri in self.build.generated:
             page.edit_url = None  # a generated index page has no single file behind it
         elif page.meta.get("generated_by"):
@@ -191,8 +196,11 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         return context
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
-        """Links to other sites (sources, "Edit this page", the footer) open without opener or referrer."""
-        output = linksafety.harden_links(output, config.site_url) if self.config.enabled else output
+        """Links to other sites (sources, "Edit this page", the footer) open without opener or referrer; the
+        theme's indentation collapses (a shell's once, for all its record pages)."""
+        if not self.config.enabled:
+            return output
+        output = whitespace.collapse(linksafety.harden_links(output, config.site_url))
         collection = self._shell_of(page)
         if collection is not None and self.build is not None:
             with _worker_errors():  # a worker that already failed says why now

@@ -27,13 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from frontierwatch.site import escape, linksafety, urls
+from frontierwatch.site import escape, linksafety, urls, whitespace
 from frontierwatch.site.mkdocs_adapter import SearchEntries, Shell, shell_src, shell_url
 from frontierwatch.workers import InProcess, Pool, Worker
 
 #: Material removes these attributes from a page's HTML once it has indexed the page.
 _SEARCH_ATTRS = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
-
 
 
 @dataclass
@@ -71,6 +70,8 @@ def write_pages(job: Job, records: Iterable[Any], shells: ShellSource) -> list[l
         if search is not None:
             entries.append(_entries_of(search, job.search_cache, url, title, body, toc, page.meta))
         body = _SEARCH_ATTRS.sub("", body)  # search hints are for the index only, as Material does
+        # After indexing (the search entries stay as the templates wrote them); the shell has line breaks around it.
+        body = whitespace.collapse(body).strip(" \t\n\r\f")
         edit = job.edit_url(page.data_file) if page.data_file else None
         waiting.append((rec.collection, url, title, body, toc, edit))
         ready = ready or shells(False)

@@ -12,6 +12,8 @@ one `ServeCaches`:
   settings.
 - `search`: record pages' search entries, while the search settings stay the same.
 - `last_good`: the last dataset without problems per data folder (serve keeps showing it on bad data).
+- `parsed`: the records read from each data file (`loader.ParsedFiles`): a rebuild reads and validates again
+  only the files that changed (the checks across records run on every load).
 - `written`: what the last successful build wrote for its records (`incremental.Written`): the next build
   writes again only the record pages and mini maps an edit changed.
 """
@@ -22,6 +24,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+
+from frontierwatch.data.loader import ParsedFiles
 
 if TYPE_CHECKING:
     from frontierwatch.data.dataset import Dataset
@@ -55,6 +59,7 @@ class ServeCaches:
     search: dict[str, dict[str, Any]] = field(default_factory=dict)
     last_good: dict[str, Dataset] = field(default_factory=dict)
     written: Written | None = None
+    parsed: ParsedFiles = field(default_factory=ParsedFiles)
 
     def bytecode_cache(self, env: jinja2.Environment, kind: str) -> MemoryBytecodeCache:
         """The bytecode cache for environments of one kind and the same compile settings."""
@@ -94,5 +99,6 @@ class ServeCaches:
         self.search.clear()
         self.last_good.clear()
         self.written = None
+        self.parsed = ParsedFiles()
         for cache in self.bytecode.values():
             cache.clear()

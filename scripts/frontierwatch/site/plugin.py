@@ -36,7 +36,16 @@ from frontierwatch.data.checks import CheckOptions
 from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.history import HistoryCache
 from frontierwatch.data.problems import Problem, plural
-from frontierwatch.site import build_guards, history_pages, incremental, linksafety, serve_status, urls
+from frontierwatch.site import (
+    build_guards,
+    history_pages,
+    incremental,
+    linksafety,
+    outputs,
+    serve_exports,
+    serve_status,
+    urls,
+)
 from frontierwatch.site import mkdocs_adapter as adapter
 from frontierwatch.site.build import BuildSettings, SiteBuild
 from frontierwatch.site.buildcache import ServeCaches
@@ -100,7 +109,9 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         self._render_key: str | None = None  # serve: what page HTML may be reused against
         self.serve_problems: list[Problem] = []  # serve: the data's problems, shown on every page (serve_status)
         self.site_dir = "site"
+        self.site_url: str | None = None
         self.keeper = incremental.Keeper()  # serve: the last build's record pages and maps, and this build's
+        self.exports = serve_exports.DeferredExports()  # serve: the downloads, written after the pages
 
     @property
     def serving(self) -> bool:
@@ -124,9 +135,12 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             return files
         self._stop()  # a serve rebuild after a failed build
         self.site_dir = config.site_dir
+        self.site_url = config.site_url or None
         self.dataset = ds = self._load(data_dir := self.data_dir)
         written_by_mkdocs = adapter.included_files(files)
         settings = self._settings(ds, files, config)
+        if self.serving and settings.exports:
+            settings = self._deferred_exports(ds, settings)
         previous = self._incremental(ds, settings, config)
         self.build = SiteBuild(ds, settings, self.caches if self.serving else None, self.keeper.writing, previous)
         self.build.start()
@@ -204,6 +218,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
                 self.build.finish(config.plugins)
             self.build = None
             self.caches.written, self.keeper.writing = self.keeper.writing, None
+        if self.serving and self.data_dir is not None:
+            self.exports.after_build(self._export_args(self.data_dir))
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop()
@@ -211,11 +227,14 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
 
     def on_shutdown(self) -> None:
         self.keeper.drop()
+        self.exports.close()
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.data_dir is not None and self.data_dir.is_dir():
             # MkDocs polls watched folders every 0.5 s; a small data folder is polled every 0.1 s.
             adapter.watch(server, self.data_dir, fast=_fewer_files_than(self.data_dir, FAST_POLL_FILES))
+        if self.exports.ready_dir is not None:  # the downloads of the current data are written: rebuild
+            adapter.watch(server, self.exports.ready_dir, fast=True)
         return server
 
     # --- serve-only hooks: extend here (error banner, incremental rebuilds) -----------------------------
@@ -223,6 +242,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         """Serve: MkDocs is about to empty the site folder; the last build's record pages and maps wait beside
         it, so that the next build writes again only what an edit changed (`incremental.Keeper`)."""
         written, self.caches.written = self.caches.written, None  # used once: a failed build forgets it
+        self.exports.stop()  # the downloads of older data
         self.keeper.set_aside(Path(config.site_dir), written if self.serving and self.config.enabled else None)
 
     def _incremental(self, ds: Dataset, settings: BuildSettings, config: MkDocsConfig) -> Written | None:
@@ -244,13 +264,38 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         )
         return self.keeper.reuse(ds, key, Path(config.site_dir), settings.page_options.last_changed)
 
+    def _deferred_exports(self, ds: Dataset, settings: BuildSettings) -> BuildSettings:
+        """Serve: the downloads of the newest data they are written for, linked into the site folder (the
+        child writes this data's after the pages: `serve_exports`)."""
+        assert self.data_dir is not None
+        args = self._export_args(self.data_dir)
+        key = None if self.serve_problems else serve_exports.data_key(self.data_dir, [args, self.histories.key])
+        options = settings.page_options
+
+        def write_first(out: Path) -> list[Any]:
+            return outputs.write_exports(ds, out, settings.site_url, options.last_changed, options.history)
+
+        listed = self.exports.for_build(settings.site_dir, key, write_first)
+        return dataclasses.replace(settings, exports_listed=listed)
+
+    def _export_args(self, data_dir: Path) -> dict[str, Any]:
+        """What the exports child needs to write what this build would (`serve_exports.write`)."""
+        return {
+            "data_dir": str(data_dir),
+            "site_url": self.site_url,
+            "reject_markup": self.config.reject_markup,
+            "check_geography": self.config.check_geography,
+            "git_dates": self.config.git_dates,
+            "history_depth": self.config.history_depth,
+        }
+
     def _load(self, data_dir: Path) -> Dataset:
         """The dataset; on bad data, `serve` keeps the last good one (and logs every problem), `build` stops."""
         from frontierwatch.data.loader import load_with_problems
         from frontierwatch.data.problems import DataError
 
         options = CheckOptions(reject_markup=self.config.reject_markup, check_geography=self.config.check_geography)
-        ds, problems = load_with_problems(data_dir, options)
+        ds, problems = load_with_problems(data_dir, options, self.caches.parsed if self.serving else None)
         key = str(data_dir)
         self.serve_problems = list(problems)
         if self.serving:

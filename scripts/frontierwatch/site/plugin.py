@@ -161,6 +161,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if self.serving:
             self._render_key = adapter.files_key(files) + adapter.config_key(config)
+            adapter.cache_search(config.plugins, self.caches.search_pages)
         return nav
 
     def on_pre_page(self, page: Any, *, config: MkDocsConfig, files: Files) -> Any:

@@ -198,6 +198,10 @@ class DeferredExports:
         if self._waiter is not None:
             self._waiter.join()
             self._waiter = None
+        if child is not None and self.home is not None:  # what a stopped child left half-written
+            for partial in (self.home / "store").glob(".*.tmp"):
+                shutil.rmtree(partial, ignore_errors=True)
+                partial.with_suffix(".log").unlink(missing_ok=True)
 
     def running(self) -> bool:
         with self._lock:

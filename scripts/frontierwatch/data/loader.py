@@ -21,7 +21,7 @@ from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.models import COLLECTIONS, MAX_ID_LENGTH, Briefing, Record
 from frontierwatch.data.partial_date import PartialDate
 from frontierwatch.data.problems import WARNING, DataError, Problem, display_path
-from frontierwatch.data.refs import format_path
+from frontierwatch.data.refs import format_path, keep_only
 from frontierwatch.data.yamlio import Positions, YamlProblem, parse
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -232,6 +232,7 @@ def _load(
     # cut-off at the end of time means no date is reported as after it.
     stand_in = Briefing.model_construct(title="", cut_off=PartialDate(9999, 12, 31), bluf="")
     dataset = Dataset(root=root, briefing=briefing or stand_in, records=records, files=files, positions=positions)
+    keep_only(dataset.all_records())  # the references of older datasets' records go
     problems.extend(run_checks(dataset, options or CheckOptions(), show, failed, briefing is not None))
     return (dataset if briefing is not None else None), problems
 

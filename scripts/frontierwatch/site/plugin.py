@@ -2,18 +2,21 @@
 
     on_startup       remember whether this is `serve` or `build`
     on_config        where the data is
-    on_pre_build     (serve) the record pages and maps of the last build step aside while MkDocs cleans the site
-    on_files         load data/ (serve: keep the last good data on bad data); start a SiteBuild (its workers
-                     write exports, maps and record pages while MkDocs renders); add its pages as virtual files
-    on_nav, on_pre_page, on_env   (serve) reuse what did not change (`serve hooks` below)
+    on_pre_build     (serve) the record pages and maps of the last build step aside while MkDocs cleans the site;
+                     stop the exports child of the last build
+    on_files         load data/ (serve: only changed files are parsed again; keep the last good data on bad
+                     data); start a SiteBuild (its workers write exports, maps and record pages while MkDocs
+                     renders; serve: the last finished exports are linked in, `serve_exports`); add its pages
+    on_nav, on_pre_page, on_env   (serve) reuse what did not change: page HTML, search entries, templates
     on_page_markdown the downloads page, once the exports are written
     on_page_content  a shell page's content is the marker its record pages replace
     on_page_context  "Edit this page": none on generated index pages; a placeholder on shells
     on_post_page     links to other sites get rel="noopener noreferrer"; a rendered shell goes to the writers
     on_post_template the sitemap lists record pages, not shells
-    on_post_build    (before search writes its index) wait for the workers; record pages' search entries
+    on_post_build    (before search writes its index) wait for the workers; record pages' search entries;
+                     (serve) start the child that writes this data's exports, when they are not written yet
     on_build_error   stop the workers
-    on_serve         watch data/ so an edit rebuilds the site
+    on_serve         watch data/ so an edit rebuilds the site, and the exports' signal (rebuild once they are in)
 
 MkDocs keeps one plugin instance for a whole `serve` session (it caches plugins that have `on_startup`):
 what outlives one build lives on the instance (`self.caches`); what belongs to one build, on `self.build`.

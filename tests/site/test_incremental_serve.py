@@ -4,8 +4,13 @@ The serve writes again only the record pages and maps an edit changed (`site/inc
 what makes that safe. It runs `mkdocs serve` on a free port over a small synthetic dataset, edits YAML files
 of every kind the issue names (an incident's title; an actor's name, shown on many pages; a new incident; a
 deletion; and a move of an incident to another place and date), waits for each rebuild, and compares the
-serve's site folder with a clean build of the same data, file by file, byte for byte, except for what is
-legitimately build-specific (`_normalise`):
+serve's site folder with a clean build of the same data, file by file, byte for byte. Then a series of 20 edits
+(titles, actor names, new and deleted incidents), each shown before the next, and one comparison at the end.
+Serve writes the downloads after the pages, in a child process (`site/serve_exports.py`); every comparison
+waits until the serve says they are up to date (the rebuild that follows the child). Last, the serve is
+stopped while such a child runs: the child must not outlive it.
+
+Excepted from the comparison is what is legitimately build-specific (`_normalise`):
 
 - `sitemap.xml.gz`: gzip stores its creation time; compared after decompressing;
 - `_frontierwatch/`: the serve banner's status file and script, and the script's tag on each page, exist only while
@@ -117,6 +122,19 @@ def _ends_with_a_build(lines: list[str]) -> bool:
     starts = [i for i, line in enumerate(lines) if "Building documentation" in line]
     ends = [i for i, line in enumerate(lines) if "Reloading browsers" in line or "Serving on" in line]
     return bool(ends) and (not starts or ends[-1] > starts[-1])
+
+
+def _export_children(serve_pid: int) -> list[int]:
+    """Pids of the exports children a serve started (their command line names the serve's pid)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cmd = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"frontierwatch.site.serve_exports" in cmd and str(serve_pid).encode() in cmd:
+            found.append(int(proc.name))
+    return found
 
 
 def _files(site: Path) -> dict[str, bytes]:
@@ -233,5 +251,18 @@ def test_serve_after_edits_equals_a_clean_build(tmp_path: Path) -> None:
             serve.wait_for_build(before + 1)
         serve.wait_until_settled(serve.builds() - 1)
         _assert_same_site(serve.site(), project, tmp_path, "a series of 20 edits")
+
+        # The child writing the downloads does not outlive the serve: stop the serve while one runs.
+        time.sleep(1.1)
+        before = serve.builds()
+        series[0](21)
+        serve.wait_for_build(before + 1)
+        children = _export_children(serve.proc.pid)
+        assert children, "no exports child was running after the rebuild"
+        serve.stop()
+        deadline = time.monotonic() + 10
+        while any(Path(f"/proc/{pid}").exists() for pid in children) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in children if Path(f"/proc/{pid}").exists()], "an exports child outlived the serve"
     finally:
         serve.stop()

@@ -69,7 +69,9 @@ class Serve:
         said = [line for line in self.lines if UP_TO_DATE in line or PENDING in line]
         starts = [i for i, line in enumerate(self.lines) if "Building documentation" in line]
         ends = [i for i, line in enumerate(self.lines) if "Reloading browsers" in line or "Serving on" in line]
-        return bool(said) and UP_TO_DATE in said[-1] and bool(ends) and (not starts or ends[-1] > starts[-1])
+        ended = bool(ends) and (not starts or ends[-1] > starts[-1])
+        # A serve of older code says nothing about the downloads (it wrote them within each build).
+        return ended and (not said or UP_TO_DATE in said[-1])
 
     def wait(self, done, timeout: float) -> None:  # type: ignore[no-untyped-def]
         deadline = time.perf_counter() + timeout

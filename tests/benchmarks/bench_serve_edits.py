@@ -7,7 +7,8 @@ kind of edit (`edits.py`: an incident's title; an actor's name, shown on many pa
 times: writes the edit and measures the seconds until the rebuild is finished ("Reloading browsers" in the
 serve's log) and the edited page serves the new text. Between edits it waits until the serve has settled (the
 downloads of the data, written after the pages by a child process, are in the site: `serve_exports`), as an
-editor reads a page before the next save. Prints every time and the median of each kind.
+editor reads a page before the next save. Prints every time and the median of each kind, with the CPU time the
+serve process spent on the rebuild (a steadier figure than wall time on a shared machine).
 
 `--real`: DATA is the project's data folder; the copy is put in a fresh git repository (git dates are read
 as in the project) and the title of its first incident is edited.
@@ -89,6 +90,12 @@ class Serve:
             self.proc.wait()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process, all its threads (Linux /proc; its children not included)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def shown(base: str, data: Path, kind: str, n: int) -> tuple[str, str]:
     """(URL, text) that shows the `n`-th edit of `kind` is served."""
     if kind == "title":
@@ -130,25 +137,28 @@ def main() -> None:
             serve.wait(serve.settled, args.timeout)
             print(f"first build and downloads: {time.perf_counter() - start:.1f} s", flush=True)
             results: dict[str, list[float]] = {}
+            cpus: dict[str, list[float]] = {}
             for kind in ["title"] if args.real else args.kinds:
                 for n in range(args.runs):
                     time.sleep(1.1)
                     url, text = shown(base, data, kind, n)
                     before = serve.builds()
-                    t0 = time.perf_counter()
+                    t0, cpu0 = time.perf_counter(), cpu_seconds(serve.proc.pid)
                     EDITS[kind](data, n)
                     serve.wait(lambda before=before: serve.builds() > before, args.timeout)
-                    took = time.perf_counter() - t0
+                    took, cpu = time.perf_counter() - t0, cpu_seconds(serve.proc.pid) - cpu0
                     body = fetch(url)
                     if body is None or text not in body:
                         sys.exit(f"{url} does not show {text!r} after the rebuild")
                     results.setdefault(kind, []).append(took)
-                    print(f"  {kind} #{n + 1}: {took:.2f} s", flush=True)
+                    cpus.setdefault(kind, []).append(cpu)
+                    print(f"  {kind} #{n + 1}: {took:.2f} s (serve process CPU {cpu:.2f} s)", flush=True)
                     serve.wait(serve.settled, args.timeout)
             load = os.getloadavg()
             for kind, times in results.items():
                 runs = " ".join(f"{t:.2f}" for t in times)
-                print(f"{kind}: median {statistics.median(times):.2f} s (runs: {runs})")
+                cpu = statistics.median(cpus[kind])
+                print(f"{kind}: median {statistics.median(times):.2f} s, CPU {cpu:.2f} s (runs: {runs})")
             print(f"load average at the end: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
         finally:
             serve.stop()

@@ -41,9 +41,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class Serve:
-    def __init__(self, project: Path, data: Path) -> None:
+    def __init__(self, project: Path, data: Path, package: Path | None = None) -> None:
         self.port = free_port()
         env = {**ENV, "FRONTIERWATCH_DATA": str(data)}
+        if package is not None:  # imported before the installed (editable) package
+            env["PYTHONPATH"] = str(package)
         config = str(project / "mkdocs.yml")
         cmd = [sys.executable, "-m", "mkdocs", "serve", "-f", config, "-a", f"127.0.0.1:{self.port}"]
         self.proc = subprocess.Popen(
@@ -114,12 +116,16 @@ def main() -> None:
     parser.add_argument("--kinds", nargs="*", default=list(EDITS), choices=list(EDITS))
     parser.add_argument("--real", action="store_true", help="DATA is real data: a git copy, title edits only")
     parser.add_argument("--timeout", type=float, default=900)
+    parser.add_argument(
+        "--code", type=Path, help="serve another version: a folder with its mkdocs.yml, docs/, scripts/ (git archive)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="fw-serve-bench-") as tmp:
         project = Path(tmp) / "project"
         project.mkdir()
-        shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-        shutil.copytree(ROOT / "docs", project / "docs")
+        code = args.code.resolve() if args.code else ROOT
+        shutil.copy(code / "mkdocs.yml", project / "mkdocs.yml")
+        shutil.copytree(code / "docs", project / "docs")
         data = project / "data"
         shutil.copytree(args.data, data)
         if args.real:
@@ -130,7 +136,7 @@ def main() -> None:
         config = (project / "mkdocs.yml").read_text(encoding="utf-8")
         found = re.search(r"^site_url: *['\"]?([^'\"\s#]+)", config, re.M)
         mount = urllib.parse.urlsplit(found.group(1)).path if found else "/"
-        serve = Serve(project, data)
+        serve = Serve(project, data, code / "scripts" if args.code else None)
         try:
             base = f"http://127.0.0.1:{serve.port}{mount if mount.endswith('/') else mount + '/'}"
             start = time.perf_counter()

@@ -246,7 +246,7 @@ def _run(target: Target, conn: Connection, parent_end: Connection, parent: int) 
     for end in [parent_end, *_PARENT_ENDS]:
         with contextlib.suppress(OSError):
             end.close()
-    _die_with_parent(parent)
+    die_with_parent(parent)
     code = 0
     try:
         target(conn)
@@ -259,7 +259,8 @@ def _run(target: Target, conn: Connection, parent_end: Connection, parent: int) 
         os._exit(code)
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
+    """This process is killed when `parent` (the pid of the process that started it) exits."""
     if sys.platform == "linux":
         with contextlib.suppress(OSError, AttributeError):
             libc = ctypes.CDLL(None, use_errno=True)

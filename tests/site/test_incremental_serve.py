@@ -5,8 +5,13 @@ The serve writes again only the record pages an edit changed, their mini maps' d
 synthetic dataset, edits YAML files
 of every kind the issue names (an incident's title; an actor's name, shown on many pages; a new incident; a
 deletion; and a move of an incident to another place and date), waits for each rebuild, and compares the
-serve's site folder with a clean build of the same data, file by file, byte for byte, except for what is
-legitimately build-specific (`_normalise`):
+serve's site folder with a clean build of the same data, file by file, byte for byte. Then a series of 20 edits
+(titles, actor names, new and deleted incidents), each shown before the next, and one comparison at the end.
+Serve writes the downloads after the pages, in a child process (`site/serve_exports.py`); every comparison
+waits until the serve says they are up to date (the rebuild that follows the child). Last, the serve is
+stopped while such a child runs: the child must not outlive it.
+
+Excepted from the comparison is what is legitimately build-specific (`_normalise`):
 
 - `sitemap.xml.gz`: gzip stores its creation time; compared after decompressing;
 - `_frontierwatch/`: the serve banner's status file and script, and the script's tag on each page, exist only while
@@ -26,6 +31,8 @@ import sys
 import threading
 import time
 from pathlib import Path
+
+from frontierwatch.site.serve_exports import PENDING, UP_TO_DATE
 
 ROOT = Path(__file__).resolve().parents[2]
 INCIDENTS = 60
@@ -87,8 +94,19 @@ class Serve:
             assert time.monotonic() < deadline, "no rebuild:\n" + "".join(self.lines)
             time.sleep(0.1)
 
+    def wait_until_settled(self, builds: int, timeout: float = 300) -> None:
+        """Wait for a build after the first `builds` whose downloads are those of its data (the exports are
+        written after the pages, by a child process; when it is done, the server rebuilds the site)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self.wait_for_build(builds + 1, max(1.0, deadline - time.monotonic()))
+            said = [line for line in self.lines if UP_TO_DATE in line or PENDING in line]
+            if said and UP_TO_DATE in said[-1] and _ends_with_a_build(self.lines):
+                return
+            builds = self.builds()
+
     def site(self) -> Path:
-        (site,) = [p for p in self.tmp.iterdir() if p.name.startswith("mkdocs_") and p.is_dir()]
+        (site,) = [p for p in self.tmp.iterdir() if p.name.startswith("mkdocs_") and "." not in p.name and p.is_dir()]
         return site
 
     def stop(self) -> None:
@@ -98,6 +116,26 @@ class Serve:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+
+def _ends_with_a_build(lines: list[str]) -> bool:
+    """The last build the log shows is finished (not one that has started since)."""
+    starts = [i for i, line in enumerate(lines) if "Building documentation" in line]
+    ends = [i for i, line in enumerate(lines) if "Reloading browsers" in line or "Serving on" in line]
+    return bool(ends) and (not starts or ends[-1] > starts[-1])
+
+
+def _export_children(serve_pid: int) -> list[int]:
+    """Pids of the exports children a serve started (their command line names the serve's pid)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cmd = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"frontierwatch.site.serve_exports" in cmd and str(serve_pid).encode() in cmd:
+            found.append(int(proc.name))
+    return found
 
 
 def _files(site: Path) -> dict[str, bytes]:
@@ -161,7 +199,7 @@ def test_serve_after_edits_equals_a_clean_build(tmp_path: Path) -> None:
     records = sum(1 for _ in data.rglob("*.yaml")) - 1  # not briefing.yaml
     serve = Serve(project, port, tmp_path / "serve-tmp")
     try:
-        serve.wait_for_build(1)
+        serve.wait_until_settled(0)
         _assert_same_site(serve.site(), project, tmp_path, "the first build")
         incidents = sorted((data / "incidents").glob("*.yaml"))
         unreferenced = [p for p in incidents if not any(p.stem in q.read_text() for q in data.rglob("*.yaml"))]
@@ -183,13 +221,49 @@ def test_serve_after_edits_equals_a_clean_build(tmp_path: Path) -> None:
                 ),
             ),
         ]
-        for n, (what, edit) in enumerate(edits, start=2):
+        for what, edit in edits:
             time.sleep(1.1)  # a new mtime second for the polling observer
+            before = serve.builds()
             edit()
-            serve.wait_for_build(n)
+            serve.wait_until_settled(before)
             _assert_same_site(serve.site(), project, tmp_path, what)
-        scoped = _written(serve.lines)
-        assert len(scoped) == len(edits), serve.lines  # every rebuild kept the previous one's pages
-        assert all(pages < records for _, pages in scoped), scoped  # and wrote fewer than all of them
+        # Every rebuild kept the previous one's pages and wrote fewer than all of them (the rebuilds that only
+        # bring the new downloads change no record).
+        scoped = [(changed, pages) for changed, pages in _written(serve.lines) if changed]
+        assert len(scoped) == len(edits), serve.lines
+        assert all(pages < records for _, pages in scoped), scoped
+
+        # A series of 20 edits, each shown before the next (the downloads of each are still being written when
+        # the next comes, so their child is stopped every time), then one comparison once all is written.
+        actors = sorted((data / "actors").glob("*.yaml"))
+        series = [
+            lambda n: _set(incidents[10 + n % 6], r"(?m)^title: .*$", f"title: Series title {n}"),
+            lambda n: _set(actors[n % 3], r"(?m)^name: .*$", f"name: Series actor {n}"),
+            lambda n: (data / "incidents" / f"series-incident-{n}.yaml").write_text(
+                incidents[20].read_text(encoding="utf-8").replace("title: ", f"title: Series new {n} "),
+                encoding="utf-8",
+            ),
+            lambda n: (data / "incidents" / f"series-incident-{n - 1}.yaml").unlink(),
+        ]
+        for n in range(20):
+            time.sleep(1.1)
+            before = serve.builds()
+            series[n % len(series)](n)
+            serve.wait_for_build(before + 1)
+        serve.wait_until_settled(serve.builds() - 1)
+        _assert_same_site(serve.site(), project, tmp_path, "a series of 20 edits")
+
+        # The child writing the downloads does not outlive the serve: stop the serve while one runs.
+        time.sleep(1.1)
+        before = serve.builds()
+        series[0](21)
+        serve.wait_for_build(before + 1)
+        children = _export_children(serve.proc.pid)
+        assert children, "no exports child was running after the rebuild"
+        serve.stop()
+        deadline = time.monotonic() + 10
+        while any(Path(f"/proc/{pid}").exists() for pid in children) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in children if Path(f"/proc/{pid}").exists()], "an exports child outlived the serve"
     finally:
         serve.stop()

@@ -6,8 +6,10 @@ from __future__ import annotations
 import ast
 import inspect
 import re
+import types
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config import load_config
 
@@ -44,6 +46,43 @@ def test_search_index_internals() -> None:
     index = adapter.SearchEntries(mkdocs_search.SearchIndex(indexing="full"))
     entries = index.add("a/", "A", "<h2 id='x'>X</h2><p>text</p>", [], {})
     assert entries and entries[0]["location"] == "a/", "MkDocs' search index no longer indexes a stand-in page"
+
+
+def test_search_plugins_index_pages_through_their_index_instance() -> None:
+    """`cache_search` wraps the index instance's `add_entry_from_context`: both search plugins must call it on
+    the instance (`self.search_index.add_entry_from_context(page)`) in their on_page_context."""
+    from material.plugins.search import plugin as material_search
+    from mkdocs.contrib.search import SearchPlugin
+
+    for plugin in (material_search.SearchPlugin, SearchPlugin):
+        source = inspect.getsource(plugin.on_page_context)
+        assert "self.search_index.add_entry_from_context(" in source, f"{plugin} indexes pages another way"
+
+
+def test_cache_search_reuses_a_same_pages_entries() -> None:
+    from mkdocs.contrib.search import search_index as mkdocs_search
+    from mkdocs.structure.toc import get_toc
+
+    def page(html: str) -> types.SimpleNamespace:
+        return types.SimpleNamespace(url="a/", title="A", content=html, toc=get_toc([]), meta={})
+
+    cache: adapter.SearchPageCache = {}
+    made = []
+    for html in ("<h2 id='x'>X</h2><p>one</p>", "<h2 id='x'>X</h2><p>one</p>", "<h2 id='x'>X</h2><p>two</p>"):
+        index = mkdocs_search.SearchIndex(indexing="full")
+        plugins = {"search": types.SimpleNamespace(search_index=index, config={"indexing": "full"})}
+        adapter.cache_search(plugins, cache)
+        calls: list[int] = []
+
+        def counted(*a: Any, index: Any = index, calls: list[int] = calls) -> Any:
+            calls.append(1)
+            return mkdocs_search.SearchIndex.create_entry_for_section(index, *a)
+
+        index.create_entry_for_section = counted
+        index.add_entry_from_context(page(html))
+        made.append((list(index._entries), len(calls)))
+    assert made[0][0] == made[1][0] and made[0][1] > 0 and made[1][1] == 0, "the same page was indexed again"
+    assert made[2][1] > 0 and "two" in str(made[2][0]), "a changed page kept its old entries"
 
 
 def test_page_render_internals_that_serve_restores() -> None:

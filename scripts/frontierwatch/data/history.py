@@ -252,6 +252,11 @@ class HistoryCache:
         self._key: tuple[str, str, int | None] | None = None
         self._history: History | None = None
 
+    @property
+    def key(self) -> tuple[str, str, int | None] | None:
+        """(data folder, HEAD, depth) of the history last read."""
+        return self._key
+
     def get(self, data_dir: Path, depth: int | None = 5000) -> History:
         try:
             head = gitlog.repo_state(data_dir.resolve()).head

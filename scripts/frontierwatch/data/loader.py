@@ -21,7 +21,7 @@ from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.models import COLLECTIONS, MAX_ID_LENGTH, Briefing, Record
 from frontierwatch.data.partial_date import PartialDate
 from frontierwatch.data.problems import WARNING, DataError, Problem, display_path
-from frontierwatch.data.refs import format_path
+from frontierwatch.data.refs import format_path, keep_only
 from frontierwatch.data.yamlio import Positions, YamlProblem, parse
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -49,30 +49,74 @@ def load(data_dir: Path | str, options: CheckOptions | None = None) -> Dataset:
     return dataset
 
 
+class ParsedFiles:
+    """Serve: the records read from a data folder's files, kept between loads; a file is parsed and validated
+    again only when its (size, mtime_ns, ctime_ns, inode) changed. Only files that loaded without a problem are
+    kept (a file with problems is read again each time: its problems are reported on every load). The checks
+    across records (`run_checks`) always run on the whole dataset."""
+
+    def __init__(self) -> None:
+        self._root: Path | None = None
+        self._files: dict[str, tuple[tuple[int, int, int, int], Record, Positions]] = {}
+
+    def for_root(self, root: Path) -> ParsedFiles:
+        """Itself, emptied when it last read another folder."""
+        if self._root != root:
+            self._root, self._files = root, {}
+        return self
+
+    def get(self, path: Path) -> tuple[tuple[int, int, int, int], Record | None, Positions | None]:
+        """The file's stamp, and its kept record and positions (None, None: read it)."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return (0, 0, 0, 0), None, None
+        stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        kept = self._files.get(str(path))
+        if kept is not None and kept[0] == stamp:
+            return stamp, kept[1], kept[2]
+        return stamp, None, None
+
+    def put(self, path: Path, stamp: tuple[int, int, int, int], record: Record, pos: Positions) -> None:
+        self._files[str(path)] = (stamp, record, pos)
+
+    def forget(self, keep: set[str]) -> None:
+        """Drop the files not in `keep` (deleted or failed this time)."""
+        for name in set(self._files) - keep:
+            del self._files[name]
+
+
 def load_with_problems(
-    data_dir: Path | str, options: CheckOptions | None = None
+    data_dir: Path | str, options: CheckOptions | None = None, parsed: ParsedFiles | None = None
 ) -> tuple[Dataset | None, list[Problem]]:
-    """(dataset or None, problems): the dataset is None only when nothing usable could be assembled."""
-    result = validate(data_dir, options)
+    """(dataset or None, problems): the dataset is None only when nothing usable could be assembled.
+    `parsed` (serve): the records of unchanged files are taken from there, not read again."""
+    result = validate(data_dir, options, parsed)
     return result.dataset, result.problems
 
 
-def validate(data_dir: Path | str, options: CheckOptions | None = None) -> Validation:
+def validate(
+    data_dir: Path | str, options: CheckOptions | None = None, parsed: ParsedFiles | None = None
+) -> Validation:
     """Every problem and warning of a data folder, in one pass."""
     # Loading makes millions of small objects that live on; the cyclic collector would rescan them again
     # and again (a third of the time on 10,000 incidents). Reference counting still frees the garbage.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        dataset, found = _load(Path(data_dir), options)
+        dataset, found = _load(Path(data_dir), options, parsed)
     finally:
         if enabled:
             gc.enable()
     return Validation(dataset, [p for p in found if p.kind != WARNING], [p for p in found if p.kind == WARNING])
 
 
-def _load(root: Path, options: CheckOptions | None) -> tuple[Dataset | None, list[Problem]]:
+def _load(
+    root: Path, options: CheckOptions | None, parsed: ParsedFiles | None = None
+) -> tuple[Dataset | None, list[Problem]]:
     problems: list[Problem] = []
+    kept = parsed.for_root(root) if parsed is not None else None
+    read_ok: set[str] = set()
     if not root.is_dir():
         return None, [Problem(str(root), 0, 0, "", "the data folder does not exist", "run from the project root")]
 
@@ -162,7 +206,17 @@ def _load(root: Path, options: CheckOptions | None) -> tuple[Dataset | None, lis
                 )
                 continue
             files[rid] = path
-            record, pos = _read(path, model, show, problems)
+            if kept is not None:
+                stamp, record, pos = kept.get(path)
+                if record is None:
+                    before = len(problems)
+                    record, pos = _read(path, model, show, problems)
+                    if record is not None and pos is not None and len(problems) == before:
+                        kept.put(path, stamp, record, pos)
+                if record is not None:
+                    read_ok.add(str(path))
+            else:
+                record, pos = _read(path, model, show, problems)
             if record is not None and pos is not None:
                 record._id = rid
                 records[name][rid] = record
@@ -171,11 +225,14 @@ def _load(root: Path, options: CheckOptions | None) -> tuple[Dataset | None, lis
                 failed[rid] = show(path)
 
     _report_strays(root, report)
+    if kept is not None:
+        kept.forget(read_ok)
 
     # Without a usable briefing, still check the records so that one run lists every problem; a stand-in
     # cut-off at the end of time means no date is reported as after it.
     stand_in = Briefing.model_construct(title="", cut_off=PartialDate(9999, 12, 31), bluf="")
     dataset = Dataset(root=root, briefing=briefing or stand_in, records=records, files=files, positions=positions)
+    keep_only(dataset.all_records())  # the references of older datasets' records go
     problems.extend(run_checks(dataset, options or CheckOptions(), show, failed, briefing is not None))
     return (dataset if briefing is not None else None), problems
 
@@ -322,9 +379,7 @@ def _example_hint(model: type[BaseModel], loc: tuple[Any, ...], lists: bool = Fa
     return f"e.g. {named[-1]}: " + json.dumps(example, ensure_ascii=False).replace('"', "")
 
 
-def _problem_from_pydantic(
-    err: ErrorDetails, model: type[BaseModel], data: Any, pos: Positions, shown: str
-) -> Problem:
+def _problem_from_pydantic(err: ErrorDetails, model: type[BaseModel], data: Any, pos: Positions, shown: str) -> Problem:
     loc = tuple(p for p in err["loc"] if isinstance(p, int) or not p.startswith(("function-", "lax-", "json-")))
     kind = err["type"]
     field = format_path(loc)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any, Union
@@ -85,11 +85,35 @@ def walk(obj: BaseModel, kind: str, path: FieldPath = ()) -> Iterator[tuple[Fiel
                 yield p, item, step
 
 
+#: id(record) -> (the record, its references). The checks, the back-references and a serve rebuild's scoping
+#: each ask for every record's references, and a serve rebuild keeps the records of unchanged files
+#: (`loader.ParsedFiles`): walked once per record object. Records are not changed after loading. The record is
+#: held, so its id() is not reused while it is here; each load keeps only its own records (`keep_only`), and
+#: the memo is emptied when it grows past MEMO_LIMIT.
+_MEMO: dict[int, tuple[BaseModel, tuple[tuple[FieldPath, str, RefTo], ...]]] = {}
+MEMO_LIMIT = 200_000
+
+
 def references(obj: BaseModel) -> Iterator[tuple[FieldPath, str, RefTo]]:
     """Every reference inside a record: (field path, target id, allowed collections)."""
+    kept = _MEMO.get(id(obj))
+    if kept is not None and kept[0] is obj:
+        return iter(kept[1])
+    found = []
     for path, value, step in walk(obj, "ref"):
         assert step.ref is not None
-        yield path, value, step.ref
+        found.append((path, value, step.ref))
+    if len(_MEMO) >= MEMO_LIMIT:
+        _MEMO.clear()
+    _MEMO[id(obj)] = (obj, tuple(found))
+    return iter(found)
+
+
+def keep_only(records: Iterable[BaseModel]) -> None:
+    """Forget the references of every record but these (the newest dataset's)."""
+    keep = {id(r) for r in records}
+    for key in [k for k in _MEMO if k not in keep]:
+        del _MEMO[key]
 
 
 def format_path(path: FieldPath) -> str:

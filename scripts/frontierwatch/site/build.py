@@ -51,6 +51,8 @@ class BuildSettings:
     search_index: Callable[[], Any] | None  # a new, empty index of the site's search plugin; None: no search
     search_cache: dict[str, Any] | None = None  # serve: record pages' search entries across rebuilds
     hand_written: Callable[[str], bool] = field(default=lambda src: False)  # src_uri is in docs/ already
+    #: serve: the exports are in the site folder already (`serve_exports`), and this is their list
+    exports_listed: list[Download] | None = None
 
 
 class SiteBuild:
@@ -80,7 +82,7 @@ class SiteBuild:
     # --- start ----------------------------------------------------------------------------------------
     def start(self) -> None:
         s = self.settings
-        write_exports = self._exports_writer() if s.exports else None
+        write_exports = self._exports_writer() if s.exports and s.exports_listed is None else None
         write_maps = self._maps_writer() if s.maps else None
         # The worker writes straight into site_dir (already cleaned): exports first, then the maps.
         self.background = outputs.Background(write_exports, write_maps, s.workers)
@@ -121,6 +123,8 @@ class SiteBuild:
         generated)."""
         if self.background is None or DOWNLOADS not in self.generated:
             return None
+        if self.settings.exports_listed is not None:
+            return self.renderer.downloads_page(self.settings.exports_listed, front_matter=False)
         downloads = self.background.downloads()  # the worker sends the export list before drawing maps
         return self.renderer.downloads_page(downloads, front_matter=False)
 

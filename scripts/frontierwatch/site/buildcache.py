@@ -11,7 +11,11 @@ one `ServeCaches`:
   (after every `on_page_markdown` hook), the page's URL, the files links can resolve to, and the Markdown
   settings.
 - `search`: record pages' search entries, while the search settings stay the same.
+- `search_pages`: the search entries of MkDocs' pages, by URL, reused while the page is the same
+  (`mkdocs_adapter.cache_search`).
 - `last_good`: the last dataset without problems per data folder (serve keeps showing it on bad data).
+- `parsed`: the records read from each data file (`loader.ParsedFiles`): a rebuild reads and validates again
+  only the files that changed (the checks across records run on every load).
 - `written`: what the last successful build wrote for its records (`incremental.Written`): the next build
   writes again only the record pages and mini maps an edit changed.
 """
@@ -22,6 +26,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+
+from frontierwatch.data.loader import ParsedFiles
 
 if TYPE_CHECKING:
     from frontierwatch.data.dataset import Dataset
@@ -53,8 +59,10 @@ class ServeCaches:
     bytecode: dict[str, MemoryBytecodeCache] = field(default_factory=dict)
     pages: dict[str, Any] = field(default_factory=dict)
     search: dict[str, dict[str, Any]] = field(default_factory=dict)
+    search_pages: dict[str, Any] = field(default_factory=dict)
     last_good: dict[str, Dataset] = field(default_factory=dict)
     written: Written | None = None
+    parsed: ParsedFiles = field(default_factory=ParsedFiles)
 
     def bytecode_cache(self, env: jinja2.Environment, kind: str) -> MemoryBytecodeCache:
         """The bytecode cache for environments of one kind and the same compile settings."""
@@ -92,7 +100,9 @@ class ServeCaches:
         """Forget everything (tests)."""
         self.pages.clear()
         self.search.clear()
+        self.search_pages.clear()
         self.last_good.clear()
         self.written = None
+        self.parsed = ParsedFiles()
         for cache in self.bytecode.values():
             cache.clear()

@@ -79,6 +79,8 @@ def changed_ids(old: Dataset, new: Dataset) -> set[str]:
     out = set()
     for rid in set(old.by_id) | set(new.by_id):
         a, b = old.by_id.get(rid), new.by_id.get(rid)
+        if a is b and a is not None:  # the same object: its file was not read again (`loader.ParsedFiles`)
+            continue
         if a is None or b is None or type(a) is not type(b) or a != b:
             out.add(rid)
     return out

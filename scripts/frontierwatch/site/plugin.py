@@ -2,10 +2,12 @@
 
     on_startup       remember whether this is `serve` or `build`
     on_config        where the data is
-    on_pre_build     (serve) the record pages of the last build step aside while MkDocs cleans the site
-    on_files         load data/ (serve: keep the last good data on bad data); start a SiteBuild (its workers
-                     write exports, maps and record pages while MkDocs renders); add its pages as virtual files
-    on_nav, on_pre_page, on_env   (serve) reuse what did not change (`serve hooks` below)
+    on_pre_build     (serve) the record pages of the last build step aside while MkDocs cleans the site;
+                     stop the exports child of the last build
+    on_files         load data/ (serve: only changed files are parsed again; keep the last good data on bad
+                     data); start a SiteBuild (its workers write exports, maps and record pages while MkDocs
+                     renders; serve: the last finished exports are linked in, `serve_exports`); add its pages
+    on_nav, on_pre_page, on_env   (serve) reuse what did not change: page HTML, search entries, templates
     on_page_markdown the downloads page, once the exports are written
     on_page_content  a shell page's content is the marker its record pages replace; a generated page's long
                      tables (HTML blocks) replace their markers
@@ -14,9 +16,10 @@
     on_post_page     links to other sites get rel="noopener noreferrer"; indentation collapses
                      (`whitespace`); a rendered shell goes to the writers
     on_post_template the sitemap lists record pages, not shells
-    on_post_build    (before search writes its index) wait for the workers; record pages' search entries
+    on_post_build    (before search writes its index) wait for the workers; record pages' search entries;
+                     (serve) start the child that writes this data's exports, when they are not written yet
     on_build_error   stop the workers
-    on_serve         watch data/ so an edit rebuilds the site
+    on_serve         watch data/ so an edit rebuilds the site, and the exports' signal (rebuild once they are in)
 
 MkDocs keeps one plugin instance for a whole `serve` session (it caches plugins that have `on_startup`):
 what outlives one build lives on the instance (`self.caches`); what belongs to one build, on `self.build`.
@@ -39,7 +42,17 @@ from frontierwatch.data.checks import CheckOptions
 from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.history import HistoryCache
 from frontierwatch.data.problems import Problem, plural
-from frontierwatch.site import build_guards, history_pages, incremental, linksafety, serve_status, urls, whitespace
+from frontierwatch.site import (
+    build_guards,
+    history_pages,
+    incremental,
+    linksafety,
+    outputs,
+    serve_exports,
+    serve_status,
+    urls,
+    whitespace,
+)
 from frontierwatch.site import mkdocs_adapter as adapter
 from frontierwatch.site.build import BuildSettings, SiteBuild
 from frontierwatch.site.buildcache import ServeCaches
@@ -103,7 +116,9 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         self._render_key: str | None = None  # serve: what page HTML may be reused against
         self.serve_problems: list[Problem] = []  # serve: the data's problems, shown on every page (serve_status)
         self.site_dir = "site"
+        self.site_url: str | None = None
         self.keeper = incremental.Keeper()  # serve: the last build's record pages, and this build's
+        self.exports = serve_exports.DeferredExports()  # serve: the downloads, written after the pages
 
     @property
     def serving(self) -> bool:
@@ -127,9 +142,12 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             return files
         self._stop()  # a serve rebuild after a failed build
         self.site_dir = config.site_dir
+        self.site_url = config.site_url or None
         self.dataset = ds = self._load(data_dir := self.data_dir)
         written_by_mkdocs = adapter.included_files(files)
         settings = self._settings(ds, files, config)
+        if self.serving and settings.exports:
+            settings = self._deferred_exports(ds, settings)
         previous = self._incremental(ds, settings, config)
         self.build = SiteBuild(ds, settings, self.caches if self.serving else None, self.keeper.writing, previous)
         self.build.start()
@@ -150,6 +168,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if self.serving:
             self._render_key = adapter.files_key(files) + adapter.config_key(config)
+            adapter.cache_search(config.plugins, self.caches.search_pages)
         return nav
 
     def on_pre_page(self, page: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -221,6 +240,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
                 self.build.finish(config.plugins)
             self.build = None
             self.caches.written, self.keeper.writing = self.keeper.writing, None
+        if self.serving and self.data_dir is not None:
+            self.exports.after_build(self._export_args(self.data_dir))
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop()
@@ -228,11 +249,14 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
 
     def on_shutdown(self) -> None:
         self.keeper.drop()
+        self.exports.close()
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.data_dir is not None and self.data_dir.is_dir():
             # MkDocs polls watched folders every 0.5 s; a small data folder is polled every 0.1 s.
             adapter.watch(server, self.data_dir, fast=_fewer_files_than(self.data_dir, FAST_POLL_FILES))
+        if self.exports.ready_dir is not None:  # the downloads of the current data are written: rebuild
+            adapter.watch(server, self.exports.ready_dir, fast=True)
         return server
 
     # --- serve-only hooks: extend here (error banner, incremental rebuilds) -----------------------------
@@ -240,6 +264,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         """Serve: MkDocs is about to empty the site folder; the last build's record pages wait beside
         it, so that the next build writes again only what an edit changed (`incremental.Keeper`)."""
         written, self.caches.written = self.caches.written, None  # used once: a failed build forgets it
+        self.exports.stop()  # the downloads of older data
         self.keeper.set_aside(Path(config.site_dir), written if self.serving and self.config.enabled else None)
 
     def _incremental(self, ds: Dataset, settings: BuildSettings, config: MkDocsConfig) -> Written | None:
@@ -261,13 +286,38 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         )
         return self.keeper.reuse(ds, key, Path(config.site_dir), settings.page_options.last_changed)
 
+    def _deferred_exports(self, ds: Dataset, settings: BuildSettings) -> BuildSettings:
+        """Serve: the downloads of the newest data they are written for, linked into the site folder (the
+        child writes this data's after the pages: `serve_exports`)."""
+        assert self.data_dir is not None
+        args = self._export_args(self.data_dir)
+        key = None if self.serve_problems else serve_exports.data_key(self.data_dir, [args, self.histories.key])
+        options = settings.page_options
+
+        def write_first(out: Path) -> list[Any]:
+            return outputs.write_exports(ds, out, settings.site_url, options.last_changed, options.history)
+
+        listed = self.exports.for_build(settings.site_dir, key, write_first)
+        return dataclasses.replace(settings, exports_listed=listed)
+
+    def _export_args(self, data_dir: Path) -> dict[str, Any]:
+        """What the exports child needs to write what this build would (`serve_exports.write`)."""
+        return {
+            "data_dir": str(data_dir),
+            "site_url": self.site_url,
+            "reject_markup": self.config.reject_markup,
+            "check_geography": self.config.check_geography,
+            "git_dates": self.config.git_dates,
+            "history_depth": self.config.history_depth,
+        }
+
     def _load(self, data_dir: Path) -> Dataset:
         """The dataset; on bad data, `serve` keeps the last good one (and logs every problem), `build` stops."""
         from frontierwatch.data.loader import load_with_problems
         from frontierwatch.data.problems import DataError
 
         options = CheckOptions(reject_markup=self.config.reject_markup, check_geography=self.config.check_geography)
-        ds, problems = load_with_problems(data_dir, options)
+        ds, problems = load_with_problems(data_dir, options, self.caches.parsed if self.serving else None)
         key = str(data_dir)
         self.serve_problems = list(problems)
         if self.serving:

@@ -1,0 +1,74 @@
+"""`loader.ParsedFiles` (serve): a load reads again only the files that changed, and gives the same dataset and
+problems as a load from scratch."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from frontierwatch.data import loader
+from frontierwatch.data.loader import ParsedFiles, load_with_problems
+
+MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "minimal"
+
+
+def _reads(monkeypatch: object) -> list[str]:
+    seen: list[str] = []
+    original = loader._read
+
+    def counting(path: Path, *args: object) -> object:
+        seen.append(path.name)
+        return original(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "_read", counting)  # type: ignore[attr-defined]
+    return seen
+
+
+def _same(a: object, b: object) -> None:
+    assert a is not None and b is not None
+    assert {r.id: r for r in a.all_records()} == {r.id: r for r in b.all_records()}  # type: ignore[attr-defined]
+
+
+def test_only_changed_files_are_read_again_and_the_result_is_a_fresh_loads(tmp_path: Path, monkeypatch: object) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(MINIMAL, data)
+    parsed = ParsedFiles()
+    first, problems = load_with_problems(data, parsed=parsed)
+    assert first is not None and not problems
+    seen = _reads(monkeypatch)
+
+    again, problems = load_with_problems(data, parsed=parsed)
+    assert not problems and seen == ["briefing.yaml"], seen  # records came from the cache
+    _same(again, first)
+    assert all(again.by_id[rid] is first.by_id[rid] for rid in first.by_id)
+
+    incident = sorted((data / "incidents").glob("*.yaml"))[0]
+    text = incident.read_text(encoding="utf-8").replace("title: ", "title: Changed ", 1)
+    incident.write_text(text, encoding="utf-8")
+    seen.clear()
+    edited, problems = load_with_problems(data, parsed=parsed)
+    assert not problems and sorted(seen) == sorted(["briefing.yaml", incident.name]), seen
+    fresh, _ = load_with_problems(data)
+    _same(edited, fresh)
+    assert edited.by_id[incident.stem].title.startswith("Changed ")  # type: ignore[union-attr]
+
+
+def test_a_broken_file_is_reported_on_every_load_and_a_deleted_one_is_gone(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(MINIMAL, data)
+    parsed = ParsedFiles()
+    load_with_problems(data, parsed=parsed)
+    incidents = sorted((data / "incidents").glob("*.yaml"))
+    incidents[0].write_text("title: [unclosed\n", encoding="utf-8")
+    for _ in range(2):
+        _, problems = load_with_problems(data, parsed=parsed)
+        assert any(incidents[0].name in p.text() for p in problems), problems
+    _, fresh = load_with_problems(data)
+    assert [p.text() for p in problems] == [p.text() for p in fresh]
+    incidents[0].unlink()
+    ds, problems = load_with_problems(data, parsed=parsed)
+    fresh_ds, fresh_problems = load_with_problems(data)
+    assert [p.text() for p in problems] == [p.text() for p in fresh_problems]
+    if ds is not None or fresh_ds is not None:
+        _same(ds, fresh_ds)
+        assert incidents[0].stem not in ds.by_id  # type: ignore[union-attr]

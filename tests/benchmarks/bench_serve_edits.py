@@ -33,8 +33,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_site import ENV, fetch, free_port
+from bench_site import ENV
 from edits import EDITS
+from serve_edits import fetch, free_port
 
 from frontierwatch.site.serve_exports import PENDING, UP_TO_DATE
 

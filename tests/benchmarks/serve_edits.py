@@ -39,7 +39,7 @@ def fetch(url: str) -> str | None:
         return None
 
 
-def _free_port() -> int:
+def free_port() -> int:
     import socket
 
     with socket.socket() as s:
@@ -74,7 +74,7 @@ class Server:
     """`mkdocs serve` on a free port of 127.0.0.1, in its own process group."""
 
     def __init__(self, project: Path, data: Path, env: dict[str, str]) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         found = re.search(r"^site_url: *['\"]?([^'\"\s#]+)", (project / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
         mount = urllib.parse.urlsplit(found.group(1)).path if found else "/"
         self.base = f"http://127.0.0.1:{self.port}{mount if mount.endswith('/') else mount + '/'}"

@@ -178,6 +178,13 @@ class DeferredExports:
                 self._child = None
             if code == 0:
                 self._publish(key, entry, signal=True)
+            elif code == DATA_PROBLEMS:
+                text = entry.with_suffix(".log").read_text(encoding="utf-8", errors="replace").strip()
+                first = text.splitlines()[0] if text else "the data could not be read"
+                log.info(
+                    f"frontierwatch: the downloads were not written, the data had problems as they were read"
+                    f" (a file caught while being saved?): {first}; the next save writes them"
+                )
             else:
                 text = entry.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
                 log.warning(f"frontierwatch: writing the downloads failed (exit {code}):\n{text[-2000:]}")
@@ -253,11 +260,22 @@ def _link_tree(src: Path, dst: Path) -> None:
                 shutil.copy2(Path(top) / name, target)
 
 
+#: The child's exit status when the data had problems as it read them (a file caught half-saved, or an edit with
+#: problems that the serve's banner already shows): said in one line, no traceback; the next edit's build starts
+#: another child.
+DATA_PROBLEMS = 3
+
+
 def _main(argv: list[str]) -> int:
     from frontierwatch import workers
+    from frontierwatch.data.problems import DataError
 
     workers.die_with_parent(int(argv[1]))
-    write(json.loads(argv[2]))
+    try:
+        write(json.loads(argv[2]))
+    except DataError as error:
+        print(error.report(), file=sys.stderr)
+        return DATA_PROBLEMS
     return 0
 
 

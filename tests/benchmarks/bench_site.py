@@ -431,7 +431,7 @@ def main() -> int:
                     flush=True,
                 )
             res.peak_mib, res.peak_all_mib, res.peak_all_pss_mib = peak / 1024, peak_all / 1024, peak_pss / 1024
-            for name, value in site_size.figures(site).items():
+            for name, value in site_size.figures(site, data).items():
                 setattr(res, name, value)
             print(f"  site: {res.site_mb:,.1f} MB in {res.site_files:,} files {res.parts_mb}", flush=True)
             shutil.rmtree(site)

@@ -21,36 +21,39 @@ from pathlib import Path, PurePosixPath
 
 RECORD_FOLDERS = ("incidents", "places", "actors", "people", "claims", "relationships", "sources", "judgements")
 _IFRAME = re.compile(r'<iframe[^>]*\ssrc="([^"#?]+)')
-_RECORD_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def _gz(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=6))
 
 
-def _part(site: Path, path: Path) -> str:
+def _part(site: Path, path: Path, records: set[tuple[str, str]]) -> str:
     rel = path.relative_to(site).parts
     top = rel[0]
     if top == "maps":
         return "maps"
     if top in ("downloads", "assets", "search"):
         return top
-    if top in RECORD_FOLDERS and len(rel) == 3 and rel[2] == "index.html" and _RECORD_ID.match(rel[1]):
-        return "record pages" if not rel[1].isdigit() else "other pages"
-    return "other pages"
+    if len(rel) == 3 and rel[2] == "index.html" and (top, rel[1]) in records:
+        return "record pages"
+    return "other pages"  # indexes, year and month pages, the ledger's numbered pages, hand-written pages
 
 
-def figures(site: Path, sample: int = 200) -> dict[str, object]:
+def records_of(data: Path) -> set[tuple[str, str]]:
+    """(collection, id) of every record in a data folder: the pages that are record pages."""
+    return {(p.parent.name, p.stem) for p in data.glob("*/*.yaml") if p.parent.name in RECORD_FOLDERS}
+
+
+def figures(site: Path, data: Path, sample: int = 200) -> dict[str, object]:
     files = [p for p in site.rglob("*") if p.is_file()]
+    records = records_of(data)
     parts: Counter[str] = Counter()
     for p in files:
-        parts[_part(site, p)] += p.stat().st_size
+        parts[_part(site, p, records)] += p.stat().st_size
     search = site / "search" / "search_index.json"
     overview = site / "maps" / "overview.html"
     incident_pages = sorted(
-        p
-        for p in (site / "incidents").glob("*/index.html")
-        if not p.parent.name.isdigit() and _RECORD_ID.match(p.parent.name)
+        p for p in (site / "incidents").glob("*/index.html") if ("incidents", p.parent.name) in records
     )
     step = max(1, len(incident_pages) // sample)
     chosen = incident_pages[::step][:sample]

@@ -1,8 +1,9 @@
 """What a built site weighs: on disk, by part, and what a reader transfers. Used by bench_site.py.
 
 site_mb / site_files      every file of the built site (apparent sizes, in MB of 10^6 bytes)
-parts_mb                  the same, by part: record pages, map documents, downloads, search index, assets,
-                          other pages
+parts_mb                  the same, by part: record pages (the pages of the records in the data folder),
+                          map documents, downloads, search index, assets, other pages (indexes, year and month
+                          pages, the claims ledger's numbered pages, hand-written pages)
 search_gzip_mb            `search/search_index.json` gzipped: what a reader's first search downloads
 incident_page_gzip_kb     median over up to 200 incident pages of what a reader transfers for one, gzipped,
                           excluding cached assets: the page's HTML, plus each map document it embeds that is

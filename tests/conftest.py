@@ -77,3 +77,25 @@ def page(browser: object) -> Iterator[object]:
     pg.fw_errors = errors
     yield pg
     context.close()
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """(base URL, site folder): `mkdocs build` of the real data, served on 127.0.0.1 once for every browser test
+    module that only reads it."""
+    from site_helpers import serve_and_build  # tests/browser/: on the path once a browser module is imported
+
+    base, server, site = serve_and_build(tmp_path_factory.mktemp("real-site"), DATA)
+    yield base, site
+    server.shutdown()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def web(page: object, served: str) -> object:
+    """`page` with every request outside the served site stubbed, and recorded in `page.fw_outside`."""
+    from site_helpers import stub_network
+
+    outside: list[str] = []
+    stub_network(page.context, served, outside)  # type: ignore[attr-defined]
+    page.fw_outside = outside  # type: ignore[attr-defined]
+    return page

@@ -12,8 +12,6 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from site_helpers import ROOT, serve_and_build, stub_network  # isort: skip
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 INCIDENT = "incidents/ttt-infiltration-clash-2025/"
@@ -29,18 +27,8 @@ AXE = Axe()
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory):
-    base, server, _site = serve_and_build(tmp_path_factory.mktemp("a11y"), ROOT / "data")
-    yield base
-    server.shutdown()  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def web(page, served: str):
-    outside: list[str] = []
-    stub_network(page.context, served, outside)
-    page.fw_outside = outside
-    return page
+def served(real_site: tuple[str, object]) -> str:
+    return real_site[0]
 
 
 def blocking(results: Any) -> list[dict[str, Any]]:

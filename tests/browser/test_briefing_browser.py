@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 
-from site_helpers import ROOT, serve_and_build, stub_network  # isort: skip
 from test_accessibility import check, load  # isort: skip
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -16,18 +15,8 @@ ACTOR = "actors/tehrik-e-taliban-tajikistan/"
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory):
-    base, server, _site = serve_and_build(tmp_path_factory.mktemp("briefing"), ROOT / "data")
-    yield base
-    server.shutdown()  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def web(page, served: str):
-    outside: list[str] = []
-    stub_network(page.context, served, outside)
-    page.fw_outside = outside
-    return page
+def served(real_site: tuple[str, object]) -> str:
+    return real_site[0]
 
 
 CHARTS = """() => Array.from(document.querySelectorAll('figure.fw-chart')).map(f => {

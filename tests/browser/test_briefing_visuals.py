@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from site_helpers import ROOT, serve_and_build, stub_network
+from site_helpers import stub_network
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -31,10 +31,8 @@ OVERLAPS_JS = """(selector) => {
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory):
-    url, server, _site = serve_and_build(tmp_path_factory.mktemp("visuals"), ROOT / "data")
-    yield url
-    server.shutdown()  # type: ignore[attr-defined]
+def base(real_site: tuple[str, object]) -> str:
+    return real_site[0]
 
 
 def open_page(browser: Any, base: str, path: str, width: int, height: int, tiles: bool = True) -> tuple[Any, Any]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from site_helpers import ROOT, broken_links, serve_and_build, stub_network
+from site_helpers import broken_links
 
 from conftest import settle
 
@@ -24,28 +24,18 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory):
-    base, server, site = serve_and_build(tmp_path_factory.mktemp("site-browser"), ROOT / "data")
-    yield base, site
-    server.shutdown()  # type: ignore[attr-defined]
+def site(real_site: tuple[str, Path]) -> Path:
+    return real_site[1]
 
 
 @pytest.fixture(scope="module")
-def site(served) -> Path:
-    return served[1]
+def base(real_site: tuple[str, Path]) -> str:
+    return real_site[0]
 
 
 @pytest.fixture(scope="module")
-def base(served) -> str:
-    return served[0]
-
-
-@pytest.fixture
-def web(page, base):
-    outside: list[str] = []
-    stub_network(page.context, base, outside)
-    page.fw_outside = outside
-    return page
+def served(base: str) -> str:
+    return base
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -6,6 +6,18 @@
  * (a facts panel, with one, does not):
  * click (or press Enter on) a header to sort by that column; click again to reverse.
  */
+/* Run `fn(document)` on every page: through Material's `document$` (each instant navigation), else once the
+ * document is ready. Every block below that works on a page's content starts this way. */
+function frontierwatchOnEachPage(fn) {
+  if (typeof document$ !== "undefined" && document$.subscribe) {
+    document$.subscribe(function () { fn(document); });
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { fn(document); });
+  } else {
+    fn(document);
+  }
+}
+
 (function () {
   "use strict";
 
@@ -68,13 +80,7 @@
   }
 
   window.FrontierWatchTables = { init: init };
-  if (typeof document$ !== "undefined" && document$.subscribe) {
-    document$.subscribe(function () { init(document); });
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { init(document); });
-  } else {
-    init(document);
-  }
+  frontierwatchOnEachPage(init);
 })();
 
 /* Accessibility: Material's search overlay is a dialog without a name (axe: aria-dialog-name). The header
@@ -101,13 +107,7 @@
       box.scrollLeft += f.left + f.width / 2 - (b.left + b.width / 2);
     });
   }
-  if (typeof document$ !== "undefined" && document$.subscribe) {
-    document$.subscribe(function () { centre(document); });
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { centre(document); });
-  } else {
-    centre(document);
-  }
+  frontierwatchOnEachPage(centre);
 })();
 
 /* Maps: each map is a sandboxed frame, another origin that cannot read this page (frontierwatch.site.mapframe).
@@ -279,11 +279,5 @@
     });
   }
 
-  if (typeof document$ !== "undefined" && document$.subscribe) {
-    document$.subscribe(function () { init(document); });
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { init(document); });
-  } else {
-    init(document);
-  }
+  frontierwatchOnEachPage(init);
 })();

@@ -49,31 +49,25 @@ def labels(record: Record) -> list[str]:
 def incident_links(builder: Any, incident: Incident, stix_uuid: Any) -> list[Any]:
     """`related-to` relationships from the incident to each of its actors, then to its place."""
     source = builder.ids[incident.id]
+
+    def link(key: str, target: str, words: list[str], tags: list[str]) -> Any:
+        return stix2.v21.Relationship(
+            id=f"relationship--{stix_uuid(f'incidents/{incident.id}/{key}')}",
+            relationship_type="related-to",
+            source_ref=source,
+            target_ref=target,
+            **builder.common(None, description=", ".join(words), labels=tags),
+        )
+
     out = []
-    for n, link in enumerate(incident.actors, start=1):
-        target = builder.ids.get(link.actor)
+    for n, actor in enumerate(incident.actors, start=1):
+        target = builder.ids.get(actor.actor)
         if target is None:
             continue
-        words = [str(link.role)] + ([str(link.attribution)] if link.attribution else [])
-        tags = [_label("role", link.role)] + ([_label("attribution", link.attribution)] if link.attribution else [])
-        out.append(
-            stix2.v21.Relationship(
-                id=f"relationship--{stix_uuid(f'incidents/{incident.id}/actors/{n}')}",
-                relationship_type="related-to",
-                source_ref=source,
-                target_ref=target,
-                **builder.common(None, description=", ".join(words), labels=tags),
-            )
-        )
+        words = [str(actor.role)] + ([str(actor.attribution)] if actor.attribution else [])
+        tags = [_label("role", actor.role)] + ([_label("attribution", actor.attribution)] if actor.attribution else [])
+        out.append(link(f"actors/{n}", target, words, tags))
     place = builder.ids.get(incident.place)
     if place is not None:
-        out.append(
-            stix2.v21.Relationship(
-                id=f"relationship--{stix_uuid(f'incidents/{incident.id}/place')}",
-                relationship_type="related-to",
-                source_ref=source,
-                target_ref=place,
-                **builder.common(None, description="location", labels=[_label("role", "location")]),
-            )
-        )
+        out.append(link("place", place, ["location"], [_label("role", "location")]))
     return out

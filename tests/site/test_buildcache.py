@@ -105,3 +105,62 @@ def test_serve_rebuild_reuses_unchanged_pages(tmp_path: Path, monkeypatch: pytes
     assert "Edited title" in index  # the incident index links it by its new title
     search = (site / "search/search_index.json").read_text(encoding="utf-8")
     assert "Edited title" in search and "Militants clash with border guards" not in search
+
+
+def test_serve_rebuild_of_unchanged_data_reads_and_renders_nothing_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rebuild that links in the downloads (or follows an edit in docs/) finds every data file as it was: the
+    dataset is not read again and the Markdown pages are not generated again; a save reads and generates."""
+    from frontierwatch.data import loader
+    from frontierwatch.site.pages import Renderer
+
+    config_file = make_project(tmp_path)
+    site = tmp_path / "site"
+    loads: list[str] = []
+    generated: list[int] = []
+    original_load, original_generate = loader.load_with_problems, Renderer.generate
+
+    def counting_load(*args, **kwargs):  # type: ignore[no-untyped-def]
+        loads.append(str(args[0]))
+        return original_load(*args, **kwargs)
+
+    def counting_generate(self):  # type: ignore[no-untyped-def]
+        generated.append(id(self))
+        return original_generate(self)
+
+    monkeypatch.setattr(loader, "load_with_problems", counting_load)
+    monkeypatch.setattr(Renderer, "generate", counting_generate)
+    build(load_config(str(config_file), site_dir=str(site)))
+    assert len(loads) == 1 and len(generated) == 1
+    home = (site / "index.html").read_bytes()
+
+    build(load_config(str(config_file), site_dir=str(site)))
+    assert len(loads) == 1 and len(generated) == 1  # nothing read or generated again
+    assert (site / "index.html").read_bytes() == home
+    assert (site / "incidents/index.html").is_file()
+
+    data = tmp_path / "data" / "incidents" / "fixture-clash.yaml"
+    data.write_text(
+        data.read_text(encoding="utf-8").replace("Militants clash with border guards", "Edited title"), "utf-8"
+    )
+    build(load_config(str(config_file), site_dir=str(site)))
+    assert len(loads) == 2 and len(generated) == 2 and generated[1] != generated[0]  # a new renderer for new data
+    assert "Edited title" in (site / "incidents/index.html").read_text(encoding="utf-8")
+
+
+def test_renderer_cache_keeps_a_renderer_only_for_the_same_data_and_options() -> None:
+    from frontierwatch.data.loader import load
+    from frontierwatch.site.buildcache import RendererCache
+    from frontierwatch.site.pages import PageOptions, Renderer
+
+    ds = load(FIXTURE)
+    cache = RendererCache()
+    first = cache.renderer(ds, PageOptions(), lambda: Renderer(ds, PageOptions()))
+    pages = cache.pages(first)
+    assert cache.renderer(ds, PageOptions(), lambda: Renderer(ds, PageOptions())) is first
+    assert cache.pages(first) is pages
+    other = cache.renderer(ds, PageOptions(index_limit=1), lambda: Renderer(ds, PageOptions(index_limit=1)))
+    assert other is not first and cache.pages(other) is not pages
+    again = load(FIXTURE)  # equal data, another object: read again, so rendered again
+    assert cache.renderer(again, PageOptions(index_limit=1), lambda: Renderer(again, PageOptions())) is not other

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import gc
+import hashlib
 import json
 import os
 import re
@@ -84,6 +85,22 @@ class ParsedFiles:
         """Drop the files not in `keep` (deleted or failed this time)."""
         for name in set(self._files) - keep:
             del self._files[name]
+
+
+def folder_stamp(data_dir: Path | str) -> str:
+    """A digest of every file under `data_dir` as it is on disk (path, size, mtime, ctime, inode): equal stamps,
+    the same files unchanged (a save changes the times; a rename or a new file the paths)."""
+    h = hashlib.blake2b(digest_size=16)
+    for top, dirs, names in os.walk(data_dir):
+        dirs.sort()
+        for name in sorted(names):
+            path = os.path.join(top, name)
+            try:
+                st = os.stat(path, follow_symlinks=False)
+            except OSError:
+                continue
+            h.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n".encode())
+    return h.hexdigest()
 
 
 def load_with_problems(

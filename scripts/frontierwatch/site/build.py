@@ -72,12 +72,20 @@ class SiteBuild:
         self.ds, self.settings = ds, settings
         self.serve, self.previous = serve, previous
         self.rewrite: set[str] | None = None  # serve: the records whose page is written again
-        self.renderer = Renderer(ds, settings.page_options)
-        if caches is not None:  # templates compile once per serve session (Jinja checks the source)
-            self.renderer.env.bytecode_cache = caches.bytecode_cache(self.renderer.env, "pages")
+        self.caches = caches
+        if caches is not None:  # serve: the last build's renderer while the data and options are the same
+            self.renderer = caches.views.renderer(ds, settings.page_options, lambda: self._renderer(caches))
+        else:
+            self.renderer = Renderer(ds, settings.page_options)
         self.generated: dict[str, GeneratedPage] = {}
         self.background: outputs.Background | None = None
         self.records: record_writer.DirectPages | None = None
+
+    def _renderer(self, caches: ServeCaches) -> Renderer:
+        renderer = Renderer(self.ds, self.settings.page_options)
+        # templates compile once per serve session (Jinja checks the source)
+        renderer.env.bytecode_cache = caches.bytecode_cache(renderer.env, "pages")
+        return renderer
 
     # --- start ----------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -110,7 +118,8 @@ class SiteBuild:
         assert self.records is not None
         out = [(adapter.shell_src(c), adapter.SHELL_MARKDOWN) for c in self.records.collections]
         self.generated = {}
-        for page in self.renderer.generate():
+        generated = self.caches.views.pages(self.renderer) if self.caches is not None else self.renderer.generate()
+        for page in generated:
             if self.settings.hand_written(page.src_uri):
                 continue
             out.append((page.src_uri, page.content))

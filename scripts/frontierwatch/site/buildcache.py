@@ -18,10 +18,16 @@ one `ServeCaches`:
   only the files that changed (the checks across records run on every load).
 - `written`: what the last successful build wrote for its records (`incremental.Written`): the next build
   writes again only the record pages and mini maps an edit changed.
+- `unchanged`: the data folder's stamp (every file's size, times and inode) when it last loaded without a
+  problem: a rebuild that finds the same stamp takes the same dataset without reading or checking it again
+  (the rebuild that links in the downloads written after an edit, an edit to a page in docs/).
+- `views`: the renderer of the last build (its view, compiled templates, charts, change log) and the Markdown
+  pages it generated, reused while the dataset is the same object and the page options are equal.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +38,7 @@ from frontierwatch.data.loader import ParsedFiles
 if TYPE_CHECKING:
     from frontierwatch.data.dataset import Dataset
     from frontierwatch.site.incremental import Written
+    from frontierwatch.site.pages import GeneratedPage, PageOptions, Renderer
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -52,6 +59,31 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
         self._store.clear()
 
 
+class RendererCache:
+    """The last build's renderer and generated Markdown pages, for a rebuild of the same dataset (the same
+    object: `ServeCaches.unchanged`) with equal page options. Everything a renderer computes depends only on
+    those two; the pages are immutable (`GeneratedPage` is frozen)."""
+
+    def __init__(self) -> None:
+        self._key: tuple[Dataset, PageOptions] | None = None
+        self._renderer: Renderer | None = None
+        self._pages: list[GeneratedPage] | None = None
+
+    def renderer(self, ds: Dataset, options: PageOptions, make: Callable[[], Renderer]) -> Renderer:
+        if self._key is None or self._key[0] is not ds or self._key[1] != options or self._renderer is None:
+            self._key, self._renderer, self._pages = (ds, options), make(), None
+        return self._renderer
+
+    def pages(self, renderer: Renderer) -> list[GeneratedPage]:
+        """`renderer.generate()`, once per renderer."""
+        if self._pages is None or renderer is not self._renderer:
+            pages = renderer.generate()
+            if renderer is not self._renderer:
+                return pages
+            self._pages = pages
+        return self._pages
+
+
 @dataclass
 class ServeCaches:
     """Caches that outlive one build of a `mkdocs serve` session."""
@@ -63,6 +95,8 @@ class ServeCaches:
     last_good: dict[str, Dataset] = field(default_factory=dict)
     written: Written | None = None
     parsed: ParsedFiles = field(default_factory=ParsedFiles)
+    unchanged: tuple[str, Dataset] | None = None  # (data folder's stamp, its dataset)
+    views: RendererCache = field(default_factory=lambda: RendererCache())
 
     def bytecode_cache(self, env: jinja2.Environment, kind: str) -> MemoryBytecodeCache:
         """The bytecode cache for environments of one kind and the same compile settings."""
@@ -104,5 +138,7 @@ class ServeCaches:
         self.last_good.clear()
         self.written = None
         self.parsed = ParsedFiles()
+        self.unchanged = None
+        self.views = RendererCache()
         for cache in self.bytecode.values():
             cache.clear()

@@ -313,12 +313,18 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
 
     def _load(self, data_dir: Path) -> Dataset:
         """The dataset; on bad data, `serve` keeps the last good one (and logs every problem), `build` stops."""
-        from frontierwatch.data.loader import load_with_problems
+        from frontierwatch.data.loader import folder_stamp, load_with_problems
         from frontierwatch.data.problems import DataError
 
         options = CheckOptions(reject_markup=self.config.reject_markup, check_geography=self.config.check_geography)
-        ds, problems = load_with_problems(data_dir, options, self.caches.parsed if self.serving else None)
         key = str(data_dir)
+        stamp = f"{key}\0{options}\0{folder_stamp(data_dir)}" if self.serving else ""
+        unchanged = self.caches.unchanged
+        if unchanged is not None and unchanged[0] == stamp:  # serve: no file changed since a load without problems
+            ds, problems = unchanged[1], []
+        else:
+            ds, problems = load_with_problems(data_dir, options, self.caches.parsed if self.serving else None)
+            self.caches.unchanged = (stamp, ds) if self.serving and ds is not None and not problems else None
         self.serve_problems = list(problems)
         if self.serving:
             # Written as soon as the data is read, before the rebuild: open pages show (or drop) the banner within

@@ -24,6 +24,7 @@ read the history, is killed with it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -50,18 +51,12 @@ LIST = "downloads.json"
 
 
 def data_key(data_dir: Path, settings: Sequence[Any]) -> str:
-    """A key of the data folder's files as they are on disk (path, size, mtime, inode) and of `settings`
+    """A key of the data folder's files as they are on disk (`loader.folder_stamp`) and of `settings`
     (everything else the exports depend on: site URL, history, check options)."""
+    from frontierwatch.data.loader import folder_stamp
+
     h = hashlib.blake2b(repr(tuple(settings)).encode(), digest_size=16)
-    for top, dirs, names in os.walk(data_dir):
-        dirs.sort()
-        for name in sorted(names):
-            path = os.path.join(top, name)
-            try:
-                st = os.stat(path)
-            except OSError:
-                continue
-            h.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n".encode())
+    h.update(folder_stamp(data_dir).encode())
     return h.hexdigest()
 
 
@@ -271,6 +266,8 @@ def _main(argv: list[str]) -> int:
     from frontierwatch.data.problems import DataError
 
     workers.die_with_parent(int(argv[1]))
+    with contextlib.suppress(OSError):  # the next edit's rebuild, which the editor waits for, comes first
+        os.nice(10)
     try:
         write(json.loads(argv[2]))
     except DataError as error:

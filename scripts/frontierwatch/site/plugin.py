@@ -320,6 +320,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         key = str(data_dir)
         stamp = f"{key}\0{options}\0{folder_stamp(data_dir)}" if self.serving else ""
         unchanged = self.caches.unchanged
+        ds: Dataset | None
+        problems: list[Problem]
         if unchanged is not None and unchanged[0] == stamp:  # serve: no file changed since a load without problems
             ds, problems = unchanged[1], []
         else:

@@ -95,6 +95,8 @@ class SiteBuild:
         # The worker writes straight into site_dir (already cleaned): exports first, then the maps.
         self.background = outputs.Background(write_exports, write_maps, s.workers)
         record_pages = RecordPages(self.renderer)
+        if self.caches is not None:  # serve: the record templates too compile once per session
+            record_pages.env.bytecode_cache = self.caches.bytecode_cache(record_pages.env, "records")
         record_pages.warm()  # once, before the workers fork
         records = [r for r in self.ds.all_records() if not s.hand_written(urls.page_src(r.collection, r.id))]
         if self.previous is not None:

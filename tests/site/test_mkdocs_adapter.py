@@ -7,6 +7,7 @@ import ast
 import inspect
 import re
 import types
+import xml.etree.ElementTree as ET
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -193,3 +194,92 @@ def test_material_renders_a_pruned_nav_as_one_link_per_section() -> None:
     ], "Material's nav.html no longer renders a nav Link as a drawer link"
     assert "md-nav__toggle" not in drawer, "the pruned drawer has nested sections"
     assert re.search(r'<a href="../.." title="[^"]*" class="md-nav__button md-logo"', drawer), "nav.homepage unused"
+
+
+# --- the theme's icons from one sprite; no script for content the site cannot have -------------------------------
+MATERIAL = resources.files("material") / "templates"
+#: Where Material includes the icons of every page, and the icon each draws in this site (mkdocs.yml's palette).
+ICON_INCLUDES = {
+    "partials/header.html": ["material/menu", "material/magnify"],
+    "partials/logo.html": ["material/library"],
+    "partials/palette.html": ["material/weather-night", "material/weather-sunny"],
+    "partials/search.html": ["material/magnify", "material/arrow-left", "material/close"],
+    "partials/top.html": ["material/arrow-up"],
+    "partials/actions.html": ["material/file-edit-outline"],
+}
+
+
+def _icon(name: str) -> str:
+    return (MATERIAL / ".icons" / f"{name}.svg").read_text(encoding="utf-8")
+
+
+def test_material_writes_its_icons_as_the_sprite_expects() -> None:
+    """`IconSprite` moves icons written as Material's templates include them (`.icons/<set>/<name>.svg`): the
+    root with only its namespace and viewBox, a drawing without ids or references."""
+    for template, icons in ICON_INCLUDES.items():
+        source = (MATERIAL / template).read_text(encoding="utf-8")
+        assert '{% include ".icons/" ~' in source, f"Material's {template} no longer includes its icons as SVG files"
+        for name in icons:
+            assert f'"{name}"' in source or name.split("/")[1] in (ROOT / "mkdocs.yml").read_text(), (template, name)
+            page = f"<p>x</p>{_icon(name)}"
+            drawn = adapter.IconSprite().use_sprite(page, "<p>x</p>", "incidents/x/index.html")
+            assert re.fullmatch(r'<p>x</p><svg viewBox="[^"]+"><use xlink:href="[^"]+#i[0-9a-f]{10}"/></svg>', drawn), (
+                f"Material's icon {name} is no longer written as the sprite expects (the page keeps it inline): "
+                f"{_icon(name)[:120]}"
+            )
+
+
+def test_icons_around_the_content_come_from_the_sprite_by_a_path_for_the_pages_depth() -> None:
+    search, close = _icon("material/magnify"), _icon("material/close")
+    content = f"<article>{search}<svg id='chart'></svg></article>"  # a page's own SVG stays as it is
+    page = f"<header>{search}{close}</header>{content}<footer>{search}</footer>"
+    sprite = adapter.IconSprite()
+    deep = sprite.use_sprite(page, content, "incidents/x/index.html")
+    top = sprite.use_sprite(page, content, "index.html")
+    assert content in deep and deep.count(search) == 1  # only the content's copy
+    refs = re.findall(r'<use xlink:href="([^"]+)"/>', deep)
+    assert [r.split("#")[0] for r in refs] == ["../../assets/frontierwatch/icons.svg"] * 3
+    assert refs[0] == refs[2] != refs[1]  # one id an icon
+    assert (
+        re.findall(r'<use xlink:href="([^"]+)"/>', top)[0] == "assets/frontierwatch/icons.svg#" + refs[0].split("#")[1]
+    )
+    document = sprite.document()
+    assert document is not None
+    root = ET.fromstring(document)  # an SVG document
+    groups = root.findall("./{http://www.w3.org/2000/svg}defs/{http://www.w3.org/2000/svg}g")
+    assert sorted(g.get("id") for g in groups) == sorted({r.split("#")[1] for r in refs})
+    drawing = re.fullmatch(r"<svg [^>]+>(.*)</svg>", search.strip(), re.S)
+    assert drawing and f'<g id="{refs[0].split("#")[1]}">{drawing.group(1)}</g>' in document
+
+
+def test_icons_that_would_not_draw_the_same_from_the_sprite_stay_inline() -> None:
+    ns = 'xmlns="http://www.w3.org/2000/svg"'
+    kept = [
+        f'<svg {ns} viewBox="0 0 24 24"><path id="p" d="M0 0h1v1z"/></svg>',  # an id
+        f'<svg {ns} viewBox="0 0 24 24"><use href="#p"/></svg>',  # a reference
+        f'<svg {ns} viewBox="0 0 24 24"><path d="M0 0h1v1z"></svg>',  # not well-formed XML
+        f'<svg {ns} viewBox="0 0 24 24" class="x"><path d="M0 0h1v1z"/></svg>',  # more than Material's attributes
+    ]
+    sprite = adapter.IconSprite()
+    for svg in kept:
+        assert sprite.use_sprite(f"<b>{svg}</b>", "", "index.html") == f"<b>{svg}</b>", svg
+    assert sprite.document() is None
+    # A page whose content is not found as it is: nothing changes.
+    icon = _icon("material/menu")
+    assert sprite.use_sprite(icon + "<p>a</p>", "<p>b</p>", "index.html") == icon + "<p>a</p>"
+
+
+def test_the_tabbed_content_script_goes_when_no_page_can_have_tabs() -> None:
+    script = (MATERIAL / "partials/javascripts/content.html").read_text(encoding="utf-8")
+    found = re.findall(r"<script>.*?</script>", script)
+    tabbed = [s for s in found if "__tabbed_" in s]
+    assert tabbed, "Material's partials/javascripts/content.html no longer has its tabbed-content script"
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    assert "pymdownx.tabbed" not in config.markdown_extensions
+    content = f"<article>{tabbed[0]}</article>"
+    page = f"<main>{content}{tabbed[0]}</main>"
+    assert adapter.drop_unused_scripts(page, content, config) == f"<main>{content}</main>", (
+        "the tabbed-content script in Material's template is no longer the one drop_unused_scripts removes"
+    )
+    config.markdown_extensions.append("pymdownx.tabbed")
+    assert adapter.drop_unused_scripts(page, content, config) == page

@@ -198,6 +198,31 @@ def test_every_page_advertises_the_feed(site: Path) -> None:
     assert not feed.bozo and 0 < len(feed.entries) <= 50
 
 
+def test_every_page_draws_the_themes_icons_from_the_sprite(site: Path) -> None:
+    """Material's icons (header, drawer, search, edit and back-to-top buttons) are drawn from one sprite file
+    (`mkdocs_adapter.IconSprite`): no page carries a copy, and every reference finds its drawing. A Material
+    upgrade that writes its icons another way leaves them inline, and fails here."""
+    import xml.etree.ElementTree as ET
+
+    sprite = ET.parse(site / urls.ICON_SPRITE).getroot()
+    ids = {g.get("id") for g in sprite.iter("{http://www.w3.org/2000/svg}g")}
+    pages = [p for p in site.rglob("*.html") if "maps" not in p.relative_to(site).parts and p.name != "404.html"]
+    assert len(pages) > 100
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        theme = html[: html.find("<article")] if "<article" in html else html
+        assert '<svg xmlns="http://www.w3.org/2000/svg" viewBox' not in theme, f"{page}: an icon of the theme inline"
+        refs = re.findall(r'<use xlink:href="([^"#]+)#([^"]+)"/>', html)
+        # logo (header, drawer), menu, palette (2), search (header, field), back, clear, back to top (+ edit)
+        assert len(refs) >= 10, f"{page}: {len(refs)} icons from the sprite"
+        for path, icon in refs:
+            assert (page.parent / path).resolve() == (site / urls.ICON_SPRITE).resolve(), (page, path)
+            assert icon in ids, (page, icon)
+        assert "__tabbed_" not in html, f"{page}: the tabbed-content script, on a site without tabs"
+    # The 404 page is served at any address: its icons stay inline (nothing relative to resolve).
+    assert '<svg xmlns="http://www.w3.org/2000/svg" viewBox' in (site / "404.html").read_text(encoding="utf-8")
+
+
 def test_search_index_has_aliases(site: Path) -> None:
     index = (site / "search/search_index.json").read_text(encoding="utf-8")
     for alias in ("Jamaat Ansarullah", "Maymay", "Kufab"):

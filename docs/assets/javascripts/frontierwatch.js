@@ -1,4 +1,5 @@
-/* Frontier Watch: sortable tables, and network graphs centred on their actor. No third-party code.
+/* Frontier Watch: sortable tables, network graphs centred on their actor, icon references that survive
+ * instant navigation. No third-party code.
  *
  * Material's instant navigation swaps page content without reloading, so inline scripts would run at the
  * wrong time. This file is loaded once (extra_javascript) and re-applies itself to each new page through
@@ -280,4 +281,22 @@ function frontierwatchOnEachPage(fn) {
   }
 
   frontierwatchOnEachPage(init);
+})();
+
+/* The theme's icons are drawn from one file of the site (`<use xlink:href="../../assets/frontierwatch/icons.svg#…">`,
+ * site/mkdocs_adapter.py IconSprite), referenced relative to the page that drew them. Instant navigation keeps the
+ * header, and its icons, while the address changes: each reference is made absolute against the page it came
+ * with, as Material makes its own links absolute, so that no browser resolves it against another page. */
+(function () {
+  "use strict";
+
+  var XLINK = "http://www.w3.org/1999/xlink";
+
+  frontierwatchOnEachPage(function (doc) {
+    Array.prototype.forEach.call(doc.querySelectorAll("svg > use"), function (use) {
+      var ref = use.getAttributeNS(XLINK, "href");
+      if (!ref || ref.charAt(0) === "#" || /^(?:[a-z]+:)?\/\//i.test(ref)) return; // in the page, or absolute
+      use.setAttributeNS(XLINK, "xlink:href", new URL(ref, doc.baseURI).href);
+    });
+  });
 })();

@@ -51,6 +51,14 @@ def write_maps(ds: Any, site: Path, options: Callable[[str], Any]) -> None:
     _write(site / urls.mini_map_file(), maps.mini_document(ds, options(urls.mini_map_file())))
 
 
+def write_icon_sprite(site: Path, sprite: str | None) -> None:
+    """The theme's icons that every page draws (`mkdocs_adapter.IconSprite.document`), when a page draws one."""
+    if sprite is not None:
+        path = site / urls.ICON_SPRITE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(sprite, encoding="utf-8")
+
+
 class Background:
     """The worker that writes the exports (their list first), then the maps."""
 

@@ -13,10 +13,13 @@
                      tables (HTML blocks) replace their markers
     on_page_context  "Edit this page": none on generated index pages; a placeholder on shells; shells get a
                      pruned nav (a link per section)
-    on_post_page     links to other sites get rel="noopener noreferrer"; indentation collapses
-                     (`whitespace`); a rendered shell goes to the writers
+    on_post_page     the theme's icons are drawn from one sprite file and scripts for content the site
+                     cannot have are dropped (`mkdocs_adapter`); links to other sites get
+                     rel="noopener noreferrer"; indentation collapses (`whitespace`); a rendered shell goes
+                     to the writers
     on_post_template the sitemap lists record pages, not shells
     on_post_build    (before search writes its index) wait for the workers; record pages' search entries;
+                     the icon sprite;
                      (serve) start the child that writes this data's exports, when they are not written yet
     on_build_error   stop the workers
     on_serve         watch data/ so an edit rebuilds the site, and the exports' signal (rebuild once they are in)
@@ -119,6 +122,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         self.site_url: str | None = None
         self.keeper = incremental.Keeper()  # serve: the last build's record pages, and this build's
         self.exports = serve_exports.DeferredExports()  # serve: the downloads, written after the pages
+        self.icons = adapter.IconSprite()  # the theme's icons the pages of this build draw
 
     @property
     def serving(self) -> bool:
@@ -215,10 +219,14 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         return context
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
-        """Links to other sites (sources, "Edit this page", the footer) open without opener or referrer; the
+        """The theme's icons come from one file and its scripts for content the site cannot have go (before
+        anything else changes the page: they change only what lies around the page's content, found as it is);
+        links to other sites (sources, "Edit this page", the footer) open without opener or referrer; the
         theme's indentation collapses (a shell's once, for all its record pages)."""
         if not self.config.enabled:
             return output
+        output = self.icons.use_sprite(output, page.content, page.file.dest_uri)
+        output = adapter.drop_unused_scripts(output, page.content, config)
         output = whitespace.collapse(linksafety.harden_links(output, config.site_url))
         collection = self._shell_of(page)
         if collection is not None and self.build is not None:
@@ -240,6 +248,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
                 self.build.finish(config.plugins)
             self.build = None
             self.caches.written, self.keeper.writing = self.keeper.writing, None
+        if self.config.enabled:
+            outputs.write_icon_sprite(Path(config.site_dir), self.icons.document())
         if self.serving and self.data_dir is not None:
             self.exports.after_build(self._export_args(self.data_dir))
 
@@ -264,6 +274,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         """Serve: MkDocs is about to empty the site folder; the last build's record pages wait beside
         it, so that the next build writes again only what an edit changed (`incremental.Keeper`)."""
         written, self.caches.written = self.caches.written, None  # used once: a failed build forgets it
+        self.icons = adapter.IconSprite()
         self.exports.stop()  # the downloads of older data
         self.keeper.set_aside(Path(config.site_dir), written if self.serving and self.config.enabled else None)
 

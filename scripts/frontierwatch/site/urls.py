@@ -8,6 +8,8 @@ from urllib.parse import urljoin
 
 MAPS_DIR = "maps"
 ASSETS_DIR = "assets/frontierwatch"
+#: The theme's icons, one copy each, that every page draws from (`mkdocs_adapter.IconSprite`).
+ICON_SPRITE = f"{ASSETS_DIR}/icons.svg"
 #: Where the site publishes the exports (the data downloads, the feed).
 DOWNLOADS_DIR = "downloads"
 

@@ -131,6 +131,11 @@ def citation_line(ds: Dataset, site_url: str | None) -> str:
     )
 
 
+#: `json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))`, without making an encoder
+#: per call (json_by_line calls it once per record: tens of thousands of times).
+_compact_json = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+
+
 def json_by_line(value: object, depth: int, _indent: str = "") -> str:
     """JSON whose first `depth` levels of objects and arrays put one member on a line, everything below compact.
 
@@ -139,13 +144,10 @@ def json_by_line(value: object, depth: int, _indent: str = "") -> str:
     diff of two releases still shows which records changed.
     """
     if depth <= 0 or not isinstance(value, dict | list) or not value:
-        return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        return _compact_json(value)
     inner = _indent + " "
     if isinstance(value, dict):
-        members = [
-            f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {json_by_line(v, depth - 1, inner)}"
-            for k, v in value.items()
-        ]
+        members = [f"{inner}{_compact_json(str(k))}: {json_by_line(v, depth - 1, inner)}" for k, v in value.items()]
         return "{\n" + ",\n".join(members) + f"\n{_indent}}}"
     items = [f"{inner}{json_by_line(v, depth - 1, inner)}" for v in value]
     return "[\n" + ",\n".join(items) + f"\n{_indent}]"

@@ -86,15 +86,22 @@ def stix_object(stix_type: str, **props: Any) -> dict[str, Any]:
 
     Every property that is not custom (`x_...`) must be one the type defines: a misspelt name is a
     ValueError here, not a silently wrong export."""
-    order = PROPERTY_ORDER[stix_type]
-    given = {k: v for k, v in props.items() if v is not None and v != [] and v != ""}
-    given["type"], given["spec_version"] = stix_type, SPEC_VERSION
-    unknown = [k for k in given if k not in order and not k.startswith("x_")]
-    if unknown:
-        raise ValueError(f"STIX {stix_type} has no property {', '.join(sorted(unknown))}")
-    obj = {k: given[k] for k in order if k in given}
-    obj.update((k, given[k]) for k in sorted(given) if k.startswith("x_"))
+    props["type"], props["spec_version"] = stix_type, SPEC_VERSION
+    obj = {k: v for k in PROPERTY_ORDER[stix_type] if _given(v := props.get(k))}
+    for k in sorted(props.keys() - _DEFINED[stix_type]):
+        if not k.startswith("x_"):
+            raise ValueError(f"STIX {stix_type} has no property {k}")
+        if _given(v := props[k]):
+            obj[k] = v
     return obj
+
+
+def _given(value: object) -> bool:
+    """What the library writes: anything but None, an empty list or an empty string."""
+    return value is not None and value != [] and value != ""
+
+
+_DEFINED = {stix_type: frozenset(order) for stix_type, order in PROPERTY_ORDER.items()}
 
 
 def stix_created(moment: dt.datetime) -> str:

@@ -87,21 +87,15 @@ def stix_object(stix_type: str, **props: Any) -> dict[str, Any]:
     Every property that is not custom (`x_...`) must be one the type defines: a misspelt name is a
     ValueError here, not a silently wrong export."""
     props["type"], props["spec_version"] = stix_type, SPEC_VERSION
-    obj = {k: v for k in PROPERTY_ORDER[stix_type] if _given(v := props.get(k))}
-    for k in sorted(props.keys() - _DEFINED[stix_type]):
-        if not k.startswith("x_"):
-            raise ValueError(f"STIX {stix_type} has no property {k}")
-        if _given(v := props[k]):
-            obj[k] = v
+    # What the library writes: anything but None, an empty list or an empty string.
+    given = {k: v for k, v in props.items() if v is not None and v != [] and v != ""}
+    obj = {k: given[k] for k in PROPERTY_ORDER[stix_type] if k in given}
+    if len(obj) < len(given):
+        for k in sorted(given.keys() - obj.keys()):
+            if not k.startswith("x_"):
+                raise ValueError(f"STIX {stix_type} has no property {k}")
+            obj[k] = given[k]
     return obj
-
-
-def _given(value: object) -> bool:
-    """What the library writes: anything but None, an empty list or an empty string."""
-    return value is not None and value != [] and value != ""
-
-
-_DEFINED = {stix_type: frozenset(order) for stix_type, order in PROPERTY_ORDER.items()}
 
 
 def stix_created(moment: dt.datetime) -> str:

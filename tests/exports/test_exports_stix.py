@@ -1,4 +1,5 @@
-"""The STIX 2.1 bundle: strict stix2-validator, deterministic ids, the documented mapping."""
+"""The STIX 2.1 bundle: read back by the stix2 library, strict stix2-validator, deterministic ids, the
+documented mapping. The bundle is written as plain dicts (stix_objects.py); stix_parse.py proves them valid."""
 
 from __future__ import annotations
 
@@ -7,13 +8,24 @@ import uuid
 from pathlib import Path
 
 import pytest
+import stix2
+from stix2.confidence.scales import admiralty_credibility_to_value, none_low_med_high_to_value
 from stix2validator import ValidationOptions, validate_string
+from stix_parse import checked_objects
 
 from frontierwatch.data.loader import load
 from frontierwatch.exports import context
-from frontierwatch.exports.stix import EXTENSION_PROPERTIES, admiralty_confidence, render, stix_id
+from frontierwatch.exports.common import uuid_for
+from frontierwatch.exports.stix import EXTENSION_PROPERTIES, admiralty_confidence, render, stix_id, stix_uuid
+from frontierwatch.exports.stix_objects import (
+    ADMIRALTY_CONFIDENCE,
+    LOW_MODERATE_HIGH_CONFIDENCE,
+    PROPERTY_ORDER,
+    stix_object,
+)
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "exports"
+REAL_DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def strict_errors(text: str) -> list[str]:
@@ -44,7 +56,95 @@ def test_passes_strict_mode_on_synthetic_data(tmp_path: Path) -> None:
     from frontierwatch.data.synthetic import generate
 
     generate(tmp_path / "data", incidents=80, seed=5)
-    assert strict_errors(render(context(load(tmp_path / "data")))) == []
+    text = render(context(load(tmp_path / "data")))
+    assert strict_errors(text) == []
+    assert len(checked_objects(text)) == len(json.loads(text)["objects"])
+
+
+def test_stix2_reads_back_every_object_of_the_fixture(ds, text: str) -> None:
+    objects = checked_objects(text)
+    assert sum(o["type"] == "incident" for o in objects.values()) == len(ds.incidents)
+
+
+def test_stix2_reads_back_every_object_of_the_real_data() -> None:
+    ds = load(REAL_DATA)
+    text = render(context(ds, "https://example.org/frontier-watch/"))
+    objects = checked_objects(text)
+    assert strict_errors(text) == []
+    by_type: dict[str, int] = {}
+    for obj in objects.values():
+        by_type[obj["type"]] = by_type.get(obj["type"], 0) + 1
+    assert by_type["incident"] == len(ds.incidents) > 0
+    assert by_type["location"] == len(ds.places) > 0
+    assert by_type["report"] == len(ds.sources) > 0
+    assert by_type["note"] == len(ds.claims) + len(ds.judgements) > 0
+    assert by_type["threat-actor"] + by_type["identity"] == len(ds.actors) + len(ds.people) + 1  # + the producer
+    assert stix_id(next(iter(ds.incidents.values()))) in objects
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        pytest.param(lambda o: o.update(id=o["id"].replace("location--", "identity--")), id="id of another type"),
+        pytest.param(lambda o: o.update(colour="red"), id="undeclared property"),
+        pytest.param(lambda o: o.update(latitude=int(o["latitude"])), id="integer latitude"),
+        pytest.param(lambda o: o.update(created=o["created"].replace(".000Z", "Z")), id="created without ms"),
+        pytest.param(lambda o: o.update(spec_version="2.0"), id="spec version"),
+        pytest.param(lambda o: o.pop("longitude"), id="latitude without longitude"),
+        pytest.param(lambda o: o.update(created_by_ref=f"identity--{uuid.uuid4()}"), id="reference out of bundle"),
+    ],
+)
+def test_the_read_back_check_has_teeth(text: str, spoil) -> None:
+    """Each mistake a hand-written STIX object could have makes checked_objects fail."""
+    doc = json.loads(text)
+    located = next(o for o in doc["objects"] if o["type"] == "location" and "latitude" in o)
+    spoil(located)
+    with pytest.raises((AssertionError, stix2.exceptions.STIXError, ValueError)):
+        checked_objects(json.dumps(doc))
+
+
+def test_property_order_is_the_stix2_library_order() -> None:
+    """The order we write standard properties in is the one the library wrote (and the specification lists)."""
+    classes = {
+        "identity": stix2.v21.Identity,
+        "marking-definition": stix2.v21.MarkingDefinition,
+        "extension-definition": stix2.v21.ExtensionDefinition,
+        "threat-actor": stix2.v21.ThreatActor,
+        "relationship": stix2.v21.Relationship,
+        "location": stix2.v21.Location,
+        "incident": stix2.v21.Incident,
+        "note": stix2.v21.Note,
+        "report": stix2.v21.Report,
+    }
+    assert set(PROPERTY_ORDER) == set(classes)
+    for stix_type, cls in classes.items():
+        assert PROPERTY_ORDER[stix_type] == tuple(cls._properties), stix_type
+
+
+def test_an_undefined_property_is_an_error_not_a_silent_export() -> None:
+    with pytest.raises(ValueError, match="note has no property name"):
+        stix_object("note", id="note--00000000-0000-4000-8000-000000000000", name="x")
+    assert stix_object("note", content="x", labels=[], abstract="", x_b=None, x_a=0) == {
+        "type": "note",
+        "spec_version": "2.1",
+        "content": "x",
+        "x_a": 0,
+    }
+
+
+def test_confidence_scales_are_the_stix2_librarys() -> None:
+    words = {1: "1 - Confirmed by other sources", 2: "2 - Probably True", 3: "3 - Possibly True"}
+    words |= {4: "4 - Doubtful", 5: "5 - Improbable"}
+    assert {n: admiralty_credibility_to_value(w) for n, w in words.items()} == ADMIRALTY_CONFIDENCE
+    with pytest.raises(ValueError):
+        admiralty_credibility_to_value("6 - Truth cannot be judged")  # why 6 has no confidence
+    ours = {"low": "Low", "moderate": "Med", "high": "High"}
+    assert {k: none_low_med_high_to_value(w) for k, w in ours.items()} == LOW_MODERATE_HIGH_CONFIDENCE
+
+
+@pytest.mark.parametrize("key", ["actors/tehrik-e-taliban-tajikistan", "bundle/2025-12-31", "ünïcödé/🦊", ""])
+def test_stix_uuid_is_the_uuid5_with_version_4(key: str) -> None:
+    assert stix_uuid(key) == str(uuid.UUID(bytes=uuid_for(key).bytes, version=4))
 
 
 def test_validator_is_really_strict() -> None:

@@ -10,8 +10,9 @@ import datetime as dt
 import json
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from frontierwatch import __version__
 from frontierwatch.data.dataset import Dataset
@@ -19,6 +20,8 @@ from frontierwatch.data.history import History
 from frontierwatch.data.models import Record
 from frontierwatch.data.partial_date import PartialDate
 from frontierwatch.site.urls import page_url
+
+T = TypeVar("T")
 
 #: Fixed namespace of every UUIDv5 the exports derive from our ids (STIX ids, Atom entry ids).
 #: It is uuid5(NAMESPACE_URL, "https://frontierwatch.example/ns/exports") written out, so that changing the
@@ -71,6 +74,16 @@ class Context:
         return self.last_changed.get(f"{record.collection}/{record.id}.yaml")
 
     history: History | None = None  # the records' history from git (None: not read)
+    #: What `shared` made, by name: lives as long as this context, one export run of unchanging data.
+    _made: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def shared(self, name: str, make: Callable[[], T]) -> T:
+        """What several formats build from the same data, made once per context (one `write_all`): the flat
+        tables (data package and SQLite), the CSV rows (incidents.csv, its HXL and Excel forms). Callers
+        must not change what they get."""
+        if name not in self._made:
+            self._made[name] = make()
+        return self._made[name]
 
     @property
     def as_of(self) -> dt.datetime:
@@ -118,6 +131,11 @@ def citation_line(ds: Dataset, site_url: str | None) -> str:
     )
 
 
+#: `json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))`, without making an encoder
+#: per call (json_by_line calls it once per record: tens of thousands of times).
+_compact_json = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+
+
 def json_by_line(value: object, depth: int, _indent: str = "") -> str:
     """JSON whose first `depth` levels of objects and arrays put one member on a line, everything below compact.
 
@@ -126,13 +144,10 @@ def json_by_line(value: object, depth: int, _indent: str = "") -> str:
     diff of two releases still shows which records changed.
     """
     if depth <= 0 or not isinstance(value, dict | list) or not value:
-        return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        return _compact_json(value)
     inner = _indent + " "
     if isinstance(value, dict):
-        members = [
-            f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {json_by_line(v, depth - 1, inner)}"
-            for k, v in value.items()
-        ]
+        members = [f"{inner}{_compact_json(str(k))}: {json_by_line(v, depth - 1, inner)}" for k, v in value.items()]
         return "{\n" + ",\n".join(members) + f"\n{_indent}}}"
     items = [f"{inner}{json_by_line(v, depth - 1, inner)}" for v in value]
     return "[\n" + ",\n".join(items) + f"\n{_indent}]"

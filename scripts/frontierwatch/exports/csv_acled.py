@@ -32,6 +32,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Iterable
 from pathlib import Path
 
 from frontierwatch.data.models import Actor, Incident
@@ -286,13 +287,18 @@ def rows(ctx: Context) -> list[dict[str, object]]:
 
 
 def render(ctx: Context, hxl: bool = False) -> str:
+    """The CSV text: the header (and, for HXL, the hashtag row), then the rows, the same in every form."""
+    head = [COLUMNS, [HXL_TAGS[c] for c in COLUMNS]] if hxl else [COLUMNS]
+    return _csv_lines(head) + ctx.shared("incidents.csv rows", lambda: _body(ctx))
+
+
+def _body(ctx: Context) -> str:
+    return _csv_lines([safe_cell(row[c]) for c in COLUMNS] for row in rows(ctx))
+
+
+def _csv_lines(lines: Iterable[Iterable[object]]) -> str:
     buf = io.StringIO(newline="")
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    if hxl:
-        writer.writerow([HXL_TAGS[c] for c in COLUMNS])
-    for row in rows(ctx):
-        writer.writerow([safe_cell(row[c]) for c in COLUMNS])
+    csv.writer(buf, lineterminator="\r\n").writerows(lines)
     return buf.getvalue()
 
 

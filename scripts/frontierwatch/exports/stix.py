@@ -1,4 +1,4 @@
-"""`frontierwatch.stix.json`: the dataset as a STIX 2.1 bundle, built with the `stix2` library.
+"""`frontierwatch.stix.json`: the dataset as a STIX 2.1 bundle of plain objects (`stix_objects.py`).
 
 Mapping (documented for readers on the downloads page):
 
@@ -26,12 +26,12 @@ made-up type fails the validator's strict mode, so relationships are `related-to
 
 - `x_frontierwatch_status`: a claim's or relationship's status (reported, alleged, confirmed, disputed,
   denied); `x_frontierwatch_credibility`: the claim's Admiralty credibility, 1-6, and
-  `x_frontierwatch_credibility_label` its words. `confidence` is the credibility mapped with
-  `stix2.confidence.scales.admiralty_credibility_to_value` (1 -> 90 ... 5 -> 10); credibility 6 ("truth
-  cannot be judged") has no STIX value, so `confidence` is left out.
+  `x_frontierwatch_credibility_label` its words. `confidence` is the credibility mapped as STIX 2.1's
+  appendix A (and `stix2.confidence.scales.admiralty_credibility_to_value`) maps it (1 -> 90 ... 5 -> 10);
+  credibility 6 ("truth cannot be judged") has no STIX value, so `confidence` is left out.
 - `x_frontierwatch_denied_by_refs`: who denies a claim; `x_frontierwatch_quote`, `x_frontierwatch_as_of`.
 - `x_frontierwatch_likelihood`: a judgement's ICD 203 term; its `confidence` is low/moderate/high mapped
-  with `none_low_med_high_to_value` (15/50/85).
+  as appendix A's None/Low/Med/High scale (`none_low_med_high_to_value`: 15/50/85).
 - `x_frontierwatch_reliability`: a source's Admiralty reliability (A-F).
 - `x_frontierwatch_kind`, `x_frontierwatch_role`, `x_frontierwatch_actors` ([{actor_ref, role,
   attribution}]), `x_frontierwatch_date_precision`, `x_frontierwatch_fatalities` ({low, best, high}).
@@ -52,18 +52,21 @@ byte, and the bundle passes `stix2-validator` in strict mode.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import uuid
+import hashlib
 from pathlib import Path
 from typing import Any
-
-import stix2
-from stix2.confidence.scales import admiralty_credibility_to_value, none_low_med_high_to_value
 
 from frontierwatch.data.models import Actor, Claim, Incident, Judgement, Person, Place, Record, Relationship, Source
 from frontierwatch.data.vocab import CREDIBILITY, PRECISION_RADIUS_KM, term
 from frontierwatch.exports import stix_links
-from frontierwatch.exports.common import LICENCE_URLS, Context, day_start, json_by_line, uuid_for
+from frontierwatch.exports.common import LICENCE_URLS, NAMESPACE, Context, day_start, json_by_line
+from frontierwatch.exports.stix_objects import (
+    ADMIRALTY_CONFIDENCE,
+    LOW_MODERATE_HIGH_CONFIDENCE,
+    stix_created,
+    stix_object,
+    stix_timestamp,
+)
 
 #: UN M49 sub-regions as STIX's region-ov spells them, for the countries of the frontier.
 M49_REGION = {
@@ -78,13 +81,6 @@ M49_REGION = {
     "KZ": "central-asia",
     "CN": "eastern-asia",
     "RU": "eastern-europe",
-}
-_ADMIRALTY_WORDS = {
-    1: "1 - Confirmed by other sources",
-    2: "2 - Probably True",
-    3: "3 - Possibly True",
-    4: "4 - Doubtful",
-    5: "5 - Improbable",
 }
 EXTENSION_PROPERTIES = (
     "x_frontierwatch_actors",
@@ -127,7 +123,6 @@ EXTENSION_SCHEMA = (
     "attribution}), x_frontierwatch_fatalities ({low, best, high} integers): incident facts. "
     "x_frontierwatch_url (string): the record's page; x_frontierwatch_source_url (string): a source's address."
 )
-_CONFIDENCE_WORDS = {"low": "Low", "moderate": "Med", "high": "High"}
 _SECTORS = {"state": ["government-national"], "state-agency": ["government-national"], "armed-forces": ["defense"]}
 
 
@@ -149,7 +144,13 @@ def stix_uuid(key: str) -> str:
     """Deterministic id part for `key`: the UUIDv5 of the key under our namespace, with the version bits
     set to 4. STIX 2.1 says SDO/SRO ids SHOULD be UUIDv4 (strict validation enforces it, check 103); a
     name-based id that is formatted as version 4 keeps both promises: valid, and the same every build."""
-    return str(uuid.UUID(bytes=uuid_for(key).bytes, version=4))
+    # What `str(uuid.UUID(bytes=uuid_for(key).bytes, version=4))` gives (a test holds them equal), without
+    # making two UUID objects for each of the tens of thousands of objects of a large bundle.
+    digest = bytearray(hashlib.sha1(NAMESPACE.bytes + key.encode("utf-8")).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x40  # version 4
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def stix_id(record: Record) -> str:
@@ -157,17 +158,21 @@ def stix_id(record: Record) -> str:
 
 
 def admiralty_confidence(credibility: int) -> int | None:
-    words = _ADMIRALTY_WORDS.get(int(credibility))
-    return admiralty_credibility_to_value(words) if words else None
+    return ADMIRALTY_CONFIDENCE.get(int(credibility))
+
+
+#: One STIX object, as `stix_objects.stix_object` makes it.
+StixObject = dict[str, Any]
 
 
 class _Builder:
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self.ds = ctx.ds
-        self.when = ctx.as_of
+        self.when = stix_created(ctx.as_of)
         b = self.ds.briefing
-        self.producer = stix2.v21.Identity(
+        self.producer = stix_object(
+            "identity",
             id=f"identity--{stix_uuid('project/frontier-watch')}",
             name=b.title,
             description=b.subtitle,
@@ -175,18 +180,20 @@ class _Builder:
             created=self.when,
             modified=self.when,
         )
-        self.marking = stix2.v21.MarkingDefinition(
+        self.marking = stix_object(
+            "marking-definition",
             id=f"marking-definition--{stix_uuid('licence/' + ctx.licence)}",
             created=self.when,
-            created_by_ref=self.producer.id,
+            created_by_ref=self.producer["id"],
             definition_type="statement",
-            definition=stix2.v21.StatementMarking(statement=_licence_statement(ctx)),
+            definition={"statement": _licence_statement(ctx)},
         )
-        self.extension = stix2.v21.ExtensionDefinition(
+        self.extension = stix_object(
+            "extension-definition",
             id=f"extension-definition--{stix_uuid('extension/x_frontierwatch')}",
             created=self.when,
             modified=self.when,
-            created_by_ref=self.producer.id,
+            created_by_ref=self.producer["id"],
             name="Frontier Watch properties",
             description="Top-level properties Frontier Watch adds to STIX objects: claim status and Admiralty "
             "credibility, source reliability, ICD 203 likelihood, kinds, roles, dates and page addresses.",
@@ -196,15 +203,16 @@ class _Builder:
             extension_properties=sorted(EXTENSION_PROPERTIES),
         )
         self.ids = {rec.id: stix_id(rec) for rec in self.ds.all_records()}
+        self._marking_refs = [self.marking["id"]]
+        self._extensions = {self.extension["id"]: {"extension_type": "toplevel-property-extension"}}
 
     def common(self, record: Record | None = None, **kw: Any) -> dict[str, Any]:
         out: dict[str, Any] = {
             "created": self.when,
             "modified": self.when,
-            "created_by_ref": self.producer.id,
-            "object_marking_refs": [self.marking.id],
-            "extensions": {self.extension.id: {"extension_type": "toplevel-property-extension"}},
-            "allow_custom": True,
+            "created_by_ref": self.producer["id"],
+            "object_marking_refs": self._marking_refs,
+            "extensions": self._extensions,
         }
         if record is not None:
             # The page address goes in a custom property, not in external_references[].url: a url there
@@ -212,9 +220,8 @@ class _Builder:
             out["external_references"] = [{"source_name": "frontierwatch", "external_id": record.id}]
             if self.ctx.site_url:
                 out["x_frontierwatch_url"] = self.ctx.url(record.collection, record.id)
-            if stix_links.labels(record):
-                out["labels"] = stix_links.labels(record)
-        out.update({k: v for k, v in kw.items() if v not in (None, [], "")})
+            out["labels"] = stix_links.labels(record)
+        out.update(kw)
         return out
 
     def refs(self, ids: list[str]) -> list[str]:
@@ -225,11 +232,12 @@ class _Builder:
         return list(seen)
 
     # --- one function per collection ---------------------------------------------------------------------
-    def actor(self, a: Actor) -> list[Any]:
+    def actor(self, a: Actor) -> list[StixObject]:
         kind = str(a.kind)
         if kind == "militant-group":
             aliases = [x for x in dict.fromkeys([*(a.aliases or []), a.short_name or ""]) if x and x != a.name]
-            obj = stix2.v21.ThreatActor(
+            obj = stix_object(
+                "threat-actor",
                 id=self.ids[a.id],
                 **self.common(
                     a,
@@ -237,13 +245,14 @@ class _Builder:
                     description=a.summary,
                     aliases=aliases,
                     goals=[a.aims] if a.aims else None,
-                    first_seen=day_start(a.founded) if a.founded else None,
+                    first_seen=stix_timestamp(day_start(a.founded)) if a.founded else None,
                     x_frontierwatch_kind=kind,
                     x_frontierwatch_status=str(a.status) if a.status else None,
                 ),
             )
         else:
-            obj = stix2.v21.Identity(
+            obj = stix_object(
+                "identity",
                 id=self.ids[a.id],
                 **self.common(
                     a,
@@ -266,24 +275,26 @@ class _Builder:
             if seen[key] > 1:
                 key += f"/{seen[key]}"
             out.append(
-                stix2.v21.Relationship(
+                stix_object(
+                    "relationship",
                     id=f"relationship--{stix_uuid(key)}",
                     relationship_type="located-at",
-                    source_ref=obj.id,
+                    source_ref=obj["id"],
                     target_ref=self.ids[area.place],
                     **self.common(
                         None,
                         description=area.summary,
-                        start_time=day_start(area.from_) if area.from_ else None,
-                        stop_time=_after(area.to) if area.to else None,
+                        start_time=stix_timestamp(day_start(area.from_)) if area.from_ else None,
+                        stop_time=stix_timestamp(_after(area.to)) if area.to else None,
                         x_frontierwatch_role=str(area.role),
                     ),
                 )
             )
         return out
 
-    def person(self, p: Person) -> Any:
-        return stix2.v21.Identity(
+    def person(self, p: Person) -> StixObject:
+        return stix_object(
+            "identity",
             id=self.ids[p.id],
             **self.common(
                 p,
@@ -295,23 +306,25 @@ class _Builder:
             ),
         )
 
-    def place(self, p: Place) -> Any:
+    def place(self, p: Place) -> StixObject:
         kw: dict[str, Any] = {"country": p.country, "region": M49_REGION.get(p.country)}
         point = self.ds.point_of(p)
         if point is not None:
             pt, precision = point
-            kw.update(latitude=pt.lat, longitude=pt.lon)
+            kw.update(latitude=float(pt.lat), longitude=float(pt.lon))
             if PRECISION_RADIUS_KM[precision] > 0:
                 kw["precision"] = PRECISION_RADIUS_KM[precision] * 1000.0
-        return stix2.v21.Location(
+        return stix_object(
+            "location",
             id=self.ids[p.id],
             **self.common(p, name=p.name, description=p.notes, x_frontierwatch_kind=str(p.kind), **kw),
         )
 
-    def incident(self, i: Incident) -> Any:
+    def incident(self, i: Incident) -> StixObject:
         fat = i.fatalities
         fat_dict = {k: getattr(fat, k) for k in ("low", "best", "high") if getattr(fat, k) is not None} if fat else {}
-        return stix2.v21.Incident(
+        return stix_object(
+            "incident",
             id=self.ids[i.id],
             **self.common(
                 i,
@@ -338,8 +351,9 @@ class _Builder:
             ),
         )
 
-    def relationship(self, r: Relationship) -> Any:
-        return stix2.v21.Relationship(
+    def relationship(self, r: Relationship) -> StixObject:
+        return stix_object(
+            "relationship",
             id=self.ids[r.id],
             relationship_type="related-to",
             source_ref=self.ids[r.from_],
@@ -347,24 +361,25 @@ class _Builder:
             **self.common(
                 r,
                 description=r.summary,
-                start_time=day_start(r.from_date) if r.from_date else None,
-                stop_time=_after(r.to_date) if r.to_date else None,
+                start_time=stix_timestamp(day_start(r.from_date)) if r.from_date else None,
+                stop_time=stix_timestamp(_after(r.to_date)) if r.to_date else None,
                 x_frontierwatch_type=str(r.type),
                 x_frontierwatch_status=str(r.status),
             ),
         )
 
-    def claim(self, c: Claim) -> Any:
+    def claim(self, c: Claim) -> StixObject:
         about = self.refs([*c.subjects, c.attributed_to_actor or ""]) or self.refs([s.source for s in c.sources])
         cred = int(c.credibility)
-        return stix2.v21.Note(
+        return stix_object(
+            "note",
             id=self.ids[c.id],
             **self.common(
                 c,
                 abstract=f"Claim, {c.status}, credibility {cred}",
                 content=c.statement,
                 authors=[c.attributed_to],
-                object_refs=about or [self.producer.id],
+                object_refs=about or [self.producer["id"]],
                 confidence=admiralty_confidence(cred),
                 x_frontierwatch_status=str(c.status),
                 x_frontierwatch_credibility=cred,
@@ -375,42 +390,44 @@ class _Builder:
             ),
         )
 
-    def judgement(self, j: Judgement) -> Any:
-        return stix2.v21.Note(
+    def judgement(self, j: Judgement) -> StixObject:
+        return stix_object(
+            "note",
             id=self.ids[j.id],
             **self.common(
                 j,
                 abstract=f"Judgement, {j.likelihood}, {j.confidence} confidence",
                 content=j.statement,
-                object_refs=self.refs(list(j.basis)) or [self.producer.id],
-                confidence=none_low_med_high_to_value(_CONFIDENCE_WORDS[str(j.confidence)]),
+                object_refs=self.refs(list(j.basis)) or [self.producer["id"]],
+                confidence=LOW_MODERATE_HIGH_CONFIDENCE[str(j.confidence)],
                 x_frontierwatch_likelihood=str(j.likelihood),
                 x_frontierwatch_as_of=str(j.as_of) if j.as_of else None,
             ),
         )
 
-    def source(self, s: Source) -> Any:
+    def source(self, s: Source) -> StixObject:
         citing = self.refs([r.id for r in self.ds.cited_by(s.id)])
-        common = self.common(
-            s,
-            name=s.title,
-            description=s.notes,
-            report_types=["threat-report"],
-            x_frontierwatch_kind=str(s.kind),
-            x_frontierwatch_reliability=str(s.reliability),
-        )
-        if s.url:
-            common["x_frontierwatch_source_url"] = s.url  # see common(): a url without a hash fails check 302
-        return stix2.v21.Report(
+        # x_frontierwatch_source_url, not external_references[].url: see common() (a url without a hash fails
+        # check 302).
+        return stix_object(
+            "report",
             id=self.ids[s.id],
-            published=day_start(s.published),
-            object_refs=citing or [self.producer.id],
-            **common,
+            published=stix_timestamp(day_start(s.published)),
+            object_refs=citing or [self.producer["id"]],
+            **self.common(
+                s,
+                name=s.title,
+                description=s.notes,
+                report_types=["threat-report"],
+                x_frontierwatch_kind=str(s.kind),
+                x_frontierwatch_reliability=str(s.reliability),
+                x_frontierwatch_source_url=s.url,
+            ),
         )
 
-    def objects(self) -> list[Any]:
+    def objects(self) -> list[StixObject]:
         ds = self.ds
-        out: list[Any] = [self.producer, self.marking, self.extension]
+        out: list[StixObject] = [self.producer, self.marking, self.extension]
         for a in ds.actors.values():
             out.extend(self.actor(a))
         out += [self.person(p) for p in ds.people.values()]
@@ -435,28 +452,13 @@ def _after(date: Any) -> dt.datetime:
     return dt.datetime(last.year, last.month, last.day, tzinfo=dt.UTC)
 
 
-def bundle(ctx: Context) -> stix2.v21.Bundle:
-    objects = _Builder(ctx).objects()
-    return stix2.v21.Bundle(
-        objects=objects,
-        id=f"bundle--{stix_uuid('bundle/' + str(ctx.ds.briefing.cut_off))}",
-        allow_custom=True,
-    )
-
-
 def document(ctx: Context) -> dict[str, Any]:
-    # Not `pretty=True`: its spec-order key sort is quadratic (tens of seconds for 1,000 incidents). The
-    # library writes standard properties in a fixed order but custom ones in set order, which changes from
-    # run to run; so custom properties are re-sorted by name after the standard ones.
-    doc = json.loads(bundle(ctx).serialize())
-    doc["objects"] = [
-        {
-            **{k: v for k, v in obj.items() if not k.startswith("x_")},
-            **{k: obj[k] for k in sorted(obj) if k.startswith("x_")},
-        }
-        for obj in doc["objects"]
-    ]
-    return doc
+    """The bundle: a `bundle` object (STIX 2.1 gives it no spec_version) holding every object."""
+    return {
+        "type": "bundle",
+        "id": f"bundle--{stix_uuid('bundle/' + str(ctx.ds.briefing.cut_off))}",
+        "objects": _Builder(ctx).objects(),
+    }
 
 
 def render(ctx: Context) -> str:

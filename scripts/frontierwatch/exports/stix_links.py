@@ -19,9 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import stix2
-
 from frontierwatch.data.models import Actor, Claim, Incident, Judgement, Person, Place, Record, Relationship, Source
+from frontierwatch.exports.stix_objects import stix_object
 
 
 def _label(name: str, value: object) -> str:
@@ -46,12 +45,13 @@ def labels(record: Record) -> list[str]:
     return [_label(name, value) for name, value in pairs if value is not None]
 
 
-def incident_links(builder: Any, incident: Incident, stix_uuid: Any) -> list[Any]:
+def incident_links(builder: Any, incident: Incident, stix_uuid: Any) -> list[dict[str, Any]]:
     """`related-to` relationships from the incident to each of its actors, then to its place."""
     source = builder.ids[incident.id]
 
-    def link(key: str, target: str, words: list[str], tags: list[str]) -> Any:
-        return stix2.v21.Relationship(
+    def link(key: str, target: str, words: list[str], tags: list[str]) -> dict[str, Any]:
+        return stix_object(
+            "relationship",
             id=f"relationship--{stix_uuid(f'incidents/{incident.id}/{key}')}",
             relationship_type="related-to",
             source_ref=source,

@@ -139,7 +139,12 @@ def _sorted(records: dict[str, Any]) -> list[Any]:
 
 
 def build(ctx: Context) -> list[Table]:
-    """Every table, parents before children (the order foreign keys need)."""
+    """Every table, parents before children (the order foreign keys need). Made once per export run: the
+    data package and the SQLite database share them (do not change them)."""
+    return list(ctx.shared("tables", lambda: _build(ctx)))
+
+
+def _build(ctx: Context) -> list[Table]:
     ds = ctx.ds
     actors: list[Actor] = _sorted(ds.actors)
     people: list[Person] = _sorted(ds.people)

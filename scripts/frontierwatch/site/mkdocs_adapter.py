@@ -11,7 +11,9 @@ below with a message naming what an upgrade changed. The internals, by what they
   in place of the template context's `nav`; Material's tabs and drawer render links as they render sections.
 - Their search entries are made by a new instance of the site's search index class (`SearchEntries`):
   `add_entry_from_context`, `mkdocs.structure.toc.get_toc`, and the entry list, `entries` (Material) or
-  `_entries` (MkDocs' own search plugin), are internals.
+  `_entries` (MkDocs' own search plugin), are internals. With Material's index, the page's HTML is divided
+  into sections by `search_sections` (a mirror of Material's `Parser`, which reads its tag sets `void`,
+  `Parser().keep` and `Parser().skip` from here) and each goes to the index's `create_entry_for_section`.
 - `serve` reuses a page's HTML when its Markdown did not change (`cache_render`): it replaces `Page.render`
   and restores `content`, `toc`, `_title_from_render`, `present_anchor_ids` and `links_to_anchors`.
 - `serve` polls a small data folder faster (`watch`): the livereload observer's `_timeout`.
@@ -46,7 +48,7 @@ from mkdocs.structure.nav import Link, Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from frontierwatch.site import urls
+from frontierwatch.site import search_sections, urls
 
 __all__ = [
     "BasePlugin",
@@ -155,10 +157,14 @@ class SearchEntries:
     """Search entries of direct pages, made by a new index of the site's own search index class.
 
     Material's and MkDocs' search plugins index a page from its URL, title, front matter, HTML and table
-    of contents (`add_entry_from_context`); a stand-in page object carries those."""
+    of contents (`add_entry_from_context`); a stand-in page object carries those. With Material's index the
+    page's sections come from `search_sections` (a regular expression, where Material's `Parser` is a
+    pure-Python HTMLParser: five times slower) and Material makes each section's entry; a page that module does
+    not read, and MkDocs' own search plugin, go through `add_entry_from_context`."""
 
     def __init__(self, index: Any) -> None:
         self.index = index
+        self.rules = material_parser_rules(index)
 
     def add(
         self, url: str, title: str, body: str, toc: list[dict[str, Any]], meta: Mapping[str, Any]
@@ -169,7 +175,18 @@ class SearchEntries:
         page = types.SimpleNamespace(url=url, title=title, content=body, toc=get_toc(tokens), meta=meta)
         entries = _entry_list(self.index)
         start = len(entries)
-        self.index.add_entry_from_context(page)
+        sections = None
+        if self.rules is not None:
+            # Material's SearchIndex.add_entry_from_context, with the sections made by search_sections
+            if (page.meta.get("search") or {}).get("exclude"):
+                return []
+            sections = search_sections.sections(body, self.rules)
+        if sections is None:
+            self.index.add_entry_from_context(page)
+        else:
+            for section in sections:
+                if not section.is_excluded():
+                    self.index.create_entry_for_section(section, page.toc, page.url, page)
         return entries[start:]
 
     @staticmethod
@@ -178,6 +195,19 @@ class SearchEntries:
         index = getattr(_search_plugin(plugins), "search_index", None)
         if index is not None:
             _entry_list(index).extend(entries)
+
+
+def material_parser_rules(index: Any) -> search_sections.Rules | None:
+    """The tag sets of Material's search `Parser` when `index` is Material's own `SearchIndex` (its
+    `add_entry_from_context` not replaced), for `search_sections`; else None."""
+    from material.plugins.search import plugin as material_search
+
+    if type(index) is not material_search.SearchIndex or "add_entry_from_context" in vars(index):
+        return None
+    parser = material_search.Parser()
+    return search_sections.Rules(
+        void=frozenset(material_search.void), keep=frozenset(parser.keep), skip=frozenset(parser.skip)
+    )
 
 
 def search_index_factory(plugins: Mapping[str, Any]) -> Callable[[], Any] | None:

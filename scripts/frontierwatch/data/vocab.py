@@ -351,4 +351,9 @@ CAVEAT_TAGS: dict[str, tuple[str, str, str]] = {
 
 def caveats(tags: list[str], field: str | None = None) -> list[tuple[str, str]]:
     """(short mark, explanation) for each caveat tag in `tags`, optionally only those about `field`."""
+    if _CAVEAT_TAG_NAMES.isdisjoint(tags):  # most records (asked several times for each incident on a page)
+        return []
     return [(mark, why) for tag, (f, mark, why) in CAVEAT_TAGS.items() if tag in tags and field in (None, f)]
+
+
+_CAVEAT_TAG_NAMES = frozenset(CAVEAT_TAGS)

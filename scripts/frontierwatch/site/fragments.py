@@ -17,10 +17,9 @@ python-markdown leaves HTML as it is (`md_in_html` reads only elements marked `m
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any
-
-import jinja2
 
 from frontierwatch.data import vocab
 from frontierwatch.data.dataset import Dataset
@@ -47,6 +46,18 @@ _TABLE_HEAD = (
 )
 
 
+class _Shared:
+    """Fragments the pages of one parent folder share (`Fragments.start_page`): relative URLs by path, record links
+    by id, incidents table rows by incident id."""
+
+    __slots__ = ("links", "rows", "urls")
+
+    def __init__(self) -> None:
+        self.urls: dict[str, str] = {}
+        self.links: dict[str, tuple[Markup, tuple[str, ...]]] = {}  # id -> (link, its path)
+        self.rows: dict[str, tuple[Markup, tuple[str, ...]]] = {}  # id -> (row, the paths it links to)
+
+
 class Fragments:
     """The fragments of one page kind: HTML (`markdown=False`) or Markdown pages (`markdown=True`)."""
 
@@ -56,14 +67,61 @@ class Fragments:
         self.text: Callable[[Any], str] = escape.md if markdown else escape.html
         self.attr: Callable[[Any], str] = escape.md_link_title if markdown else escape.attr
         self._labels: dict[str, str] = {}
-        self._here = self._here_file = ""
+        self._here = self._here_file = self._folder = ""
+        self._shared: dict[str, _Shared] = {}
+        self._made = _Shared()  # what the pages of this page's parent folder made (see `start_page`)
+        self._paths: list[str] | None = None  # the paths linked to by what is being made (see `_reuse`)
 
     # --- links ----------------------------------------------------------------------------------------
+    def start_page(self, here: str) -> None:
+        """Start the fragments of the page of `here` (a page asks for many in a row), the page the template
+        globals are for.
+
+        A relative URL depends on the page only through its folder's parent, unless it leads into the page's own
+        folder: from `a/b/` every path outside `a/b/` has the URL it has from `a/c/` (`../../x/`, `../d/`). So
+        the pages of one parent folder share the URLs, record links and incident rows made for any of them, each
+        used where none of its paths is in the page's own folder. Record pages are all two folders deep: the
+        pages of a collection share one set."""
+        self._here, self._here_file = here, urls.src_url(here) + "index.html"
+        self._folder = folder = self._here_file.rpartition("/")[0]
+        self._made = self._shared.setdefault(folder.rpartition("/")[0], _Shared()) if folder else _Shared()
+
+    def _own(self, path: str) -> bool:
+        """Whether site path `path` is in the current page's own folder."""
+        folder = self._folder
+        return bool(folder) and path.startswith(folder) and path[len(folder) : len(folder) + 1] in ("", "/")
+
     def url(self, here: str, path: str) -> str:
         """Site path `path` relative to the page of `here`, escaped for an attribute (paths are slugs)."""
-        if here != self._here:  # a page asks for many links in a row
-            self._here, self._here_file = here, urls.src_url(here) + "index.html"
-        return escape.attr(urls.relative(self._here_file, path))
+        if here != self._here:
+            self.start_page(here)
+        if self._paths is not None:
+            self._paths.append(path)
+        if self._own(path):
+            return escape.attr(urls.relative(self._here_file, path))
+        url = self._made.urls.get(path)
+        if url is None:
+            url = self._made.urls[path] = escape.attr(urls.relative(self._here_file, path))
+        return url
+
+    def _reuse(self, made: dict[str, tuple[Markup, tuple[str, ...]]], key: str, make: Callable[[], Markup]) -> Markup:
+        """`make()`, or what it made for another page of the parent folder when none of the paths it links to
+        is in this page's own folder."""
+        hit = made.get(key)
+        if hit is not None and not any(self._own(path) for path in hit[1]):
+            if self._paths is not None:
+                self._paths.extend(hit[1])
+            return hit[0]
+        outer, self._paths = self._paths, []
+        try:
+            out = make()
+        finally:
+            paths, self._paths = tuple(self._paths), outer
+        if outer is not None:
+            outer.extend(paths)
+        if hit is None and not any(self._own(path) for path in paths):
+            made[key] = (out, paths)
+        return out
 
     def href(self, here: str, target_src: str, anchor: str = "") -> Markup:
         """The target of a link to the page whose Markdown file is `target_src`, as the page kind writes its
@@ -80,6 +138,13 @@ class Fragments:
         if target is None:
             return Markup("")
         rid = target if isinstance(target, str) else target.id
+        if text is not None or title:
+            return self._link(here, rid, text, title)
+        if here != self._here:
+            self.start_page(here)
+        return self._reuse(self._made.links, rid, functools.partial(self._link, here, rid))
+
+    def _link(self, here: str, rid: str, text: Any = None, title: Any = None) -> Markup:
         rec = self.ds.by_id.get(rid)
         if rec is None:
             return Markup(self.text(text if text is not None else rid))
@@ -157,28 +222,34 @@ class Fragments:
     def incidents_table(self, here: str, incidents: Iterable[Incident]) -> Markup:
         """The sortable incidents table (built in Python: it is the longest repeated thing on the site).
         A date or place the source does not give is marked as inferred."""
-        text, link = self.text, self.link
+        if here != self._here:
+            self.start_page(here)
         rows = [_TABLE_HEAD]
         for i in incidents:
-            fat, attributed, kind = incident_cells(i)
-            attribution = "; ".join(f"{link(here, actor)} ({text(how)})" for actor, how in attributed)
-            date = text(i.date) + "".join(f" ({text(mark)})" for mark, _ in vocab.caveats(i.tags, "date"))
-            place = link(here, i.place) + "".join(f" ({text(mark)})" for mark, _ in vocab.caveats(i.tags, "place"))
-            rows.append(
-                f"<tr>\n<td>{date}</td>\n<td>{link(here, i.id)}</td>\n<td>{place}</td>\n<td>{text(kind)}</td>\n"
-                f'<td style="text-align: right;">{fat}</td>\n<td>{attribution}</td>\n</tr>'
-            )
+            rows.append(self._reuse(self._made.rows, i.id, functools.partial(self._incident_row, here, i)))
         rows.append("</tbody>\n</table>\n")
         return Markup("\n".join(rows))
 
+    def _incident_row(self, here: str, i: Incident) -> Markup:
+        text, link = self.text, self.link
+        fat, attributed, kind = incident_cells(i)
+        attribution = "; ".join(f"{link(here, actor)} ({text(how)})" for actor, how in attributed)
+        date = text(i.date) + "".join(f" ({text(mark)})" for mark, _ in vocab.caveats(i.tags, "date"))
+        place = link(here, i.place) + "".join(f" ({text(mark)})" for mark, _ in vocab.caveats(i.tags, "place"))
+        return Markup(
+            f"<tr>\n<td>{date}</td>\n<td>{link(here, i.id)}</td>\n<td>{place}</td>\n<td>{text(kind)}</td>\n"
+            f'<td style="text-align: right;">{fat}</td>\n<td>{attribution}</td>\n</tr>'
+        )
+
     # --- templates ------------------------------------------------------------------------------------
     def template_globals(self) -> dict[str, Any]:
-        """The fragments as Jinja globals: each takes the page from the template's `here` (its source path)."""
+        """The fragments as Jinja globals: each is for the page the renderer started last (`start_page`, before
+        it renders the page's template). They need no template context, so macros that use them need none: a
+        template imports them without context, once, where an import with context is made again for every page."""
 
         def bound(method: Callable[..., Markup]) -> Callable[..., Markup]:
-            @jinja2.pass_context
-            def fragment(ctx: jinja2.runtime.Context, *args: Any, **kwargs: Any) -> Markup:
-                return method(ctx["here"], *args, **kwargs)
+            def fragment(*args: Any, **kwargs: Any) -> Markup:
+                return method(self._here, *args, **kwargs)
 
             return fragment
 

@@ -155,7 +155,8 @@ class Renderer:
     def _environment(self) -> jinja2.Environment:
         # Every expression is escaped for Markdown by `finalize` (which returns Markup, so the HTML autoescape
         # that follows leaves it alone); fragments and macros return Markup and are not escaped twice.
-        env = environment(TEMPLATES, Fragments(self.ds, markdown=True), finalize=_finalize, keep_trailing_newline=True)
+        self.fragments = Fragments(self.ds, markdown=True)
+        env = environment(TEMPLATES, self.fragments, finalize=_finalize, keep_trailing_newline=True)
         env.filters.update(
             html=lambda v: Markup(escape.html(v)),
             attr=lambda v: Markup(escape.attr(v)),
@@ -237,6 +238,7 @@ class Renderer:
         url = urls.src_url(here)
         context.update(here=here, here_url=url, r=self, v=self.view, ds=self.ds, o=self.options)
         self._blocks = {}
+        self.fragments.start_page(here)
         return self.template(template).render(**context)
 
     def page(self, src: str, template: str, title: str, meta: Mapping[str, Any] | None = None, **ctx: Any) -> str:
@@ -318,7 +320,8 @@ FILTERS: dict[str, Any] = {
 
 def environment(folder: Path, fragments: Fragments, **options: Any) -> jinja2.Environment:
     """The Jinja environment of one page kind: HTML-autoescaped, the shared filters and globals, and the
-    fragments of that page kind (`fragments.Fragments`). Templates render with `here` (the page's source path)."""
+    fragments of that page kind (`fragments.Fragments`). Templates render with `here` (the page's source path),
+    after `fragments.start_page(here)`."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(folder)),
         autoescape=True,

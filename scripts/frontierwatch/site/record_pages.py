@@ -13,11 +13,13 @@ A record page's URL is `<collection>/<id>/`; links are relative to it, as MkDocs
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Container, Sequence
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from markdown.extensions.toc import slugify_unicode, unique
+from markupsafe import escape as html_escape
 
 from frontierwatch import maps
 from frontierwatch.data.models import Actor, Incident, Person, Place, Record
@@ -45,6 +47,8 @@ def own_title_id(html: str) -> str:
     if match is None:
         return html
     current = match.group(1)
+    if current and not current.startswith("_") and html.count(f'id="{current}"') == 1:
+        return html  # no other id on the page is the title's (what follows would find none)
     others = _ID.findall(html)
     others.remove(current)
     if current and not current.startswith("_") and current not in others:
@@ -61,16 +65,23 @@ class RecordPages:
         self.ds = renderer.ds
         self.options = renderer.options
         self.env = self._environment()
+        self._templates: dict[str, jinja2.Template] = {}
 
     def _environment(self) -> jinja2.Environment:
-        env = environment(TEMPLATES, Fragments(self.ds, markdown=False))
+        # One build's templates: no check of each template file's time for every page (and each import in it).
+        self.fragments = Fragments(self.ds, markdown=False)
+        env = environment(TEMPLATES, self.fragments, auto_reload=False)
         env.filters["paragraphs"] = lambda v: Markup(escape.html_paragraphs(v))
         env.filters["code"] = lambda v: Markup(escape.code(v))  # as python-markdown escapes code blocks
         env.globals.update(
+            h=heading,
+            title=title,
+            table=table,
+            fact=fact,
             footer=self.r.footer_html,
             history_of=lambda rec: history_pages.record_history(self.r, rec),
             commit_url=lambda sha: history_pages.commit_url(self.options.repo_url, sha),
-            slug=lambda text: slugify_unicode(str(text), "-"),
+            slug=_slug,
             charts=self.r.charts,
             about=fmt_about,
             graph=self._graph,
@@ -101,7 +112,8 @@ class RecordPages:
         map_data = maps.mini_data(self.ds, rec) if self.options.maps and self.r.view.has_map(rec) else None
         mini = map_data is not None
         here = urls.page_src(rec.collection, rec.id)
-        html = self.env.get_template(f"{rec.collection}.html.j2").render(
+        self.fragments.start_page(here)
+        html = self._template(rec.collection).render(
             rec=rec, here=here, r=self.r, v=self.r.view, ds=self.ds, o=self.options, map_data=map_data
         )
         html = own_title_id(html)
@@ -116,10 +128,57 @@ class RecordPages:
             toc=toc_tokens(html),
         )
 
+    def _template(self, collection: str) -> jinja2.Template:
+        template = self._templates.get(collection)
+        if template is None:
+            template = self._templates[collection] = self.env.get_template(f"{collection}.html.j2")
+        return template
+
     @jinja2.pass_context
     def _graph(self, ctx: Any, relationships: Any, focus: str | None = None) -> Markup:
         """The network graph of `relationships` (static SVG), its links relative to this record's page."""
         return self.r.graph(urls.src_url(ctx["here"]), relationships, focus)
+
+
+# --- the templates' building blocks -------------------------------------------------------------------------
+# Functions, not macros: Jinja calls a macro (and the caller macro of each `{% call %}` block) through several
+# layers of its own, at about five times the cost of a function, and every record page calls these a dozen
+# times. Each writes what its macro in `_macros.html.j2` wrote; text is escaped as autoescape escapes it.
+
+
+def heading(level: int, anchor: str, text: Any, search: bool = True) -> Markup:
+    """A heading with its permalink. `search=False`: the section stays out of the search index (derived lists
+    that repeat other records' pages; Material skips a section whose heading has data-search-exclude)."""
+    level_, anchor_ = html_escape(level), html_escape(anchor)
+    hint = "" if search else ' data-search-exclude="true"'
+    return Markup(
+        f'<h{level_} id="{anchor_}"{hint}>{html_escape(text)}<a class="headerlink" href="#{anchor_}"'
+        f' title="Permanent link">&para;</a></h{level_}>'
+    )
+
+
+def title(kicker: Any, text: Any) -> Markup:
+    """The page's kicker (its kind of record) and title."""
+    return Markup(f'<p class="fw-kicker">{html_escape(kicker)}</p>\n{heading(1, _slug(text), text)}\n')
+
+
+def table(headers: Sequence[Any], right: Container[int] = (), *, caller: Callable[[], Any]) -> Markup:
+    """A table with `headers` (the columns at the indexes in `right` aligned right) around the rows the
+    `{% call %}` block writes."""
+    aligned = ' style="text-align: right;"'
+    head = "".join(f"<th{aligned if n in right else ''}>{html_escape(name)}</th>\n" for n, name in enumerate(headers))
+    return Markup(
+        f"<table>\n<thead>\n<tr>\n{head}</tr>\n</thead>\n<tbody>\n{html_escape(caller())}</tbody>\n</table>\n"
+    )
+
+
+def fact(label: Any, *, caller: Callable[[], Any]) -> Markup:
+    """A row of a facts table: `label`, and what the `{% call %}` block writes."""
+    return Markup(f"<tr>\n<td><strong>{html_escape(label)}</strong></td>\n<td>{html_escape(caller())}</td>\n</tr>\n")
+
+
+def _slug(text: Any) -> str:
+    return slugify_unicode(str(text), "-")
 
 
 def toc_tokens(html: str) -> list[dict[str, Any]]:

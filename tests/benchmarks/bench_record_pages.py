@@ -2,27 +2,28 @@
 
     python tests/benchmarks/bench_record_pages.py --data /work/bench/syn10000 [--search-incidents] [--profile OUT]
 
-In one process, for every record of the dataset: the page's HTML (`RecordPages.page`: the Jinja templates and
-fragments), its links hardened, its search entries (made by `search_sections` as the build does, and by
-Material's own HTMLParser for comparison), search hints stripped and whitespace collapsed, the page put into
-its collection's shell and written (`Shell.page`); then the whole of `record_writer.write_pages`, the loop a
-worker runs, over the same records. Prints seconds of CPU (`time.process_time`) per stage. The shells are
-rendered by MkDocs in a build of the project's configuration with the minimal fixture data (a few seconds).
-Incident pages are searched when the dataset has no more incidents than the plugin's
-`search_incident_limit` (2,000), as in a build, or with `--search-incidents`. `--profile OUT` writes a cProfile of
-the whole-loop step to OUT.
+In one process: `record_writer.write_pages` over every record of the dataset, the loop each of a build's
+workers runs over its share; then the same work stage by stage: the pages' HTML (`RecordPages.page`: the Jinja
+templates and fragments), their links hardened, their search entries (made by `search_sections` as the build
+does, and by Material's own HTMLParser for comparison), search hints stripped and whitespace collapsed, each
+page put into its collection's shell and written. Prints the CPU seconds of each, user and system (writing
+files is mostly system time, which other work on the machine's disk makes vary). Each step starts from a new
+renderer, frozen for the garbage collector as a forked worker gets it. The shells are rendered by MkDocs in a
+build of the project's configuration with the minimal fixture data (a few seconds). Incident pages are
+searched when the dataset has no more incidents than the plugin's `search_incident_limit` (2,000), as in a
+build, or with `--search-incidents`. `--profile OUT` writes a cProfile of the write_pages step to OUT.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import os
-import re
+import resource
 import shutil
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,9 +33,12 @@ ROOT = HERE.parents[1]
 
 
 def cpu(label: str, work: Callable[[], Any]) -> Any:
-    t0 = time.process_time()
+    """`work()`, printing the CPU seconds it took: user + system (writing files is mostly system time)."""
+    before = resource.getrusage(resource.RUSAGE_SELF)
     out = work()
-    print(f"  {label:<44} {time.process_time() - t0:7.2f} s CPU", flush=True)
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    user, system = after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
+    print(f"  {label:<48} {user + system:6.2f} s CPU ({user:.2f} user, {system:.2f} system)", flush=True)
     return out
 
 
@@ -85,44 +89,23 @@ def main() -> int:
     shells_html = shells_of_a_build()
     ds = load(args.data)
     options = PageOptions(maps=True, search_incidents=args.search_incidents or len(ds.incidents) <= 2000)
-    record_pages = RecordPages(Renderer(ds, options))
-    record_pages.warm()
     records = list(ds.all_records())
     shells = {c: mkdocs_adapter.Shell(html, mkdocs_adapter.shell_url(c)) for c, html in shells_html.items()}
     search_options = {"lang": ["en"], "separator": r"[\s\-]+", "pipeline": ["stemmer"], "fields": {}}
     print(f"{args.data}: {len(records):,} record pages (incident pages searched: {options.search_incidents})")
 
-    pages = cpu("render (RecordPages.page)", lambda: [record_pages.page(rec) for rec in records])
-    bodies = cpu("links hardened", lambda: [linksafety.harden_links(p.content, site_url) for p in pages])
-    titles = [escape.attr(p.title) for p in pages]
-    page_urls = [urls.page_url(rec.collection, rec.id) for rec in records]
-    inputs = list(zip(page_urls, titles, bodies, [p.toc for p in pages], [p.meta for p in pages], strict=True))
+    def record_pages() -> RecordPages:
+        """A new renderer, warmed and frozen as the build's forked workers get it (`workers.Worker`)."""
+        made = RecordPages(Renderer(ds, options))
+        made.warm()
+        gc.collect()
+        gc.freeze()
+        return made
 
-    fast = mkdocs_adapter.SearchEntries(SearchIndex(**search_options))
-    material = mkdocs_adapter.SearchEntries(SearchIndex(**search_options))
-    material.rules = None  # Material's own add_entry_from_context: its HTMLParser
-    made = cpu("search entries (search_sections)", lambda: [fast.add(*i) for i in inputs])
-    theirs = cpu("search entries (Material's HTMLParser)", lambda: [material.add(*i) for i in inputs])
-    if made != theirs:
-        print("  the search entries differ from Material's", file=sys.stderr)
-        return 1
-    search_attrs = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
-    collapsed = cpu(
-        "search hints stripped, whitespace collapsed",
-        lambda: [whitespace.collapse(search_attrs.sub("", b)).strip(" \t\n\r\f") for b in bodies],
-    )
     out = Path(tempfile.mkdtemp(prefix="fw-bench-records-"))
     try:
-
-        def flush() -> None:
-            for rec, url, title, body, page in zip(records, page_urls, titles, collapsed, pages, strict=True):
-                path = out / url / "index.html"
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(shells[rec.collection].page(url, title, body, page.toc, None), encoding="utf-8")
-
-        cpu("shell pages filled and written", flush)
         job = record_writer.Job(
-            record_page=record_pages.page,
+            record_page=record_pages().page,
             site_dir=out,
             site_url=site_url,
             edit_url=lambda data_file: f"https://github.com/x/y/edit/main/data/{data_file}",
@@ -131,13 +114,44 @@ def main() -> int:
         profile = cProfile.Profile() if args.profile else None
         if profile is not None:
             profile.enable()
-        cpu("all of it: record_writer.write_pages", lambda: record_writer.write_pages(job, records, lambda b: shells))
+        cpu(
+            "write_pages (what the workers do)",
+            lambda: record_writer.write_pages(job, records, lambda b: shells),
+        )
         if profile is not None:
             profile.disable()
             profile.dump_stats(args.profile)
-            print(f"  profile of write_pages: {args.profile}")
+        shutil.rmtree(out)
+        out.mkdir()
+
+        print("  stage by stage:")
+        renderer = record_pages()
+        pages = cpu("render (RecordPages.page)", lambda: [renderer.page(rec) for rec in records])
+        bodies = cpu("links hardened", lambda: [linksafety.harden_links(p.content, site_url) for p in pages])
+        titles = [escape.attr(p.title) for p in pages]
+        page_urls = [urls.page_url(rec.collection, rec.id) for rec in records]
+        inputs = list(zip(page_urls, titles, bodies, [p.toc for p in pages], [p.meta for p in pages], strict=True))
+        fast = mkdocs_adapter.SearchEntries(SearchIndex(**search_options))
+        material = mkdocs_adapter.SearchEntries(SearchIndex(**search_options))
+        material.rules = None  # Material's own add_entry_from_context: its HTMLParser
+        made = cpu("search entries (search_sections)", lambda: [fast.add(*i) for i in inputs])
+        theirs = cpu("search entries (Material's HTMLParser)", lambda: [material.add(*i) for i in inputs])
+        if made != theirs:
+            print("  the search entries differ from Material's", file=sys.stderr)
+            return 1
+        collapsed = cpu(
+            "search hints stripped, whitespace collapsed",
+            lambda: [whitespace.collapse(record_writer.without_search_hints(b)).strip(" \t\n\r\f") for b in bodies],
+        )
+        waiting = [
+            (rec.collection, url, title, body, page.toc, None)
+            for rec, url, title, body, page in zip(records, page_urls, titles, collapsed, pages, strict=True)
+        ]
+        cpu("shell pages filled and written", lambda: record_writer._flush(out, shells, waiting))
     finally:
         shutil.rmtree(out, ignore_errors=True)
+    if args.profile:
+        print(f"  profile of write_pages: {args.profile}")
     return 0
 
 

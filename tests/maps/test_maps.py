@@ -448,3 +448,25 @@ def test_map_options_contract() -> None:
     assert "OpenStreetMap" in options.tile_attribution and "copyright" in options.tile_attribution
     assert options.map_file == urls.map_file() == "maps/overview.html"
     assert options.overview_page == "map/"
+
+
+def test_an_incidents_rows_follow_its_dataset(ds: Dataset, tmp_path: Path) -> None:
+    """Each dataset's incident rows are its own (the parts every map shares are kept a dataset: serve loads a new
+    dataset at each edit), and an incident's row on another record's map has that map's indexes."""
+    alpha, clash = ds.actors["alpha-group"], ds.incidents["fixture-clash"]
+    before = mini_data(ds, alpha)
+    assert before is not None
+    data = map_dataset(tmp_path / "data")
+    path = data / "incidents" / "fixture-clash.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(f"title: {clash.title}", "title: Edited clash"), "utf-8")
+    after = mini_data(loader.load(data), alpha)
+    assert after is not None
+    assert {r[0]: r[1] for r in after["incidents"]}[clash.id] == "Edited clash"
+    assert {r[0]: r[1] for r in before["incidents"]}[clash.id] == clash.title
+    assert mini_data(ds, alpha) == before  # the first dataset's rows again
+    on_own_map = mini_data(ds, clash)
+    assert on_own_map is not None
+    own, on_actors = on_own_map["incidents"][0], next(r for r in before["incidents"] if r[0] == clash.id)
+    assert own[:6] == on_actors[:6] and own[7:11] == on_actors[7:11] and own[12:] == on_actors[12:]
+    assert on_own_map["places"][own[6]][0] == before["places"][on_actors[6]][0] == clash.place
+    assert [before["actors"][a[0]][0] for a in on_actors[11]] == [a.actor for a in clash.actors]

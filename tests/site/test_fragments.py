@@ -158,3 +158,32 @@ def test_a_records_map_data_travels_on_its_frame_as_written(ds: Dataset) -> None
     assert json.loads(raw) == data
     for character in "'&<>\u2028\u2029":
         assert character not in raw
+
+
+def test_links_and_rows_made_for_one_page_are_right_on_the_next() -> None:
+    """Pages of one folder share the links and incident rows made for any of them (`Fragments.start_page`), but
+    a link into a page's own folder is its own: whichever page asked first, each gets what it would alone."""
+    ds = load(MINIMAL)
+    incident = ds.incidents["fixture-clash"]
+    pages = [
+        "actors/alpha-group.md",
+        "actors/beta-state.md",
+        "incidents/fixture-clash.md",
+        "places/fixture-district.md",
+    ]
+
+    def made(frags: Fragments, here: str) -> list[str]:
+        frags.start_page(here)
+        return [frags.link(here, rid) for rid in ("alpha-group", "beta-state", "fixture-clash", "fixture-district")] + [
+            frags.incidents_table(here, [incident]),
+            frags.href(here, "methodology.md", "event-types"),
+        ]
+
+    alone = {here: made(Fragments(ds, markdown=False), here) for here in pages}
+    assert '<a href="./">' in alone["actors/alpha-group.md"][0]  # its own page
+    assert '<a href="../alpha-group/">' in alone["actors/beta-state.md"][0]  # the same folder's other page
+    assert '<a href="./">' in alone["incidents/fixture-clash.md"][4]  # the row's link to the page itself
+    for order in (pages, pages[::-1], pages + pages):
+        shared = Fragments(ds, markdown=False)
+        for here in order:
+            assert made(shared, here) == alone[here], (here, order)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
@@ -23,6 +26,26 @@ SHELL = (
     '<nav><ul><li class="md-nav__item">\n<a href="#fwshelltoc" class="md-nav__link">fwshelltoc</a>\n</li></ul></nav>'
     f'<a href="#fwshelltoc" class="md-skip">skip</a><article>{adapter.SHELL_CONTENT}</article></body></html>'
 )
+
+
+#: Pieces of HTML around search hints: spaces of every kind before them, repeated and broken hints, quotes.
+HINT_PIECES = [
+    "data-search-",
+    'data-search-exclude="true"',
+    'data-search-x="1"',
+    " ",
+    "\n",
+    "\xa0",
+    "\u2003",
+    "x",
+    '"',
+    "=",
+    "-",
+    "é",
+    '<h2 id="a"',
+    ">",
+    'data-search-data-search-a="b"',
+]
 
 
 def test_shell_page_gets_title_url_toc_edit_link_and_body() -> None:
@@ -174,3 +197,23 @@ def test_serve_reuses_search_entries_of_unchanged_pages(tmp_path: Path) -> None:
     assert indexed == ["incidents/i1/"]  # only the edited page is indexed again
     assert [e["location"] for e in second] == [e["location"] for e in first]
     assert second[1]["text"] == "<p>edited</p>" and second[0] == first[0]
+
+
+def test_shell_pages_take_placeholder_text_from_data_as_written() -> None:
+    """A page's own parts go where the shell's placeholders were, once: a heading that says `FWSHELLTITLE` or the
+    placeholder edit address keeps it."""
+    shell = adapter.Shell(SHELL, adapter.shell_url("incidents"))
+    name = f"{adapter.TITLE} {adapter.EDIT} {adapter.shell_url('incidents')}"
+    toc = [{"level": 1, "id": "t", "name": "T", "children": [{"level": 2, "id": "a", "name": name, "children": []}]}]
+    out = shell.page("incidents/x/", "Fish", "<p>body</p>", toc, "https://edit.example/x.yaml")
+    assert f'<a href="#a" class="md-nav__link">{name}</a>' in out
+    assert (
+        "<title>Fish - Site</title>" in out and '<a href="https://edit.example/x.yaml" title="Edit this page">' in out
+    )
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(HINT_PIECES), max_size=14).map("".join))
+def test_search_hints_go_as_material_takes_them_out(html: str) -> None:
+    """`without_search_hints` leaves what Material's pattern leaves (material/plugins/search/plugin.py)."""
+    assert record_writer.without_search_hints(html) == re.sub(r"\s?data-search-\w+=\"[^\"]+\"", "", html)

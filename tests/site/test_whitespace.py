@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from frontierwatch.site.whitespace import collapse
 
@@ -36,3 +40,63 @@ def test_no_break_spaces_are_text() -> None:
 def test_collapsing_twice_changes_nothing() -> None:
     html = "<div>\n   <p>x\n\n y</p>\n <pre>\n  z</pre></div>"
     assert collapse(collapse(html)) == collapse(html)
+
+
+def _reference(html: str) -> str:
+    """What collapsing is (the one-pattern form, a Python call for each tag): `collapse` must give the same."""
+    pattern = re.compile(
+        r"(<(pre|textarea|code|kbd|script|style)\b.*?</\2\s*>|<[^>]*>)|[ \t\r\f]*\n[ \t\n\r\f]*", re.S | re.I
+    )
+    return pattern.sub(lambda m: m.group(1) or "\n", html)
+
+
+#: Pieces that make the hard cases: runs in tags and kept elements, kept elements opened inside others and in
+#: attributes, start tags that are not closed, kept names that are longer words, other spaces.
+PIECES = [
+    "<",
+    ">",
+    " ",
+    "\t",
+    "\n",
+    "\r",
+    "\f",
+    "\v",
+    "\xa0",
+    "a",
+    "\n\n",
+    " \n ",
+    "<p>",
+    "</p>",
+    "<a href='x\n y'>",
+    "</a>",
+    "<code>",
+    "</code>",
+    "</CODE\t>",
+    "<pre\n>",
+    "</pre>",
+    "<PRE >",
+    "</pre\n>",
+    "<script>",
+    "</script >",
+    "<style>",
+    "</STYLE>",
+    "<textarea>",
+    "</textarea>",
+    "<kbd",
+    "<codex>",
+    "<!-- \n -->",
+    '"',
+    "'",
+]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_collapsing_is_the_one_pattern_reading(html: str) -> None:
+    assert collapse(html) == _reference(html)
+
+
+def test_a_run_that_may_be_in_a_tag_or_kept_element_is_read_tag_by_tag() -> None:
+    html = '<p>a\n\n  b</p><a title="x\n\n  y">z</a>\n\n<pre>\n\n  c</pre>\n  <code x="<pre>">d\n\n</code>\n\n'
+    assert collapse(html) == _reference(html)
+    assert collapse(html) == '<p>a\nb</p><a title="x\n\n  y">z</a>\n<pre>\n\n  c</pre>\n<code x="<pre>">d\n\n</code>\n'

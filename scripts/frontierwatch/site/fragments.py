@@ -54,8 +54,8 @@ class _Shared:
 
     def __init__(self) -> None:
         self.urls: dict[str, str] = {}
-        self.links: dict[str, tuple[Markup, tuple[str, ...]]] = {}  # id -> (link, its path)
-        self.rows: dict[str, tuple[Markup, tuple[str, ...]]] = {}  # id -> (row, the paths it links to)
+        self.links: dict[str, tuple[Markup, frozenset[str]]] = {}  # id -> (link, the folders of its path)
+        self.rows: dict[str, tuple[Markup, frozenset[str]]] = {}  # id -> (row, the folders of its paths)
 
 
 class Fragments:
@@ -70,7 +70,8 @@ class Fragments:
         self._here = self._here_file = self._folder = ""
         self._shared: dict[str, _Shared] = {}
         self._made = _Shared()  # what the pages of this page's parent folder made (see `start_page`)
-        self._paths: list[str] | None = None  # the paths linked to by what is being made (see `_reuse`)
+        self._folders: dict[str, frozenset[str]] = {}  # path -> the folders it lies in (`_folders_of`)
+        self._linked: set[str] | None = None  # the folders of the paths what is being made links to (`_reuse`)
 
     # --- links ----------------------------------------------------------------------------------------
     def start_page(self, here: str) -> None:
@@ -86,41 +87,46 @@ class Fragments:
         self._folder = folder = self._here_file.rpartition("/")[0]
         self._made = self._shared.setdefault(folder.rpartition("/")[0], _Shared()) if folder else _Shared()
 
-    def _own(self, path: str) -> bool:
-        """Whether site path `path` is in the current page's own folder."""
-        folder = self._folder
-        return bool(folder) and path.startswith(folder) and path[len(folder) : len(folder) + 1] in ("", "/")
+    def _folders_of(self, path: str) -> frozenset[str]:
+        """The folders site path `path` lies in (`a/b/c`: `a`, `a/b` and `a/b/c`): the pages whose own folder it
+        is in."""
+        folders = self._folders.get(path)
+        if folders is None:
+            parts = path.split("/")
+            folders = self._folders[path] = frozenset("/".join(parts[:n]) for n in range(1, len(parts) + 1))
+        return folders
 
     def url(self, here: str, path: str) -> str:
         """Site path `path` relative to the page of `here`, escaped for an attribute (paths are slugs)."""
         if here != self._here:
             self.start_page(here)
-        if self._paths is not None:
-            self._paths.append(path)
-        if self._own(path):
+        folders = self._folders_of(path)
+        if self._linked is not None:
+            self._linked |= folders
+        if self._folder in folders:  # in the page's own folder
             return escape.attr(urls.relative(self._here_file, path))
         url = self._made.urls.get(path)
         if url is None:
             url = self._made.urls[path] = escape.attr(urls.relative(self._here_file, path))
         return url
 
-    def _reuse(self, made: dict[str, tuple[Markup, tuple[str, ...]]], key: str, make: Callable[[], Markup]) -> Markup:
+    def _reuse(self, made: dict[str, tuple[Markup, frozenset[str]]], key: str, make: Callable[[], Markup]) -> Markup:
         """`make()`, or what it made for another page of the parent folder when none of the paths it links to
         is in this page's own folder."""
         hit = made.get(key)
-        if hit is not None and not any(self._own(path) for path in hit[1]):
-            if self._paths is not None:
-                self._paths.extend(hit[1])
+        if hit is not None and self._folder not in hit[1]:
+            if self._linked is not None:
+                self._linked |= hit[1]
             return hit[0]
-        outer, self._paths = self._paths, []
+        outer, self._linked = self._linked, set()
         try:
             out = make()
         finally:
-            paths, self._paths = tuple(self._paths), outer
+            linked, self._linked = frozenset(self._linked), outer
         if outer is not None:
-            outer.extend(paths)
-        if hit is None and not any(self._own(path) for path in paths):
-            made[key] = (out, paths)
+            outer |= linked
+        if hit is None and self._folder not in linked:
+            made[key] = (out, linked)
         return out
 
     def href(self, here: str, target_src: str, anchor: str = "") -> Markup:

@@ -115,22 +115,32 @@ class Shell:
     def __init__(self, output: str, url: str) -> None:
         start = output.index(SHELL_CONTENT)
         self.url = url
-        self.before, self.after = output[:start], output[start + len(SHELL_CONTENT) :]
-        m = re.search(r'<li class="md-nav__item">\s*<a href="#' + TOC_ID + r'"[^>]*>.*?</li>', self.before, re.S)
+        before, after = output[:start], output[start + len(SHELL_CONTENT) :]
+        m = re.search(r'<li class="md-nav__item">\s*<a href="#' + TOC_ID + r'"[^>]*>.*?</li>', before, re.S)
         self.toc_item = m.group(0) if m else None
+        # What a page puts in: its URL, its table of contents (in place of the shell's one item), its edit link
+        # (escaped as an attribute value, raw elsewhere), the target of the skip link, its title.
+        before_slots = {url: "url", html.escape(EDIT): "edit", f'href="#{TOC_ID}"': "skip", TITLE: "title"}
+        before_slots.setdefault(EDIT, "raw_edit")
         if self.toc_item is not None:
-            self.before = self.before.replace(self.toc_item, "\0TOC\0")
+            before_slots = {self.toc_item: "toc", **before_slots}
+        self._before = _slotted(before, before_slots)
+        self._after = _slotted(after, {url: "url", TITLE: "title"})
 
     def page(self, url: str, title: str, body: str, toc: list[dict[str, Any]], edit_url: str | None) -> str:
         """The page at `url`; `title` is HTML already (as MkDocs has it from the front matter)."""
-        before, after = self.before.replace(self.url, url), self.after.replace(self.url, url)
-        if self.toc_item is not None:
-            before = before.replace("\0TOC\0", "".join(self._toc(toc)))
-        if EDIT in before:
-            before = before.replace(html.escape(EDIT), html.escape(edit_url or "")).replace(EDIT, edit_url or "")
         skip = f"#{html.escape(toc[0]['id'])}" if toc else "#"
-        before = before.replace(f'href="#{TOC_ID}"', f'href="{skip}"')
-        return before.replace(TITLE, title) + body + after.replace(TITLE, title)
+        values = {
+            "url": url,
+            "toc": "".join(self._toc(toc)) if self.toc_item is not None else "",
+            "edit": html.escape(edit_url or ""),
+            "raw_edit": edit_url or "",
+            "skip": f'href="{skip}"',
+            "title": title,
+        }
+        before = "".join([values[part] if n % 2 else part for n, part in enumerate(self._before)])
+        after = "".join([values[part] if n % 2 else part for n, part in enumerate(self._after)])
+        return before + body + after
 
     def _toc(self, items: list[dict[str, Any]]) -> Iterable[str]:
         assert self.toc_item is not None
@@ -147,6 +157,19 @@ class Shell:
                     f'<ul class="md-nav__list">{nested}</ul></nav></li>'
                 )
             yield li
+
+
+def _slotted(text: str, slots: Mapping[str, str]) -> list[str]:
+    """`text` cut at every occurrence of the keys of `slots` (the first key first where two start at one place):
+    the text between them at even indexes, the slot names at odd ones."""
+    pattern = re.compile("|".join(re.escape(key) for key in slots))
+    parts: list[str] = []
+    end = 0
+    for m in pattern.finditer(text):
+        parts += [text[end : m.start()], slots[m.group(0)]]
+        end = m.end()
+    parts.append(text[end:])
+    return parts
 
 
 def _strip_tags(text: str) -> str:

@@ -30,6 +30,8 @@ from frontierwatch.site.pages import GeneratedPage, Renderer, environment
 from frontierwatch.views.series import fmt_about
 
 TEMPLATES = Path(__file__).parent / "templates" / "pages" / "record"
+#: The templates of macros every record template uses (globals of the environment).
+MACROS = ("_history.html.j2", "_macros.html.j2")
 
 _HEADING = re.compile(r'<h([1-6]) id="([^"]*)"[^>]*>(.*?)<a class="headerlink"', re.S)
 _TITLE = re.compile(r'<h1 id="([^"]*)"([^>]*>.*?<a class="headerlink" href=")#[^"]*"', re.S)
@@ -86,6 +88,11 @@ class RecordPages:
             about=fmt_about,
             graph=self._graph,
         )
+        # The shared macros are globals of every record template too: made once, with the globals above (an
+        # import in each template would be made again for every page, and Jinja checks the globals at each).
+        for name in MACROS:
+            module = env.get_template(name).module
+            env.globals.update({k: v for k, v in vars(module).items() if isinstance(v, jinja2.runtime.Macro)})
         return env
 
     def warm(self) -> None:

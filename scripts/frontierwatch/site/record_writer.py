@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,8 +32,10 @@ from frontierwatch.site import escape, linksafety, urls, whitespace
 from frontierwatch.site.mkdocs_adapter import SearchEntries, Shell, shell_src, shell_url
 from frontierwatch.workers import InProcess, Pool, Worker
 
-#: Material removes these attributes from a page's HTML once it has indexed the page.
-_SEARCH_ATTRS = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
+#: Material removes these attributes from a page's HTML once it has indexed the page (`\s?` and this: its
+#: pattern, which `without_search_hints` applies where the name occurs).
+_SEARCH_HINT = "data-search-"
+_SEARCH_ATTR = re.compile(r"data-search-\w+=\"[^\"]+\"")
 
 
 @dataclass
@@ -69,7 +72,7 @@ def write_pages(job: Job, records: Iterable[Any], shells: ShellSource) -> list[l
         body, toc = linksafety.harden_links(page.content, job.site_url), page.toc
         if search is not None:
             entries.append(_entries_of(search, job.search_cache, url, title, body, toc, page.meta))
-        body = _SEARCH_ATTRS.sub("", body)  # search hints are for the index only, as Material does
+        body = without_search_hints(body)  # search hints are for the index only, as Material does
         # After indexing (the search entries stay as the templates wrote them); the shell has line breaks around it.
         body = whitespace.collapse(body).strip(" \t\n\r\f")
         edit = job.edit_url(page.data_file) if page.data_file else None
@@ -80,6 +83,27 @@ def write_pages(job: Job, records: Iterable[Any], shells: ShellSource) -> list[l
     if waiting:
         _flush(job.site_dir, ready or shells(True) or {}, waiting)
     return entries
+
+
+def without_search_hints(html: str) -> str:
+    """`html` without `data-search-...` attributes, as Material's `re.sub(r'\\s?data-search-\\w+="[^"]+"', "", ...)`
+    leaves it (with one whitespace character before each, if any), found by `str.find`: the pattern starts
+    with an optional class, so the regular expression engine tries it at every character of the page."""
+    at = html.find(_SEARCH_HINT)
+    if at < 0:
+        return html
+    parts, end = [], 0
+    while at >= 0:
+        m = _SEARCH_ATTR.match(html, at)
+        if m is None:
+            at = html.find(_SEARCH_HINT, at + 1)
+            continue
+        start = at - 1 if at > end and html[at - 1].isspace() else at
+        parts.append(html[end:start])
+        end = m.end()
+        at = html.find(_SEARCH_HINT, end)
+    parts.append(html[end:])
+    return "".join(parts)
 
 
 def _entries_of(
@@ -104,9 +128,15 @@ def _entries_of(
 
 def _flush(site: Path, shells: Mapping[str, Shell], waiting: list[tuple]) -> None:
     for collection, url, title, body, toc, edit in waiting:
-        path = site / url / "index.html"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(shells[collection].page(url, title, body, toc, edit), encoding="utf-8")
+        folder = os.path.join(site, url)
+        try:
+            os.mkdir(folder)  # a record's folder: its collection's folder is made for the first of them
+        except FileNotFoundError:
+            os.makedirs(folder, exist_ok=True)
+        except FileExistsError:
+            pass
+        with open(os.path.join(folder, "index.html"), "wb") as f:
+            f.write(shells[collection].page(url, title, body, toc, edit).encode())
     waiting.clear()
 
 

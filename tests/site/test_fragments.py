@@ -177,6 +177,8 @@ def test_links_and_rows_made_for_one_page_are_right_on_the_next() -> None:
         return [frags.link(here, rid) for rid in ("alpha-group", "beta-state", "fixture-clash", "fixture-district")] + [
             frags.incidents_table(here, [incident]),
             frags.href(here, "methodology.md", "event-types"),
+            frags.term_link(here, "Date precision", "day"),
+            frags.badge(here, "Attribution", "alleged"),
         ]
 
     alone = {here: made(Fragments(ds, markdown=False), here) for here in pages}

@@ -17,8 +17,7 @@ python-markdown leaves HTML as it is (`md_in_html` reads only elements marked `m
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 from frontierwatch.data import vocab
@@ -46,16 +45,21 @@ _TABLE_HEAD = (
 )
 
 
+#: What was made (a fragment and the folders of the paths it links to), by what it was made of.
+_Made = dict[Hashable, tuple[Markup, frozenset[str]]]
+
+
 class _Shared:
     """Fragments the pages of one parent folder share (`Fragments.start_page`): relative URLs by path, record links
-    by id, incidents table rows by incident id."""
+    by id, incidents table rows by incident id, term links and badges by their arguments."""
 
-    __slots__ = ("links", "rows", "urls")
+    __slots__ = ("links", "rows", "terms", "urls")
 
     def __init__(self) -> None:
         self.urls: dict[str, str] = {}
-        self.links: dict[str, tuple[Markup, frozenset[str]]] = {}  # id -> (link, the folders of its path)
-        self.rows: dict[str, tuple[Markup, frozenset[str]]] = {}  # id -> (row, the folders of its paths)
+        self.links: _Made = {}  # record id -> (its link, the folders of its path)
+        self.rows: _Made = {}  # incident id -> (its row, the folders of its paths)
+        self.terms: _Made = {}  # term links and badges by their arguments
 
 
 class Fragments:
@@ -110,9 +114,9 @@ class Fragments:
             url = self._made.urls[path] = escape.attr(urls.relative(self._here_file, path))
         return url
 
-    def _reuse(self, made: dict[str, tuple[Markup, frozenset[str]]], key: str, make: Callable[[], Markup]) -> Markup:
-        """`make()`, or what it made for another page of the parent folder when none of the paths it links to
-        is in this page's own folder."""
+    def _reuse(self, made: _Made, key: Hashable, make: Callable[..., Markup], *args: Any) -> Markup:
+        """`make(*args)`, or what it made for another page of the parent folder when none of the paths it links
+        to is in this page's own folder."""
         hit = made.get(key)
         if hit is not None and self._folder not in hit[1]:
             if self._linked is not None:
@@ -120,7 +124,7 @@ class Fragments:
             return hit[0]
         outer, self._linked = self._linked, set()
         try:
-            out = make()
+            out = make(*args)
         finally:
             linked, self._linked = frozenset(self._linked), outer
         if outer is not None:
@@ -148,7 +152,7 @@ class Fragments:
             return self._link(here, rid, text, title)
         if here != self._here:
             self.start_page(here)
-        return self._reuse(self._made.links, rid, functools.partial(self._link, here, rid))
+        return self._reuse(self._made.links, rid, self._link, here, rid)
 
     def _link(self, here: str, rid: str, text: Any = None, title: Any = None) -> Markup:
         rec = self.ds.by_id.get(rid)
@@ -173,12 +177,24 @@ class Fragments:
 
     def term_link(self, here: str, vocabulary_name: str, value: object, text: str | None = None) -> Markup:
         """A vocabulary term linked to its definition on the methodology page."""
+        if here != self._here:
+            self.start_page(here)
+        key = ("term", vocabulary_name, type(value), value, text)
+        return self._reuse(self._made.terms, key, self._term_link, here, vocabulary_name, value, text)
+
+    def _term_link(self, here: str, vocabulary_name: str, value: object, text: str | None) -> Markup:
         shown = text if text is not None else label_of(vocab.VOCABULARIES[vocabulary_name], value)
         href = self.url(here, f"{urls.src_url(METHODOLOGY)}#{VOCAB_ANCHORS[vocabulary_name]}")
         return Markup(f'<a href="{href}">{self.text(shown)}</a>')
 
     def badge(self, here: str, vocabulary_name: str, value: object) -> Markup:
         """A vocabulary term as a coloured badge, its definition as tooltip, linked to the methodology."""
+        if here != self._here:
+            self.start_page(here)
+        key = ("badge", vocabulary_name, type(value), value)
+        return self._reuse(self._made.terms, key, self._badge, here, vocabulary_name, value)
+
+    def _badge(self, here: str, vocabulary_name: str, value: object) -> Markup:
         b = badge_of(vocabulary_name, value)
         href = self.url(here, f"{urls.src_url(METHODOLOGY)}#{b.anchor}")
         return Markup(
@@ -232,7 +248,7 @@ class Fragments:
             self.start_page(here)
         rows = [_TABLE_HEAD]
         for i in incidents:
-            rows.append(self._reuse(self._made.rows, i.id, functools.partial(self._incident_row, here, i)))
+            rows.append(self._reuse(self._made.rows, i.id, self._incident_row, here, i))
         rows.append("</tbody>\n</table>\n")
         return Markup("\n".join(rows))
 

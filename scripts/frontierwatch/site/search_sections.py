@@ -33,9 +33,6 @@ _ATTR = rf"""{_WS}+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:{_WS}*={_WS}*(?:"[^"]*"|'[^']*')
 #: to html.parser.
 _TOKEN = re.compile(rf"([^<]+)|<({_TAG})((?:{_ATTR})*){_WS}*(/?)>|</({_TAG})>|(<)")
 _ATTRS = re.compile(rf"""{_WS}+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:{_WS}*={_WS}*(?:"([^"]*)"|'([^']*)'))?""")
-#: Attributes that may exclude their element: the `data-search-exclude` name, or a value that may read
-#: `linenodiv` (literally, or with character references).
-_MAY_EXCLUDE = re.compile(r"(?i:data-search-exclude)|linenodiv|&")
 _HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
 #: Elements whose content html.parser reads as raw text in some Python versions (script and style in all;
 #: newer ones follow HTML5's raw text and escapable raw text elements): read here only when empty, or
@@ -162,7 +159,9 @@ def _parse(html: str, rules: Rules) -> list[Section]:
             if section is None:
                 section = Section("hx", False, 0)
                 data.append(section)
-            if raw and _MAY_EXCLUDE.search(raw):
+            # Attributes that may exclude the element: a name that lowercases to `data-search-exclude`, or a value
+            # that may read `linenodiv` (literally, or with character references).
+            if raw and ("&" in raw or "linenodiv" in raw or "data-search-exclude" in raw.lower()):
                 if attrs is None:
                     attrs = _attrs(raw)
                 if ("data-search-exclude" in attrs or attrs.get("class") == "linenodiv") and tag not in skip:

@@ -36,7 +36,7 @@ import contextlib
 import dataclasses
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -388,7 +388,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             tile_url=self.config.tile_url,
             tile_attribution=self.config.tile_attribution,
             workers=workers.Pool.for_build(parallel=self.config.parallel and not self.serving),
-            edit_url=lambda data_file: _edit_url(config, data_dir / data_file),
+            edit_url=_edit_urls(config, data_dir),
             search_index=adapter.search_index_factory(config.plugins),
             search_cache=self.caches.search_entries(adapter.search_settings(config.plugins)) if self.serving else None,
             hand_written=lambda src: _hand_written(files, src),
@@ -449,6 +449,13 @@ def _worker_errors() -> Iterator[None]:
 def _edit_url(config: MkDocsConfig, data_file: Path) -> str | None:
     project = Path(config.config_file_path or ".").resolve().parent
     return urls.edit_url(config.edit_uri, config.repo_url, project, Path(config.docs_dir), data_file)
+
+
+def _edit_urls(config: MkDocsConfig, data_dir: Path) -> Callable[[str], str | None]:
+    """Data file (relative to the data folder) -> its edit URL (`_edit_url`, the folders resolved once)."""
+    project = Path(config.config_file_path or ".").resolve().parent
+    edit = urls.edit_urls(config.edit_uri, config.repo_url, project, Path(config.docs_dir))
+    return lambda data_file: edit(data_dir / data_file)
 
 
 def _hand_written(files: Files, src_uri: str) -> bool:

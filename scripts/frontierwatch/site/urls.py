@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -65,12 +66,25 @@ def edit_url(edit_uri: str | None, repo_url: str | None, project: Path, docs_dir
 
     MkDocs' `edit_uri` points at docs/ in the repository (absolute, or relative to `repo_url`); the data
     file's path relative to docs/ is joined onto it, so `../data/x.yaml` lands on the YAML file."""
+    return edit_urls(edit_uri, repo_url, project, docs_dir)(data_file)
+
+
+def edit_urls(
+    edit_uri: str | None, repo_url: str | None, project: Path, docs_dir: Path
+) -> Callable[[Path], str | None]:
+    """`edit_url` of any data file, the project and docs folders resolved once (every record page asks for its
+    own: resolving a path reads each of its folders)."""
     if not edit_uri:
-        return None
-    if not data_file.resolve().is_relative_to(project.resolve()):
-        return None  # e.g. a synthetic dataset in /tmp: no file in the repository to edit
-    rel = os.path.relpath(data_file.resolve(), docs_dir.resolve()).replace(os.sep, "/")
+        return lambda data_file: None
+    project, docs_dir = project.resolve(), docs_dir.resolve()
     base = edit_uri if edit_uri.endswith("/") else edit_uri + "/"
     if repo_url:
         base = urljoin(repo_url.rstrip("/") + "/", base)
-    return urljoin(base, rel)
+
+    def url(data_file: Path) -> str | None:
+        data_file = data_file.resolve()
+        if not data_file.is_relative_to(project):
+            return None  # e.g. a synthetic dataset in /tmp: no file in the repository to edit
+        return urljoin(base, os.path.relpath(data_file, docs_dir).replace(os.sep, "/"))
+
+    return url

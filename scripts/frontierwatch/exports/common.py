@@ -11,9 +11,10 @@ import itertools
 import json
 import re
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from frontierwatch import __version__
 from frontierwatch.data.dataset import Dataset
@@ -25,6 +26,8 @@ from frontierwatch.site.urls import page_url
 #: Fixed namespace of every UUIDv5 the exports derive from our ids (STIX ids, Atom entry ids).
 #: It is uuid5(NAMESPACE_URL, "https://frontierwatch.example/ns/exports") written out, so that changing the
 #: example domain can never change published ids. Never change it: ids would all change with it.
+T = TypeVar("T")
+
 NAMESPACE = uuid.UUID("91b706b0-0dbf-593c-9225-a9f4169192c1")
 
 #: Characters XML 1.0 cannot carry at all (C0 controls except tab, LF, CR; U+FFFE/U+FFFF; lone surrogates).
@@ -169,3 +172,16 @@ def json_by_line_parts(value: object, depth: int, _indent: str = "") -> Iterator
 
 
 _NOTHING = object()
+
+
+class Counted(Iterator[T]):
+    """The items of `items`, counted as they are read: how many records a file written as they come holds."""
+
+    def __init__(self, items: Iterable[T]) -> None:
+        self._items = iter(items)
+        self.count = 0
+
+    def __next__(self) -> T:
+        item = next(self._items)
+        self.count += 1
+        return item

@@ -65,7 +65,15 @@ from stix2.properties import STIXObjectProperty
 from frontierwatch.data.models import Actor, Claim, Incident, Judgement, Person, Place, Record, Relationship, Source
 from frontierwatch.data.vocab import CREDIBILITY, PRECISION_RADIUS_KM, term
 from frontierwatch.exports import stix_links
-from frontierwatch.exports.common import LICENCE_URLS, Context, day_start, json_by_line, uuid_for, write_json_by_line
+from frontierwatch.exports.common import (
+    LICENCE_URLS,
+    Context,
+    Counted,
+    day_start,
+    json_by_line,
+    uuid_for,
+    write_json_by_line,
+)
 
 #: UN M49 sub-regions as STIX's region-ov spells them, for the countries of the frontier.
 M49_REGION = {
@@ -476,15 +484,9 @@ _DEPTH = 2
 
 
 def write(ctx: Context, out_dir: Path) -> list[tuple[str, str, int, str]]:
-    count = [0]
-
-    def counted() -> Iterator[dict[str, Any]]:
-        for obj in each_object(ctx):
-            count[0] += 1
-            yield obj
-
-    write_json_by_line(out_dir / "frontierwatch.stix.json", document(ctx, counted()), _DEPTH)
-    n = count[0]
+    objects = Counted(each_object(ctx))  # written as they are made
+    write_json_by_line(out_dir / "frontierwatch.stix.json", document(ctx, objects), _DEPTH)
+    n = objects.count
     return [
         (
             "frontierwatch.stix.json",

@@ -217,3 +217,20 @@ def test_an_in_process_job_that_waits_for_a_message_never_sent_fails_with_its_na
         worker.recv()
     with pytest.raises(RuntimeError, match="the maps and exports worker stopped without a result"):
         worker.recv()
+
+
+@forking
+def test_the_heap_stays_frozen_while_a_forked_worker_lives() -> None:
+    """Pages the workers share stay shared: the build's collector leaves the heap they were forked with alone
+    (a full collection writes to every object it examines) until the last of them is gone."""
+    import gc
+
+    gc.unfreeze()
+    first = workers.Pool(1, forked=True).start(_echo, "the first worker", timeout=30)
+    frozen = gc.get_freeze_count()
+    assert frozen > 0
+    second = workers.Pool(1, forked=True).start(_echo, "the second worker", timeout=30)
+    first.stop()
+    assert gc.get_freeze_count() >= frozen  # the second worker still shares them
+    second.kill()
+    assert gc.get_freeze_count() == 0

@@ -15,6 +15,12 @@ A child never outlives the build:
   watchdog thread exits it if its parent changes (the parent died before the prctl took effect);
 - `stop()` waits a moment, then kills it.
 
+Memory: a child shares the build's heap copy-on-write, page by page, until a page is written. Python writes
+to an object when the cyclic collector examines it, so the heap a child is forked with is frozen out of the
+collector's reach (`gc.freeze()`), in the child and, while any child lives, in the build too: a full
+collection in the build would write to every object it tracks, and each write copies a page the children
+still share. What refcounting frees is still freed; cyclic garbage made before a fork waits for the thaw.
+
 Messages are `(kind, value)` tuples. Every read has a timeout; a child that fails sends `("error",
 traceback)`; every failure reaches the build as a RuntimeError naming the worker and, when it died, its exit
 status or signal.
@@ -48,6 +54,8 @@ WORKER_MEMORY = 400 * 2**20
 _PR_SET_PDEATHSIG = 1
 #: Parent-side pipe ends of live workers: a new child closes them all.
 _PARENT_ENDS: weakref.WeakSet[Connection] = weakref.WeakSet()
+#: Live forked workers, for whom the heap they were forked with stays frozen (see the module's docstring).
+_FROZEN_FOR: weakref.WeakSet[Worker] = weakref.WeakSet()
 
 
 def can_fork() -> bool:
@@ -119,10 +127,14 @@ class Worker:
         ctx = multiprocessing.get_context("fork")
         self.name, self.timeout = name, timeout
         self._conn, child = ctx.Pipe(duplex=True)
-        gc.freeze()  # the child's copy of the heap stays shared: the collector does not touch old objects
+        gc.freeze()  # the heap stays shared: the collector leaves it alone, here and in the child
+        _FROZEN_FOR.add(self)
         self._proc = ctx.Process(target=_run, args=(target, child, self._conn, os.getpid()), name=name, daemon=True)
-        self._proc.start()
-        gc.unfreeze()
+        try:
+            self._proc.start()
+        except BaseException:
+            self._thaw()
+            raise
         child.close()
         _PARENT_ENDS.add(self._conn)
 
@@ -163,11 +175,19 @@ class Worker:
         self._proc.join(timeout=5)
         if self._proc.is_alive():
             self.kill()
+        self._thaw()
 
     def kill(self) -> None:
         if self._proc.is_alive():
             self._proc.kill()
         self._proc.join()
+        self._thaw()
+
+    def _thaw(self) -> None:
+        """This worker is gone: once no forked worker lives, the collector may examine the whole heap again."""
+        _FROZEN_FOR.discard(self)
+        if not _FROZEN_FOR:
+            gc.unfreeze()
 
     def _status(self) -> str:
         code = self._proc.exitcode

@@ -72,3 +72,18 @@ def test_a_broken_file_is_reported_on_every_load_and_a_deleted_one_is_gone(tmp_p
     if ds is not None or fresh_ds is not None:
         _same(ds, fresh_ds)
         assert incidents[0].stem not in ds.by_id  # type: ignore[union-attr]
+
+
+def test_a_problem_found_in_a_kept_file_names_its_line(tmp_path: Path) -> None:
+    """A record kept from an earlier load (serve) whose reference breaks later: the problem still names the file,
+    the line and the field (its positions are read again from the unchanged file)."""
+    data = tmp_path / "data"
+    shutil.copytree(MINIMAL, data)
+    parsed = ParsedFiles()
+    assert not load_with_problems(data, parsed=parsed)[1]
+    (data / "places" / "fixture-district.yaml").unlink()  # the incident's `place`
+    _, problems = load_with_problems(data, parsed=parsed)
+    lines = (data / "incidents" / "fixture-clash.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.startswith("place:"))
+    found = [p for p in problems if p.file.endswith("incidents/fixture-clash.yaml") and p.field == "place"]
+    assert [(p.line, p.column) for p in found] == [(line, 8)], [p.text() for p in problems]

@@ -5,13 +5,22 @@ from __future__ import annotations
 import math
 import time
 import unicodedata
+from pathlib import Path
 
 import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from frontierwatch.data.yamlio import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES, YamlProblem, decode, parse
+from frontierwatch.data.yamlio import (
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    MAX_VALUES,
+    PositionsOnRequest,
+    YamlProblem,
+    decode,
+    parse,
+)
 
 RECORD = b"""\
 # yaml-language-server: $schema=../schema/actors.schema.json
@@ -220,3 +229,26 @@ def _same(a: object, b: object) -> bool:
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     return type(a) is type(b) and a == b
+
+
+def test_positions_on_request_are_the_files_own_while_its_bytes_are_those_loaded(tmp_path: Path) -> None:
+    """The loader keeps no positions: a problem found after loading asks for them, and the file is parsed again,
+    only while it holds the bytes that were loaded (an edit since then would give wrong lines)."""
+    path = tmp_path / "alpha-group.yaml"
+    path.write_bytes(RECORD)
+    found = PositionsOnRequest()
+    found.add("alpha-group", path, PositionsOnRequest.fingerprint(RECORD))
+    pos = found.get("alpha-group")
+    assert pos is not None and pos.of(("leaders", 1, "person")) == parse(RECORD)[1].of(("leaders", 1, "person"))
+    assert "alpha-group" in found and "beta" not in found and found.get("beta") is None
+
+    edited = RECORD.replace(b"name:", b"\nname:")
+    path.write_bytes(edited)
+    found.add("alpha-group", path, PositionsOnRequest.fingerprint(RECORD))  # loaded before the edit
+    assert found.get("alpha-group") is None
+    found.add("alpha-group", path, PositionsOnRequest.fingerprint(edited))
+    again = found.get("alpha-group")
+    assert again is not None and again.of(("name",)) == (3, 7)
+    path.unlink()
+    found.add("alpha-group", path, PositionsOnRequest.fingerprint(edited))
+    assert found.get("alpha-group") is None  # gone: the problem is named without a line

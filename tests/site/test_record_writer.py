@@ -113,6 +113,31 @@ def test_pages_are_written_in_this_process_or_in_workers(tmp_path: Path, pool: w
     assert sorted(writer.urls()) == sorted(f"{r.collection}/{r.id}/" for r in records)
 
 
+def test_pages_rendered_before_the_shells_wait_for_them_and_leave_nothing_else(tmp_path: Path) -> None:
+    """A worker renders while MkDocs renders the shells: pages made before the shells arrive wait (in a temporary
+    file without a name), the later ones are written at once, and only the pages are left in the site folder."""
+    records = [_Rec("incidents", f"i{n}") for n in range(7)]
+    pages = {r.id: GeneratedPage(f"incidents/{r.id}.md", f"<p>{r.id} é</p>", f"Title {r.id}", r.id) for r in records}
+    shells = {"incidents": adapter.Shell(SHELL, adapter.shell_url("incidents"))}
+    asked: list[bool] = []
+
+    def arrive_after_four(block: bool) -> dict[str, adapter.Shell] | None:
+        asked.append(block)
+        if len(asked) < 5:
+            assert not any((tmp_path / "incidents").glob("*/index.html"))  # nothing written yet
+            assert [p.name for p in tmp_path.iterdir()] == []  # the waiting file has no name
+            return None
+        return shells
+
+    record_writer.write_pages(_job(tmp_path, pages), records, arrive_after_four)
+    assert asked == [False] * 5  # asked without waiting; never after they came
+    for r in records:
+        out = (tmp_path / "incidents" / r.id / "index.html").read_text(encoding="utf-8")
+        assert f"<title>Title {r.id} - Site</title>" in out and f"<p>{r.id} é</p>" in out
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert written == sorted(f"incidents/{r.id}/index.html" for r in records)  # the waiting file is gone
+
+
 @pytest.mark.parametrize("pool", [IN_PROCESS, FORKED], ids=["in process", "forked"])
 def test_a_failing_worker_stops_the_build_with_its_reason(tmp_path: Path, pool: workers.Pool) -> None:
     records = [_Rec("incidents", f"i{n}") for n in range(4)]

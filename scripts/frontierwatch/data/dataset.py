@@ -26,7 +26,7 @@ from frontierwatch.data.models import (
     Source,
 )
 from frontierwatch.data.refs import FieldPath, references
-from frontierwatch.data.yamlio import Positions
+from frontierwatch.data.yamlio import PositionsOnRequest
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,8 @@ class Dataset:
     briefing: Briefing
     records: dict[str, dict[str, Record]]  # collection -> id -> record
     files: dict[str, Path] = field(default_factory=dict)  # id -> YAML file
-    positions: dict[str, Positions] = field(default_factory=dict)  # id -> where each value sits
+    #: id -> where each value sits in its file ("": the briefing), parsed again when a problem asks
+    positions: PositionsOnRequest = field(default_factory=PositionsOnRequest)
 
     # --- typed collections ----------------------------------------------------------------------------
     @property

@@ -23,7 +23,7 @@ from frontierwatch.data.models import COLLECTIONS, MAX_ID_LENGTH, Briefing, Reco
 from frontierwatch.data.partial_date import PartialDate
 from frontierwatch.data.problems import WARNING, DataError, Problem, display_path
 from frontierwatch.data.refs import format_path, keep_only
-from frontierwatch.data.yamlio import Positions, YamlProblem, parse
+from frontierwatch.data.yamlio import Positions, PositionsOnRequest, YamlProblem, parse
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 BRIEFING_FILE = "briefing.yaml"
@@ -53,12 +53,13 @@ def load(data_dir: Path | str, options: CheckOptions | None = None) -> Dataset:
 class ParsedFiles:
     """Serve: the records read from a data folder's files, kept between loads; a file is parsed and validated
     again only when its (size, mtime_ns, ctime_ns, inode) changed. Only files that loaded without a problem are
-    kept (a file with problems is read again each time: its problems are reported on every load). The checks
-    across records (`run_checks`) always run on the whole dataset."""
+    kept (a file with problems is read again each time: its problems are reported on every load), with the
+    fingerprint of their bytes (`PositionsOnRequest`). The checks across records (`run_checks`) always run on
+    the whole dataset."""
 
     def __init__(self) -> None:
         self._root: Path | None = None
-        self._files: dict[str, tuple[tuple[int, int, int, int], Record, Positions]] = {}
+        self._files: dict[str, tuple[tuple[int, int, int, int], Record, int]] = {}
 
     def for_root(self, root: Path) -> ParsedFiles:
         """Itself, emptied when it last read another folder."""
@@ -66,8 +67,8 @@ class ParsedFiles:
             self._root, self._files = root, {}
         return self
 
-    def get(self, path: Path) -> tuple[tuple[int, int, int, int], Record | None, Positions | None]:
-        """The file's stamp, and its kept record and positions (None, None: read it)."""
+    def get(self, path: Path) -> tuple[tuple[int, int, int, int], Record | None, int | None]:
+        """The file's stamp, and its kept record and fingerprint (None, None: read it)."""
         try:
             st = os.stat(path)
         except OSError:
@@ -78,8 +79,8 @@ class ParsedFiles:
             return stamp, kept[1], kept[2]
         return stamp, None, None
 
-    def put(self, path: Path, stamp: tuple[int, int, int, int], record: Record, pos: Positions) -> None:
-        self._files[str(path)] = (stamp, record, pos)
+    def put(self, path: Path, stamp: tuple[int, int, int, int], record: Record, fingerprint: int) -> None:
+        self._files[str(path)] = (stamp, record, fingerprint)
 
     def forget(self, keep: set[str]) -> None:
         """Drop the files not in `keep` (deleted or failed this time)."""
@@ -152,7 +153,7 @@ def _load(
 
     records: dict[str, dict[str, Record]] = {name: {} for name in COLLECTIONS}
     files: dict[str, Path] = {}
-    positions: dict[str, Positions] = {}
+    positions = PositionsOnRequest()  # where a problem's value sits: its file is parsed again when asked
     failed: dict[str, str] = {}  # id -> shown file, for records whose file exists but did not load
 
     briefing = None
@@ -162,9 +163,9 @@ def _load(
     elif not briefing_path.is_file():
         report(briefing_path, "briefing.yaml is missing", "create it with title, cut_off and bluf")
     else:
-        briefing, briefing_pos = _read(briefing_path, Briefing, show, problems)
-        if briefing_pos is not None:
-            positions[""] = briefing_pos
+        briefing, briefing_print = _read(briefing_path, Briefing, show, problems)
+        if briefing_print is not None:
+            positions.add("", briefing_path, briefing_print)
 
     for name, model in COLLECTIONS.items():
         folder = root / name
@@ -224,20 +225,20 @@ def _load(
                 continue
             files[rid] = path
             if kept is not None:
-                stamp, record, pos = kept.get(path)
+                stamp, record, fingerprint = kept.get(path)
                 if record is None:
                     before = len(problems)
-                    record, pos = _read(path, model, show, problems)
-                    if record is not None and pos is not None and len(problems) == before:
-                        kept.put(path, stamp, record, pos)
+                    record, fingerprint = _read(path, model, show, problems)
+                    if record is not None and fingerprint is not None and len(problems) == before:
+                        kept.put(path, stamp, record, fingerprint)
                 if record is not None:
                     read_ok.add(str(path))
             else:
-                record, pos = _read(path, model, show, problems)
-            if record is not None and pos is not None:
+                record, fingerprint = _read(path, model, show, problems)
+            if record is not None and fingerprint is not None:
                 record._id = rid
                 records[name][rid] = record
-                positions[rid] = pos
+                positions.add(rid, path, fingerprint)
             else:
                 failed[rid] = show(path)
 
@@ -318,7 +319,9 @@ def _placeholders(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tupl
 
 def _read(
     path: Path, model: type[BaseModel], show: Callable[[Path], str], problems: list[Problem]
-) -> tuple[Any, Positions | None]:
+) -> tuple[Any, int | None]:
+    """(the validated model, the fingerprint of the file's bytes), or (None, None) with its problems added.
+    The positions of its values serve this file's own problems and go (`PositionsOnRequest`)."""
     try:
         raw = path.read_bytes()
         data, pos = parse(raw)
@@ -349,7 +352,7 @@ def _read(
             if not any(problem.field == format_path(loc) for loc in left):  # said once, as a placeholder
                 problems.append(problem)
         return None, None
-    return (None, None) if left else (record, pos)
+    return (None, None) if left else (record, PositionsOnRequest.fingerprint(raw))
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:

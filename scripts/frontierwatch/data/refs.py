@@ -92,6 +92,10 @@ def walk(obj: BaseModel, kind: str, path: FieldPath = ()) -> Iterator[tuple[Fiel
 #: the memo is emptied when it grows past MEMO_LIMIT.
 _MEMO: dict[int, tuple[BaseModel, tuple[tuple[FieldPath, str, RefTo], ...]]] = {}
 MEMO_LIMIT = 200_000
+#: Every field path a reference was found at, once: records share them (`sources[0].source` in nearly every
+#: record), and the memo and the back-references keep one each per reference (half a million at 50,000
+#: incidents). At most MEMO_LIMIT of them.
+_PATHS: dict[FieldPath, FieldPath] = {}
 
 
 def references(obj: BaseModel) -> Iterator[tuple[FieldPath, str, RefTo]]:
@@ -102,7 +106,7 @@ def references(obj: BaseModel) -> Iterator[tuple[FieldPath, str, RefTo]]:
     found = []
     for path, value, step in walk(obj, "ref"):
         assert step.ref is not None
-        found.append((path, value, step.ref))
+        found.append((_PATHS.setdefault(path, path) if len(_PATHS) < MEMO_LIMIT else path, value, step.ref))
     if len(_MEMO) >= MEMO_LIMIT:
         _MEMO.clear()
     _MEMO[id(obj)] = (obj, tuple(found))

@@ -8,11 +8,12 @@ Properties are flat (one value per key) so desktop GIS tools read them as column
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from frontierwatch.data.vocab import ACLED_GEO_PRECISION, PRECISION_RADIUS_KM, caveats
-from frontierwatch.exports.common import Context, json_by_line
+from frontierwatch.exports.common import Context, Counted, json_by_line, write_json_by_line
 from frontierwatch.views import DataView
 
 #: Decimal places kept per precision (5 decimals is ~1 m, 1 decimal ~11 km).
@@ -24,8 +25,12 @@ def round_coord(value: float, precision: str) -> float:
 
 
 def features(ctx: Context) -> list[dict[str, Any]]:
+    return list(each_feature(ctx))
+
+
+def each_feature(ctx: Context) -> Iterator[dict[str, Any]]:
+    """The located incidents' features, newest first, one at a time."""
     ds = ctx.ds
-    out = []
     for inc in DataView.of(ds).incidents_newest_first():
         point = ds.point_of(inc)
         if point is None:
@@ -61,37 +66,34 @@ def features(ctx: Context) -> list[dict[str, Any]]:
             "sources": len(inc.sources),
             "url": ctx.url("incidents", inc.id),
         }
-        out.append(
-            {
-                "type": "Feature",
-                "id": inc.id,
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [round_coord(pt.lon, precision), round_coord(pt.lat, precision)],
-                },
-                "properties": props,
-            }
-        )
-    return out
+        yield {
+            "type": "Feature",
+            "id": inc.id,
+            "geometry": {
+                "type": "Point",
+                "coordinates": [round_coord(pt.lon, precision), round_coord(pt.lat, precision)],
+            },
+            "properties": props,
+        }
 
 
-def document(ctx: Context) -> dict[str, Any]:
-    return {"type": "FeatureCollection", "features": features(ctx)}
+def document(ctx: Context, features: Iterable[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The feature collection (`features`: all of them unless given; an iterator is written as it comes)."""
+    return {"type": "FeatureCollection", "features": list(each_feature(ctx)) if features is None else features}
 
 
 def render(ctx: Context) -> str:
-    return _dumps(document(ctx))
+    return json_by_line(document(ctx), _DEPTH) + "\n"
 
 
-def _dumps(doc: dict[str, Any]) -> str:
-    return json_by_line(doc, 2) + "\n"
+#: One feature a line (`json_by_line`).
+_DEPTH = 2
 
 
 def write(ctx: Context, out_dir: Path) -> list[tuple[str, str, int, str]]:
-    doc = document(ctx)
-    text = _dumps(doc)
-    (out_dir / "incidents.geojson").write_bytes(text.encode("utf-8"))
-    n = len(doc["features"])
+    features = Counted(each_feature(ctx))  # written as they are made
+    write_json_by_line(out_dir / "incidents.geojson", document(ctx, features), _DEPTH)
+    n = features.count
     return [
         (
             "incidents.geojson",

@@ -53,13 +53,22 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from frontierwatch.data.models import Actor, Claim, Incident, Judgement, Person, Place, Record, Relationship, Source
 from frontierwatch.data.vocab import CREDIBILITY, PRECISION_RADIUS_KM, term
 from frontierwatch.exports import stix_links
-from frontierwatch.exports.common import LICENCE_URLS, NAMESPACE, Context, day_start, json_by_line
+from frontierwatch.exports.common import (
+    LICENCE_URLS,
+    NAMESPACE,
+    Context,
+    Counted,
+    day_start,
+    json_by_line,
+    write_json_by_line,
+)
 from frontierwatch.exports.stix_objects import (
     ADMIRALTY_CONFIDENCE,
     LOW_MODERATE_HIGH_CONFIDENCE,
@@ -425,20 +434,21 @@ class _Builder:
             ),
         )
 
-    def objects(self) -> list[StixObject]:
+    def objects(self) -> Iterator[StixObject]:
+        """Every object of the bundle in its order, made one at a time (written as they come: `write`)."""
         ds = self.ds
-        out: list[StixObject] = [self.producer, self.marking, self.extension]
+        yield from (self.producer, self.marking, self.extension)
         for a in ds.actors.values():
-            out.extend(self.actor(a))
-        out += [self.person(p) for p in ds.people.values()]
-        out += [self.place(p) for p in ds.places.values()]
+            yield from self.actor(a)
+        yield from (self.person(p) for p in ds.people.values())
+        yield from (self.place(p) for p in ds.places.values())
         for i in ds.incidents.values():
-            out += [self.incident(i), *stix_links.incident_links(self, i, stix_uuid)]
-        out += [self.relationship(r) for r in ds.relationships.values()]
-        out += [self.claim(c) for c in ds.claims.values()]
-        out += [self.judgement(j) for j in ds.judgements.values()]
-        out += [self.source(s) for s in ds.sources.values()]
-        return out
+            yield self.incident(i)
+            yield from stix_links.incident_links(self, i, stix_uuid)
+        yield from (self.relationship(r) for r in ds.relationships.values())
+        yield from (self.claim(c) for c in ds.claims.values())
+        yield from (self.judgement(j) for j in ds.judgements.values())
+        yield from (self.source(s) for s in ds.sources.values())
 
 
 def _licence_statement(ctx: Context) -> str:
@@ -452,27 +462,28 @@ def _after(date: Any) -> dt.datetime:
     return dt.datetime(last.year, last.month, last.day, tzinfo=dt.UTC)
 
 
-def document(ctx: Context) -> dict[str, Any]:
-    """The bundle: a `bundle` object (STIX 2.1 gives it no spec_version) holding every object."""
+def document(ctx: Context, objects: Iterator[StixObject] | None = None) -> dict[str, Any]:
+    """The bundle: a `bundle` object (STIX 2.1 gives it no spec_version) holding every object; its `objects`
+    an iterator (`_Builder.objects`, unless given), read once."""
     return {
         "type": "bundle",
         "id": f"bundle--{stix_uuid('bundle/' + str(ctx.ds.briefing.cut_off))}",
-        "objects": _Builder(ctx).objects(),
+        "objects": objects if objects is not None else _Builder(ctx).objects(),
     }
 
 
 def render(ctx: Context) -> str:
-    return _dumps(document(ctx))
+    return json_by_line(document(ctx), _DEPTH) + "\n"
 
 
-def _dumps(doc: dict[str, Any]) -> str:
-    return json_by_line(doc, 2) + "\n"
+#: One object a line (`json_by_line`).
+_DEPTH = 2
 
 
 def write(ctx: Context, out_dir: Path) -> list[tuple[str, str, int, str]]:
-    doc = document(ctx)
-    (out_dir / "frontierwatch.stix.json").write_bytes(_dumps(doc).encode("utf-8"))
-    n = len(doc["objects"])
+    objects = Counted(_Builder(ctx).objects())  # written as they are made
+    write_json_by_line(out_dir / "frontierwatch.stix.json", document(ctx, objects), _DEPTH)
+    n = objects.count
     return [
         (
             "frontierwatch.stix.json",

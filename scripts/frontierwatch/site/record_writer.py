@@ -22,11 +22,13 @@ import functools
 import hashlib
 import itertools
 import os
+import pickle
 import re
+import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, NamedTuple
 
 from frontierwatch.site import escape, linksafety, urls, whitespace
 from frontierwatch.site.mkdocs_adapter import SearchEntries, Shell, shell_src, shell_url
@@ -59,10 +61,10 @@ ShellSource = Callable[[bool], "Mapping[str, Shell] | None"]
 def write_pages(job: Job, records: Iterable[Any], shells: ShellSource) -> list[list[dict[str, Any]]]:
     """Render and write the pages of `records`; return each page's search entries.
 
-    Until `shells` has the shell pages, rendered pages wait in memory: in a worker, rendering overlaps
-    MkDocs' rendering of the shells."""
+    Until `shells` has the shell pages, rendered pages wait in a temporary file (`_Waiting`): in a worker,
+    rendering overlaps MkDocs' rendering of the shells."""
     search = SearchEntries(job.search_index()) if job.search_index is not None else None
-    waiting: list[tuple[str, str, str, str, list[dict[str, Any]], str | None]] = []
+    waiting = _Waiting(job.site_dir)
     entries: list[list[dict[str, Any]]] = []
     ready: Mapping[str, Shell] | None = None
     for rec in records:
@@ -76,12 +78,14 @@ def write_pages(job: Job, records: Iterable[Any], shells: ShellSource) -> list[l
         # After indexing (the search entries stay as the templates wrote them); the shell has line breaks around it.
         body = whitespace.collapse(body).strip(" \t\n\r\f")
         edit = job.edit_url(page.data_file) if page.data_file else None
-        waiting.append((rec.collection, url, title, body, toc, edit))
+        written = _Written(rec.collection, url, title, body, toc, edit)
         ready = ready or shells(False)
-        if ready is not None:
-            _flush(job.site_dir, ready, waiting)
-    if waiting:
-        _flush(job.site_dir, ready or shells(True) or {}, waiting)
+        if ready is None:
+            waiting.add(written)
+        else:
+            waiting.write(job.site_dir, ready)
+            written.write(job.site_dir, ready)
+    waiting.write(job.site_dir, ready or shells(True) or {})
     return entries
 
 
@@ -126,9 +130,18 @@ def _entries_of(
     return entries
 
 
-def _flush(site: Path, shells: Mapping[str, Shell], waiting: list[tuple]) -> None:
-    for collection, url, title, body, toc, edit in waiting:
-        folder = os.path.join(site, url)
+class _Written(NamedTuple):
+    """A record page's part of its page: what goes into its collection's shell."""
+
+    collection: str
+    url: str
+    title: str
+    body: str
+    toc: list[dict[str, Any]]
+    edit: str | None
+
+    def write(self, site: Path, shells: Mapping[str, Shell]) -> None:
+        folder = os.path.join(site, self.url)
         try:
             os.mkdir(folder)  # a record's folder: its collection's folder is made for the first of them
         except FileNotFoundError:
@@ -136,8 +149,39 @@ def _flush(site: Path, shells: Mapping[str, Shell], waiting: list[tuple]) -> Non
         except FileExistsError:
             pass
         with open(os.path.join(folder, "index.html"), "wb") as f:
-            f.write(shells[collection].page(url, title, body, toc, edit).encode())
-    waiting.clear()
+            f.write(shells[self.collection].page(self.url, self.title, self.body, self.toc, self.edit).encode())
+
+
+class _Waiting:
+    """Rendered pages waiting for their shells, in a temporary file in the site folder rather than in memory.
+
+    MkDocs renders the shells after it has converted every Markdown page, near the end of a large build: a
+    worker had rendered nearly all its pages by then, and held them (about 200 MiB each at 50,000 incidents).
+    The file has no name: it goes when it is closed, or with the process."""
+
+    def __init__(self, site: Path) -> None:
+        self._site = site
+        self._file: IO[bytes] | None = None
+
+    def add(self, page: _Written) -> None:
+        if self._file is None:
+            self._site.mkdir(parents=True, exist_ok=True)
+            self._file = tempfile.TemporaryFile(dir=self._site)  # noqa: SIM115 (closed in `write`)
+        pickle.dump(tuple(page), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def write(self, site: Path, shells: Mapping[str, Shell]) -> None:
+        """Write every waiting page into its shell; none waits any more."""
+        if self._file is None:
+            return
+        with self._file as f:
+            self._file = None
+            f.seek(0)
+            while True:
+                try:
+                    page = _Written(*pickle.load(f))
+                except EOFError:
+                    break
+                page.write(site, shells)
 
 
 class DirectPages:

@@ -451,8 +451,8 @@ def test_map_options_contract() -> None:
 
 
 def test_an_incidents_rows_follow_its_dataset(ds: Dataset, tmp_path: Path) -> None:
-    """Each dataset's incident rows are its own (the parts every map shares are kept a dataset: serve loads a new
-    dataset at each edit), and an incident's row on another record's map has that map's indexes."""
+    """Each dataset's incident rows are its own (serve loads a new dataset at each edit), and an incident's row on
+    another record's map is the same but for that map's indexes."""
     alpha, clash = ds.actors["alpha-group"], ds.incidents["fixture-clash"]
     before = mini_data(ds, alpha)
     assert before is not None

@@ -14,7 +14,7 @@ import pytest
 from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.loader import load
 from frontierwatch.data.models import SourceRef
-from frontierwatch.site import mapframe
+from frontierwatch.site import fragments, mapframe
 from frontierwatch.site.fragments import Fragments
 
 MINIMAL = Path(__file__).resolve().parents[1] / "fixtures" / "minimal"
@@ -160,9 +160,12 @@ def test_a_records_map_data_travels_on_its_frame_as_written(ds: Dataset) -> None
         assert character not in raw
 
 
-def test_links_and_rows_made_for_one_page_are_right_on_the_next() -> None:
+@pytest.mark.parametrize("kept", [fragments.MAX_KEPT, 3], ids=["all kept", "let go every few"])
+def test_links_and_rows_made_for_one_page_are_right_on_the_next(kept: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """Pages of one folder share the links and incident rows made for any of them (`Fragments.start_page`), but
-    a link into a page's own folder is its own: whichever page asked first, each gets what it would alone."""
+    a link into a page's own folder is its own: whichever page asked first, each gets what it would alone. When
+    too much is kept it is let go (`MAX_KEPT`), and made again."""
+    monkeypatch.setattr(fragments, "MAX_KEPT", kept)
     ds = load(MINIMAL)
     incident = ds.incidents["fixture-clash"]
     pages = [

@@ -12,7 +12,6 @@ and mirrored by the `I_*`, `P_*` and `A_*` constants at the top of fw-map.js.
 from __future__ import annotations
 
 import json
-import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -247,21 +246,37 @@ class BlobBuilder:
     def incident(self, incident: Incident) -> int | None:
         if incident.id in self._incident_ix:
             return self._incident_ix[incident.id]
-        parts = _incident_parts(self.ds, incident)
-        if parts is None:
+        located = self.ds.point_of(incident)
+        if located is None:
             self.unlocated["incidents"].append(incident.title)
             return None
-        head, point, fat, actors, tail = parts
+        point, precision = located
+        fat = incident.fatalities
         ix = self._incident_ix[incident.id] = len(self.incidents)
-        place = self.place(incident.place)
         self.incidents.append(
             [
-                *head,
-                place,
-                *point,
-                list(fat) if fat is not None else None,
-                [[self.actor(actor), role, attribution] for actor, role, attribution in actors],
-                *tail,
+                incident.id,
+                incident.title,
+                str(incident.date),
+                str(incident.date_end) if incident.date_end else None,
+                _EVENT_TYPE_INDEX[str(incident.event_type)],
+                _SUB_EVENT_INDEX.get(str(incident.sub_event_type), -1),
+                self.place(incident.place),
+                _round(point.lat),
+                _round(point.lon),
+                PRECISIONS.index(precision),
+                [fat.low, fat.best, fat.high] if fat else None,
+                [
+                    [
+                        self.actor(a.actor),
+                        ROLES.index(str(a.role)),
+                        ATTRIBUTIONS.index(str(a.attribution)) if a.attribution else -1,
+                    ]
+                    for a in incident.actors
+                ],
+                CATEGORY_INDEX[incident_category(self.ds, incident)],
+                incident.event_count.qualifier if incident.event_count else None,
+                "; ".join(why for _, why in caveats(incident.tags)) or None,
             ]
         )
         return ix
@@ -307,56 +322,10 @@ class BlobBuilder:
         }
 
 
-#: An incident's row parts that no map changes, by dataset and incident id (`_incident_parts`).
-_PARTS: dict[int, tuple[weakref.ref[Dataset], dict[str, Any]]] = {}
+#: Indexes of the event types and sub-event types in an incident's row: the first of a repeated name, as
+#: `list.index` gave it, without reading the list.
 _EVENT_TYPE_INDEX = {name: n for n, name in reversed(list(enumerate(EVENT_COLOURS)))}
 _SUB_EVENT_INDEX = {name: n for n, name in reversed(list(enumerate(SUB_EVENTS)))}
-
-
-def _incident_parts(ds: Dataset, incident: Incident) -> Any:
-    """The parts of an incident's row that are the same on every map, or None when it has no point: made once a
-    dataset (the place and actor indexes differ from map to map). Every mini map of a place or actor lists its
-    incidents: a build makes their rows about four times each."""
-    entry = _PARTS.get(id(ds))
-    if entry is None or entry[0]() is not ds:
-        key = id(ds)
-        entry = _PARTS[key] = (weakref.ref(ds, lambda _: _PARTS.pop(key, None)), {})
-    made = entry[1]
-    parts = made.get(incident.id, _NO_PARTS)
-    if parts is _NO_PARTS:
-        parts = made[incident.id] = _make_incident_parts(ds, incident)
-    return parts
-
-
-_NO_PARTS = object()
-
-
-def _make_incident_parts(ds: Dataset, incident: Incident) -> Any:
-    located = ds.point_of(incident)
-    if located is None:
-        return None
-    point, precision = located
-    fat = incident.fatalities
-    sub_event = str(incident.sub_event_type)
-    head = (
-        incident.id,
-        incident.title,
-        str(incident.date),
-        str(incident.date_end) if incident.date_end else None,
-        _EVENT_TYPE_INDEX[str(incident.event_type)],
-        _SUB_EVENT_INDEX.get(sub_event, -1),
-    )
-    actors = tuple(
-        (a.actor, ROLES.index(str(a.role)), ATTRIBUTIONS.index(str(a.attribution)) if a.attribution else -1)
-        for a in incident.actors
-    )
-    tail = (
-        CATEGORY_INDEX[incident_category(ds, incident)],
-        incident.event_count.qualifier if incident.event_count else None,
-        "; ".join(why for _, why in caveats(incident.tags)) or None,
-    )
-    point_parts = (_round(point.lat), _round(point.lon), PRECISIONS.index(precision))
-    return head, point_parts, (fat.low, fat.best, fat.high) if fat else None, actors, tail
 
 
 def shared_blob(ds: Dataset, mode: str, options: Any, map_file: str) -> dict[str, Any]:

@@ -45,6 +45,10 @@ _TABLE_HEAD = (
 )
 
 
+#: Most URLs, links, rows and folder sets kept for other pages (`Fragments._keep`): at 10,000 incidents a record
+#: page worker keeps about 80,000 for its half of the pages (40 MB); bounded, it lets go of them twice.
+MAX_KEPT = 40_000
+
 #: What was made (a fragment and the folders of the paths it links to), by what it was made of.
 _Made = dict[Hashable, tuple[Markup, frozenset[str]]]
 
@@ -75,7 +79,8 @@ class Fragments:
         self._shared: dict[str, _Shared] = {}
         self._made = _Shared()  # what the pages of this page's parent folder made (see `start_page`)
         self._folders: dict[str, frozenset[str]] = {}  # path -> the folders it lies in (`_folders_of`)
-        self._linked: set[str] | None = None  # the folders of the paths what is being made links to (`_reuse`)
+        self._linked: list[frozenset[str]] | None = None  # the folders of what is being made links to (`_reuse`)
+        self._kept = 0  # what is kept for other pages (`_keep`)
 
     # --- links ----------------------------------------------------------------------------------------
     def start_page(self, here: str) -> None:
@@ -88,8 +93,22 @@ class Fragments:
         used where none of its paths is in the page's own folder. Record pages are all two folders deep: the
         pages of a collection share one set."""
         self._here, self._here_file = here, urls.src_url(here) + "index.html"
-        self._folder = folder = self._here_file.rpartition("/")[0]
+        self._folder = self._here_file.rpartition("/")[0]
+        self._share()
+
+    def _share(self) -> None:
+        folder = self._folder
         self._made = self._shared.setdefault(folder.rpartition("/")[0], _Shared()) if folder else _Shared()
+
+    def _keep(self) -> None:
+        """Count one more thing kept for other pages; past `MAX_KEPT`, let go of all of them (what pages ask for
+        again is made again): a worker's memory does not grow with the dataset."""
+        self._kept += 1
+        if self._kept > MAX_KEPT:
+            self._kept = 0
+            self._shared.clear()
+            self._folders.clear()
+            self._share()
 
     def _folders_of(self, path: str) -> frozenset[str]:
         """The folders site path `path` lies in (`a/b/c`: `a`, `a/b` and `a/b/c`): the pages whose own folder it
@@ -98,6 +117,7 @@ class Fragments:
         if folders is None:
             parts = path.split("/")
             folders = self._folders[path] = frozenset("/".join(parts[:n]) for n in range(1, len(parts) + 1))
+            self._keep()
         return folders
 
     def url(self, here: str, path: str) -> str:
@@ -106,12 +126,13 @@ class Fragments:
             self.start_page(here)
         folders = self._folders_of(path)
         if self._linked is not None:
-            self._linked |= folders
+            self._linked.append(folders)
         if self._folder in folders:  # in the page's own folder
             return escape.attr(urls.relative(self._here_file, path))
         url = self._made.urls.get(path)
         if url is None:
             url = self._made.urls[path] = escape.attr(urls.relative(self._here_file, path))
+            self._keep()
         return url
 
     def _reuse(self, made: _Made, key: Hashable, make: Callable[..., Markup], *args: Any) -> Markup:
@@ -120,17 +141,19 @@ class Fragments:
         hit = made.get(key)
         if hit is not None and self._folder not in hit[1]:
             if self._linked is not None:
-                self._linked |= hit[1]
+                self._linked.append(hit[1])
             return hit[0]
-        outer, self._linked = self._linked, set()
+        outer, self._linked = self._linked, []
         try:
             out = make(*args)
         finally:
-            linked, self._linked = frozenset(self._linked), outer
+            each, self._linked = self._linked, outer
+        linked = each[0] if len(each) == 1 else frozenset().union(*each)  # one path: its folders' own set
         if outer is not None:
-            outer |= linked
+            outer.append(linked)
         if hit is None and self._folder not in linked:
             made[key] = (out, linked)
+            self._keep()
         return out
 
     def href(self, here: str, target_src: str, anchor: str = "") -> Markup:

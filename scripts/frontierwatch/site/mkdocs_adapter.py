@@ -193,17 +193,17 @@ class SearchEntries:
         self, url: str, title: str, body: str, toc: list[dict[str, Any]], meta: Mapping[str, Any]
     ) -> list[dict[str, Any]]:
         """Index one page; returns its entries."""
-        tokens: Any = toc  # python-markdown's toc_tokens
         meta = dict(meta, title=title)
-        page = types.SimpleNamespace(url=url, title=title, content=body, toc=get_toc(tokens), meta=meta)
-        entries = _entry_list(self.index)
-        start = len(entries)
         sections = None
         if self.rules is not None:
             # Material's SearchIndex.add_entry_from_context, with the sections made by search_sections
-            if (page.meta.get("search") or {}).get("exclude"):
+            if (meta.get("search") or {}).get("exclude"):
                 return []
             sections = search_sections.sections(body, self.rules)
+        tokens: Any = toc  # python-markdown's toc_tokens
+        page = types.SimpleNamespace(url=url, title=title, content=body, toc=get_toc(tokens), meta=meta)
+        entries = _entry_list(self.index)
+        start = len(entries)
         if sections is None:
             self.index.add_entry_from_context(page)
         else:

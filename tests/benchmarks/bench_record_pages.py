@@ -143,11 +143,11 @@ def main() -> int:
             "search hints stripped, whitespace collapsed",
             lambda: [whitespace.collapse(record_writer.without_search_hints(b)).strip(" \t\n\r\f") for b in bodies],
         )
-        waiting = [
-            (rec.collection, url, title, body, page.toc, None)
+        written = [
+            record_writer._Written(rec.collection, url, title, body, page.toc, None)
             for rec, url, title, body, page in zip(records, page_urls, titles, collapsed, pages, strict=True)
         ]
-        cpu("shell pages filled and written", lambda: record_writer._flush(out, shells, waiting))
+        cpu("shell pages filled and written", lambda: [page.write(out, shells) for page in written])
     finally:
         shutil.rmtree(out, ignore_errors=True)
     if args.profile:

@@ -4,7 +4,6 @@ checked against the installed versions: a failure here names what an upgrade cha
 from __future__ import annotations
 
 import ast
-import functools
 import inspect
 import re
 import sys
@@ -18,6 +17,8 @@ import pytest
 from mkdocs.config import load_config
 
 from frontierwatch.site import mkdocs_adapter as adapter
+
+from test_search_sections import first_difference, material_index, materials_entries  # isort: skip
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "scripts" / "frontierwatch"
@@ -295,35 +296,6 @@ SITE_URL = "https://frontier-watch.github.io/frontier-watch/"
 MATERIAL_PARSER_SHA256 = "7a8f850d732e80f28d8ad67d99fefdfcb07aee9bc519da03a63f8d4285735659"
 
 
-@functools.cache
-def _site_search_options() -> dict[str, Any]:
-    config = load_config(str(ROOT / "mkdocs.yml"))
-    config.plugins["material/search"].on_config(config)
-    return dict(config.plugins["material/search"].config)
-
-
-def _material_index(**options: Any) -> Any:
-    """A new, empty index of Material's search plugin as the site configures it (or with `options`)."""
-    from material.plugins.search.plugin import SearchIndex
-
-    return SearchIndex(**(options or _site_search_options()))
-
-
-def _materials_entries(url: str, title: str, body: str, toc: list[dict[str, Any]], meta: Any, **options: Any) -> Any:
-    """The entries Material's own `add_entry_from_context` (its HTMLParser) makes of a record page."""
-    material = adapter.SearchEntries(_material_index(**options))
-    material.rules = None
-    return material.add(url, title, body, toc, meta)
-
-
-def _first_difference(ours: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> str:
-    for n, (a, b) in enumerate(zip(ours, theirs, strict=False)):
-        if a != b:
-            keys = [k for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
-            return f"entry {n}: {', '.join(f'{k}: ours {a.get(k)!r}, Material {b.get(k)!r}' for k in keys)}"
-    return f"{len(ours)} entries, Material {len(theirs)}: {(ours + theirs)[min(len(ours), len(theirs))]!r}"
-
-
 def _record_pages_of(data: Path, **load_options: Any) -> list[tuple[str, str, str, list[dict[str, Any]], Any]]:
     """(URL, title, HTML, table of contents, front matter) of every record page of `data`, as record_writer
     indexes them: incident pages searched at any size, mini maps, the records' history when `data` has one."""
@@ -384,114 +356,19 @@ def test_record_pages_search_entries_are_materials(
 
     pages = _record_pages_of(make(tmp_path), **load_options)
     assert len(pages) >= 20
-    ours = adapter.SearchEntries(_material_index())
+    ours = adapter.SearchEntries(material_index())
     assert ours.rules is not None, "SearchEntries no longer recognises Material's SearchIndex"
     unread = [url for url, _, body, _, _ in pages if search_sections.sections(body, ours.rules) is None]
     assert not unread, f"{dataset}: search_sections leaves these record pages to Material's parser: {unread[:5]}"
     searched = 0
     for url, title, body, toc, meta in pages:
-        made, theirs = ours.add(url, title, body, toc, meta), _materials_entries(url, title, body, toc, meta)
+        made, theirs = ours.add(url, title, body, toc, meta), materials_entries(url, title, body, toc, meta)
         assert made == theirs, (
-            f"{dataset} {url}: the search entries differ from Material's ({_first_difference(made, theirs)}): "
+            f"{dataset} {url}: the search entries differ from Material's ({first_difference(made, theirs)}): "
             "Material's search Parser changed; make search_sections.py do what it does now"
         )
         searched += bool(theirs)
     assert searched == len(pages)  # every record page has entries when incident pages are searched
-
-
-#: HTML that exercises each rule of Material's search Parser (and of html.parser's reading of it).
-PARSER_CASES = {
-    "preface, then a title with a permalink": '<p>intro</p><h1 id="t">Title <a class="headerlink" href="#t">¶</a>'
-    "</h1><p>a &amp; b &lt;x&gt; &quot;q&quot; &#169; &copy</p>",
-    "a first heading below h1 opens a section of its own": '<h2 id="a">A</h2><p>x</p><h3 id="b">B</h3><p>y</p>',
-    "headings without id start no section": '<h1 id="t">T</h1><h2>no id</h2><p>text</p><h4>also</h4>',
-    "an element with the heading's tag counts as its title": '<h2 id="a">A</h2><p>x</p><h2>B</h2><p>y</p>',
-    "an excluded heading's section": '<h2 id="a" data-search-exclude="true">A</h2><p>gone</p><ul><li>gone</li></ul>'
-    '<h2 id="b">B</h2><p>kept</p>',
-    "an excluded element, and its tag's quirk": "<div data-search-exclude><div>inner</div>after inner</div><p>x</p>"
-    '<span data-search-exclude="1"><b>no</b></span><p>y</p>',
-    "line numbers": '<div class="linenodiv">1 2</div><p>code</p><div class="linenodiv other">3</div>',
-    "upper case tags and attribute names": '<DIV DATA-SEARCH-EXCLUDE="x">hidden</DIV><P>Shown</P><H2 ID="Up">U</H2>',
-    "character references in attributes": '<div class="&#108;inenodiv">1</div><h2 id="a&amp;b">AB</h2><p>t</p>',
-    "kept tags; empty ones dropped": "<ul>\n<li>one</li>\n<li> </li>\n</ul><p></p><p>x<code>y</code></p>"
-    "<sub>2</sub><sup> </sup><ol><li><p>nested</p></li></ol>",
-    "whitespace runs, and preformatted text": "<p>a\n b</p>\n\n<p>   </p>\n<p>b</p><pre><code>a\n\n  b</code></pre>\n ",
-    "whitespace after whitespace in preformatted text": "<pre>x<span> </span>\n<span>\t</span></pre><p> <b> </b></p>",
-    "void and self-closing tags": '<p>a<br>b<br/>c<img src="x" alt="y"><span/>d<hr /></p>'
-    '<svg><path d="M0"/><title>t &amp; u</title><g><text>label</text></g></svg>',
-    "a heading inside an element: back to the section around it": '<h1 id="t">T</h1><div><h2 id="n">N</h2>'
-    "<p>in</p></div><p>after</p><section><div><h3 id='d'>D</h3></div>x</section>y",
-    "title with markup": '<h2 id="a">A <code>b</code> <em>c</em><a class="headerlink" href="#a">¶</a></h2><p>t</p>',
-    "end tags that close nothing": "<p>a</span>b</p></div><li>c</p></li>",
-    "attribute forms": '<h2 id = \'x\' id="y" hidden>H</h2><p data-x=\'{"a": "<b>"}\' title="a > b">t</p>'
-    '<iframe src="m.html" loading="lazy" data-fw-map=\'{"k": "&#39;"}\'></iframe>',
-    "text of any script; no-break spaces": "<p>\u00a0</p><p>日本語 text\u2003x</p><p>\u00a0\n</p>",
-    "objects are skipped": '<object data="x"><p>no</p></object><p>yes</p>',
-    "text only": "plain text &amp; more",
-    "nothing": "",
-    "a table": '<table><thead><tr><th>A</th></tr></thead><tbody><tr><td><a href="x">1</a></td></tr></tbody></table>',
-}
-#: HTML search_sections leaves to Material's parser (SearchEntries then gives what Material gives).
-MATERIAL_READS = {
-    "a comment": "<!-- c --><p>x</p>",
-    "a script": "<script>if (a<b) {}</script><p>x</p>",
-    "a style": "<style>p > a {}</style><p>x</p>",
-    "a lone <": "<p>a < b</p>",
-    "an unquoted attribute value": "<p class=x>y</p>",
-    "a doctype": "<!DOCTYPE html><p>x</p>",
-    "an iframe with content": "<iframe><p>x</p></iframe>",
-    "a self-closing script": "<script/><p>x</p>",
-    "an unclosed tag": "<p>x</p><p",
-    "end tag with a space": "<p>x</p ><p>y</p>",
-}
-
-
-@pytest.mark.parametrize("html", list(PARSER_CASES.values()), ids=list(PARSER_CASES))
-def test_search_sections_follow_materials_parser(html: str) -> None:
-    from frontierwatch.site import search_sections
-
-    ours = adapter.SearchEntries(_material_index())
-    assert ours.rules is not None
-    assert search_sections.sections(html, ours.rules) is not None, "search_sections no longer reads this HTML"
-    toc = [{"level": 1, "id": "t", "name": "T", "children": [{"level": 2, "id": "a", "name": "A", "children": []}]}]
-    meta = {"tags": ["alias", 3, None], "search": {"boost": 3}}
-    made, theirs = ours.add("x/y/", "Page", html, toc, meta), _materials_entries("x/y/", "Page", html, toc, meta)
-    assert made == theirs, (
-        f"the search entries differ from Material's ({_first_difference(made, theirs)}): Material's search Parser "
-        "changed; make search_sections.py do what it does now"
-    )
-
-
-@pytest.mark.parametrize("html", list(MATERIAL_READS.values()), ids=list(MATERIAL_READS))
-def test_markup_search_sections_does_not_read_goes_to_material(html: str) -> None:
-    from frontierwatch.site import search_sections
-
-    ours = adapter.SearchEntries(_material_index())
-    assert ours.rules is not None
-    assert search_sections.sections(html, ours.rules) is None
-    assert ours.add("x/", "X", html, [], {}) == _materials_entries("x/", "X", html, [], {})
-
-
-def test_a_page_materials_parser_fails_on_fails_the_same() -> None:
-    """An end tag whose start tag went to another part of the page: Material's parser raises ValueError."""
-    html = "<div data-search-exclude><p><div></div></p></div>"
-    with pytest.raises(ValueError):
-        _materials_entries("x/", "X", html, [], {})
-    with pytest.raises(ValueError):
-        adapter.SearchEntries(_material_index()).add("x/", "X", html, [], {})
-
-
-def test_search_settings_and_front_matter_reach_the_entries() -> None:
-    """The index's settings, a page's search exclusion, boost and tags: Material's own rules apply."""
-    html = '<h1 id="t">T</h1><p>x</p><h2 id="a">A</h2><p>y</p>'
-    other = {"lang": ["de", "ja"], "separator": r"[\s\-,]+", "pipeline": [], "fields": {"title": {"boost": 9}}}
-    for meta in ({}, {"search": {"exclude": True}}, {"search": {"boost": 2}, "tags": ["a", "b"]}, {"title": "M"}):
-        for options in ({}, other):
-            ours = adapter.SearchEntries(_material_index(**options))
-            assert ours.rules is not None
-            made = ours.add("p/", "P", html, [], meta)
-            assert made == _materials_entries("p/", "P", html, [], meta, **options), meta
-            assert bool(made) != bool(meta.get("search", {}).get("exclude")), meta
 
 
 def test_materials_search_parser_is_the_one_search_sections_mirrors() -> None:
@@ -510,15 +387,3 @@ def test_materials_search_parser_is_the_one_search_sections_mirrors() -> None:
         "material/plugins/search/plugin.py): make frontierwatch/site/search_sections.py do what it does now "
         f"(the tests above compare them), then set MATERIAL_PARSER_SHA256 to {digest}"
     )
-
-
-def test_other_search_indexes_index_pages_themselves() -> None:
-    """MkDocs' own search plugin, and an index whose add_entry_from_context is replaced (serve's cache_search),
-    are not given sections."""
-    from material.plugins.search.plugin import SearchIndex
-    from mkdocs.contrib.search import search_index as mkdocs_search
-
-    assert adapter.SearchEntries(mkdocs_search.SearchIndex(indexing="full")).rules is None
-    wrapped = SearchIndex(lang=["en"])
-    wrapped.add_entry_from_context = lambda page: None  # type: ignore[method-assign]
-    assert adapter.SearchEntries(wrapped).rules is None

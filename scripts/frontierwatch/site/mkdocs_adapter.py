@@ -11,9 +11,8 @@ below with a message naming what an upgrade changed. The internals, by what they
   in place of the template context's `nav`; Material's tabs and drawer render links as they render sections.
 - Their search entries are made by a new instance of the site's search index class (`SearchEntries`):
   `add_entry_from_context`, `mkdocs.structure.toc.get_toc`, and the entry list, `entries` (Material) or
-  `_entries` (MkDocs' own search plugin), are internals. With Material's index, the page's HTML is divided
-  into sections by `search_sections` (a mirror of Material's `Parser`, which reads its tag sets `void`,
-  `Parser().keep` and `Parser().skip` from here) and each goes to the index's `create_entry_for_section`.
+  `_entries` (MkDocs' own search plugin), are internals; with Material's index, a page's sections from
+  `search_sections` (Material's `Parser` mirrored, its tag sets read here) go to `create_entry_for_section`.
 - `serve` reuses a page's HTML when its Markdown did not change (`cache_render`): it replaces `Page.render`
   and restores `content`, `toc`, `_title_from_render`, `present_anchor_ids` and `links_to_anchors`.
 - `serve` polls a small data folder faster (`watch`): the livereload observer's `_timeout`.
@@ -118,8 +117,7 @@ class Shell:
         before, after = output[:start], output[start + len(SHELL_CONTENT) :]
         m = re.search(r'<li class="md-nav__item">\s*<a href="#' + TOC_ID + r'"[^>]*>.*?</li>', before, re.S)
         self.toc_item = m.group(0) if m else None
-        # What a page puts in: its URL, its table of contents (in place of the shell's one item), its edit link
-        # (escaped as an attribute value, raw elsewhere), the target of the skip link, its title.
+        # A page's URL, table of contents (for the shell's item), edit link, skip link target and title go here.
         before_slots = {url: "url", html.escape(EDIT): "edit", f'href="#{TOC_ID}"': "skip", TITLE: "title"}
         before_slots.setdefault(EDIT, "raw_edit")
         if self.toc_item is not None:
@@ -130,14 +128,10 @@ class Shell:
     def page(self, url: str, title: str, body: str, toc: list[dict[str, Any]], edit_url: str | None) -> str:
         """The page at `url`; `title` is HTML already (as MkDocs has it from the front matter)."""
         skip = f"#{html.escape(toc[0]['id'])}" if toc else "#"
-        values = {
-            "url": url,
-            "toc": "".join(self._toc(toc)) if self.toc_item is not None else "",
-            "edit": html.escape(edit_url or ""),
-            "raw_edit": edit_url or "",
-            "skip": f'href="{skip}"',
-            "title": title,
-        }
+        toc_html = "".join(self._toc(toc)) if self.toc_item is not None else ""
+        edit = edit_url or ""
+        values = {"url": url, "toc": toc_html, "edit": html.escape(edit), "raw_edit": edit, "skip": f'href="{skip}"'}
+        values["title"] = title
         before = "".join([values[part] if n % 2 else part for n, part in enumerate(self._before)])
         after = "".join([values[part] if n % 2 else part for n, part in enumerate(self._after)])
         return before + body + after
@@ -162,14 +156,8 @@ class Shell:
 def _slotted(text: str, slots: Mapping[str, str]) -> list[str]:
     """`text` cut at every occurrence of the keys of `slots` (the first key first where two start at one place):
     the text between them at even indexes, the slot names at odd ones."""
-    pattern = re.compile("|".join(re.escape(key) for key in slots))
-    parts: list[str] = []
-    end = 0
-    for m in pattern.finditer(text):
-        parts += [text[end : m.start()], slots[m.group(0)]]
-        end = m.end()
-    parts.append(text[end:])
-    return parts
+    parts = re.split("(" + "|".join(re.escape(key) for key in slots) + ")", text)
+    return [slots[part] if n % 2 else part for n, part in enumerate(parts)]
 
 
 def _strip_tags(text: str) -> str:
@@ -180,10 +168,9 @@ class SearchEntries:
     """Search entries of direct pages, made by a new index of the site's own search index class.
 
     Material's and MkDocs' search plugins index a page from its URL, title, front matter, HTML and table
-    of contents (`add_entry_from_context`); a stand-in page object carries those. With Material's index the
-    page's sections come from `search_sections` (a regular expression, where Material's `Parser` is a
-    pure-Python HTMLParser: five times slower) and Material makes each section's entry; a page that module does
-    not read, and MkDocs' own search plugin, go through `add_entry_from_context`."""
+    of contents (`add_entry_from_context`); a stand-in page object carries those. With Material's index, its
+    sections come from `search_sections` (Material's HTMLParser took five times as long); other pages and
+    indexes go through `add_entry_from_context`."""
 
     def __init__(self, index: Any) -> None:
         self.index = index

@@ -11,7 +11,7 @@ import pytest
 import stix2
 from stix2.confidence.scales import admiralty_credibility_to_value, none_low_med_high_to_value
 from stix2validator import ValidationOptions, validate_string
-from stix_parse import checked_objects
+from stix_parse import checked_objects, references
 
 from frontierwatch.data.loader import load
 from frontierwatch.exports import context
@@ -227,21 +227,8 @@ def test_reports_refer_to_what_cites_them(ds, objects: dict[str, dict]) -> None:
 
 
 def test_every_reference_resolves_inside_the_bundle(objects: dict[str, dict]) -> None:
-    def refs(value):
-        if isinstance(value, dict):
-            for k, v in value.items():
-                if k.endswith("_ref") and isinstance(v, str):
-                    yield v
-                elif k.endswith("_refs") and isinstance(v, list):
-                    yield from v
-                else:
-                    yield from refs(v)
-        elif isinstance(value, list):
-            for v in value:
-                yield from refs(v)
-
     for obj in objects.values():
-        for ref in refs(obj):
+        for ref in references(obj):
             assert ref in objects, (obj["id"], ref)
 
 

@@ -159,18 +159,19 @@ def write_json_by_line(path: Path, value: object, depth: int) -> None:
 
 def json_by_line_parts(value: object, depth: int, _indent: str = "") -> Iterator[str]:
     """The text of `json_by_line(value, depth)` in parts. Within the first `depth` levels an iterator stands
-    for an array and is read one item at a time."""
+    for an array and is read one item at a time, and any Mapping for an object (its values can be made as
+    they are read)."""
     if depth > 0 and isinstance(value, Iterator):
         first = next(value, _NOTHING)
         if first is _NOTHING:
             yield "[]"
             return
         value = itertools.chain([first], value)
-    elif depth <= 0 or not isinstance(value, dict | list) or not value:
+    elif depth <= 0 or not isinstance(value, Mapping | list) or not value:
         yield _compact_json(value)
         return
     inner, sep = _indent + " ", ""
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         yield "{\n"
         for k, v in value.items():
             yield f"{sep}{inner}{_compact_json(str(k))}: "

@@ -283,6 +283,11 @@ def rows(ctx: Context) -> Iterator[dict[str, object]]:
         }
 
 
+#: The name the rows' CSV text is shared by (`Context.shared`), and what this format shares.
+SHARED = "incidents.csv rows"
+SHARES = (SHARED,)
+
+
 def render(ctx: Context, hxl: bool = False) -> str:
     """The CSV text: the header (and, for HXL, the hashtag row), then the rows, the same in every form."""
     return _head(hxl) + _shared_body(ctx)
@@ -300,7 +305,7 @@ def _head(hxl: bool) -> str:
 
 
 def _shared_body(ctx: Context) -> str:
-    return ctx.shared("incidents.csv rows", lambda: _body(ctx))
+    return ctx.shared(SHARED, lambda: _body(ctx))
 
 
 def _body(ctx: Context) -> str:

@@ -14,6 +14,7 @@ from frontierwatch.exports import csv_acled
 from frontierwatch.exports.common import Context
 
 FILE = "incidents-excel.csv"
+SHARES = csv_acled.SHARES
 BOM = "\ufeff"
 
 

@@ -26,9 +26,10 @@ from typing import Any
 from frontierwatch import __version__
 from frontierwatch.exports.common import LICENCE_URLS, Context
 from frontierwatch.exports.csv_acled import safe_cell
-from frontierwatch.exports.tables import Table, build
+from frontierwatch.exports.tables import SHARED, Table, build
 
 FOLDER = "frontierwatch-data"
+SHARES = (SHARED,)  # the flat tables, made once for both this format and the SQLite database
 DESCRIPTOR = "datapackage.json"
 ZIP_NAME = f"{FOLDER}.zip"
 #: The zip's entry timestamp: the earliest a zip can store, so it says nothing about the build.

@@ -47,7 +47,9 @@ from typing import Any, Protocol
 
 #: Seconds a read waits for a worker's next message before the build fails (FRONTIERWATCH_WORKER_TIMEOUT).
 DEFAULT_TIMEOUT = float(os.environ.get("FRONTIERWATCH_WORKER_TIMEOUT", "900"))
-#: Most workers in a pool, and the memory each is assumed to need (about 300 MiB at 10,000 incidents).
+#: Most workers in a pool, and the memory each is assumed to need: a record page worker's resident set is about
+#: 180 MiB at 10,000 incidents and 400 MiB at 50,000, of which 90 and 250 MiB its own (PSS, pages shared after the
+#: fork divided among their sharers; tests/benchmarks/bench_site.py).
 MAX_WORKERS = 8
 WORKER_MEMORY = 400 * 2**20
 

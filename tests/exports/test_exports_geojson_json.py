@@ -119,13 +119,16 @@ def test_json_by_line_puts_one_record_on_a_line_and_reads_back_the_same() -> Non
 
 
 def test_json_by_line_written_in_parts_with_iterators_for_arrays_is_the_same_text(tmp_path: Path) -> None:
-    """Large exports (STIX) are written a part at a time, an iterator standing for an array: the same bytes."""
+    """Large exports (STIX) are written a part at a time, an iterator standing for an array and any Mapping for an
+    object: the same bytes."""
+    from types import MappingProxyType
+
     from frontierwatch.exports.common import json_by_line, json_by_line_parts, write_json_by_line
 
     objects = [{"id": "a", "name": "é \u2028"}, {"id": "b", "n": [1, 2.5], "o": {}}]
     doc = {"type": "bundle", "objects": objects, "e": [], "d": {"k": [1]}}
     for depth in (2, 3):  # the arrays within the levels written a member a line
-        lazy = {**doc, "objects": iter(objects), "e": iter([])}
+        lazy = {**doc, "objects": iter(objects), "e": iter([]), "d": MappingProxyType(doc["d"])}
         assert "".join(json_by_line_parts(lazy, depth)) == json_by_line(doc, depth)
     write_json_by_line(tmp_path / "doc.json", {**doc, "objects": iter(objects)}, 2)
     assert (tmp_path / "doc.json").read_bytes() == (json_by_line(doc, 2) + "\n").encode("utf-8")

@@ -262,3 +262,35 @@ def test_data_licence_file_is_packaged() -> None:
     assert "LICENSE-DATA" in meta["license-files"]
     text = (ROOT / "LICENSE-DATA").read_text(encoding="utf-8")
     assert "CC BY 4.0" in text and "https://creativecommons.org/licenses/by/4.0/legalcode" in text
+
+
+def test_what_formats_share_is_made_once_and_let_go_after_its_last_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The flat tables (data package, SQLite) and the CSV text (incidents.csv, HXL, Excel) are made once per run,
+    and let go as soon as no format still to be written shares them (100 MiB at 50,000 incidents)."""
+    import importlib
+
+    from frontierwatch.exports import FORMATS, common
+
+    made: list[str] = []
+    held: dict[str, list[str]] = {}
+    shared = common.Context.shared
+
+    def counting(self: common.Context, name: str, make: object) -> object:
+        return shared(self, name, lambda: made.append(name) or make())  # type: ignore[operator]
+
+    monkeypatch.setattr(common.Context, "shared", counting)
+    for fmt, (module_name, _) in FORMATS.items():
+        module = importlib.import_module(f"frontierwatch.exports.{module_name}")
+        write = module.write
+
+        def spying(ctx: common.Context, out: Path, _write: object = write, _fmt: str = fmt) -> object:
+            held[_fmt] = sorted(ctx._made)  # what earlier formats left held
+            return _write(ctx, out)  # type: ignore[operator]
+
+        monkeypatch.setattr(module, "write", spying)
+    write_all(load(FIXTURE), tmp_path)
+    assert sorted(made) == ["incidents.csv rows", "tables"]
+    assert held["sqlite"] == ["tables"] and held["csv"] == [] and held["excel"] == ["incidents.csv rows"]
+    assert all(held[f] == [] for f in ("geojson", "json", "stix", "atom", "citation"))

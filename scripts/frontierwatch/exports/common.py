@@ -11,7 +11,7 @@ import itertools
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -82,10 +82,16 @@ class Context:
     def shared(self, name: str, make: Callable[[], T]) -> T:
         """What several formats build from the same data, made once per context (one `write_all`): the flat
         tables (data package and SQLite), the CSV rows (incidents.csv, its HXL and Excel forms). Callers
-        must not change what they get."""
+        must not change what they get. A format module that asks for one names it in its `SHARES`, so that
+        a run lets go of it once no format still to be written shares it (`release`)."""
         if name not in self._made:
             self._made[name] = make()
         return self._made[name]
+
+    def release(self, keep: Collection[str] = ()) -> None:
+        """Let go of what `shared` made, but the names in `keep` (what formats still to be written share)."""
+        for name in [n for n in self._made if n not in keep]:
+            del self._made[name]
 
     @property
     def as_of(self) -> dt.datetime:
@@ -159,18 +165,19 @@ def write_json_by_line(path: Path, value: object, depth: int) -> None:
 
 def json_by_line_parts(value: object, depth: int, _indent: str = "") -> Iterator[str]:
     """The text of `json_by_line(value, depth)` in parts. Within the first `depth` levels an iterator stands
-    for an array and is read one item at a time."""
+    for an array and is read one item at a time, and any Mapping for an object (its values can be made as
+    they are read)."""
     if depth > 0 and isinstance(value, Iterator):
         first = next(value, _NOTHING)
         if first is _NOTHING:
             yield "[]"
             return
         value = itertools.chain([first], value)
-    elif depth <= 0 or not isinstance(value, dict | list) or not value:
+    elif depth <= 0 or not isinstance(value, Mapping | list) or not value:
         yield _compact_json(value)
         return
     inner, sep = _indent + " ", ""
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         yield "{\n"
         for k, v in value.items():
             yield f"{sep}{inner}{_compact_json(str(k))}: "

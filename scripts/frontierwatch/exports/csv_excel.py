@@ -14,6 +14,7 @@ from frontierwatch.exports import csv_acled
 from frontierwatch.exports.common import Context
 
 FILE = "incidents-excel.csv"
+SHARES = csv_acled.SHARES
 BOM = "\ufeff"
 
 
@@ -22,7 +23,9 @@ def render(ctx: Context) -> str:
 
 
 def write(ctx: Context, out_dir: Path) -> list[tuple[str, str, int, str]]:
-    (out_dir / FILE).write_bytes(render(ctx).encode("utf-8"))
+    with (out_dir / FILE).open("w", encoding="utf-8", newline="") as out:
+        out.write(BOM)
+        csv_acled.write_table(out, ctx)
     return [
         (
             FILE,

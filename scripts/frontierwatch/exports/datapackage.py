@@ -18,7 +18,6 @@ and in a fixed order, so two builds of the same data give the same bytes.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import zipfile
 from pathlib import Path
@@ -27,23 +26,23 @@ from typing import Any
 from frontierwatch import __version__
 from frontierwatch.exports.common import LICENCE_URLS, Context
 from frontierwatch.exports.csv_acled import safe_cell
-from frontierwatch.exports.tables import Table, build
+from frontierwatch.exports.tables import SHARED, Table, build
 
 FOLDER = "frontierwatch-data"
+SHARES = (SHARED,)  # the flat tables, made once for both this format and the SQLite database
 DESCRIPTOR = "datapackage.json"
 ZIP_NAME = f"{FOLDER}.zip"
 #: The zip's entry timestamp: the earliest a zip can store, so it says nothing about the build.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def csv_text(table: Table) -> str:
-    """The table as CSV text (formula-guarded strings; None as an empty cell)."""
-    buf = io.StringIO(newline="")
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([c.name for c in table.columns])
-    for row in table.rows:
-        writer.writerow(["" if v is None else safe_cell(v) for v in row])
-    return buf.getvalue()
+def write_csv(table: Table, path: Path) -> None:
+    """The table as CSV (formula-guarded strings; None as an empty cell), written a row at a time."""
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow([c.name for c in table.columns])
+        for row in table.rows:
+            writer.writerow(["" if v is None else safe_cell(v) for v in row])
 
 
 def licence(ctx: Context) -> dict[str, str]:
@@ -121,34 +120,29 @@ def descriptor(ctx: Context, tables: list[Table]) -> dict[str, Any]:
     return out
 
 
-def files(ctx: Context) -> tuple[list[Table], dict[str, bytes]]:
-    """The tables and every file of the package folder (name -> bytes), descriptor first."""
+def write_package(ctx: Context, folder: Path, zip_path: Path) -> list[Table]:
+    """The package folder (descriptor first, then a CSV per table), and the zip of the same files, one file in
+    memory at a time (the tables' CSV text at 50,000 incidents is tens of MB); returns the tables."""
     tables = build(ctx)
-    out = {DESCRIPTOR: (json.dumps(descriptor(ctx, tables), ensure_ascii=False, indent=1) + "\n").encode("utf-8")}
+    folder.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(descriptor(ctx, tables), ensure_ascii=False, indent=1) + "\n"
+    (folder / DESCRIPTOR).write_bytes(text.encode("utf-8"))
+    names = [DESCRIPTOR]
     for t in tables:
-        out[f"{t.name}.csv"] = csv_text(t).encode("utf-8")
-    return tables, out
-
-
-def zip_bytes(contents: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name, data in contents.items():
+        write_csv(t, folder / f"{t.name}.csv")
+        names.append(f"{t.name}.csv")
+    with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name in names:
             info = zipfile.ZipInfo(f"{FOLDER}/{name}", date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3  # Unix, whatever system builds it
-            zf.writestr(info, data, compresslevel=9)
-    return buf.getvalue()
+            zf.writestr(info, (folder / name).read_bytes(), compresslevel=9)
+    return tables
 
 
 def write(ctx: Context, out_dir: Path) -> list[tuple[str, str, int, str]]:
-    tables, contents = files(ctx)
-    folder = out_dir / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, data in contents.items():
-        (folder / name).write_bytes(data)
-    (out_dir / ZIP_NAME).write_bytes(zip_bytes(contents))
+    tables = write_package(ctx, out_dir / FOLDER, out_dir / ZIP_NAME)
     records = sum(len(t.rows) for t in tables)
     out = [
         (

@@ -30,9 +30,10 @@ from pathlib import Path
 
 from frontierwatch.exports import history_tables
 from frontierwatch.exports.common import Context
-from frontierwatch.exports.tables import Table, build
+from frontierwatch.exports.tables import SHARED, Table, build
 
 FILE = "frontierwatch.db"
+SHARES = (SHARED,)  # the flat tables, made once for both this format and the data package
 PAGE_SIZE = 4096
 #: Bumped when the tables change shape (readers can check `PRAGMA user_version`).
 FORMAT_VERSION = 2  # 2: the history tables

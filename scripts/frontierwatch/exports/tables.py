@@ -138,10 +138,14 @@ def _sorted(records: dict[str, Any]) -> list[Any]:
     return [records[k] for k in sorted(records)]
 
 
+#: The name the tables are shared by (`Context.shared`), in the `SHARES` of the formats that use them.
+SHARED = "tables"
+
+
 def build(ctx: Context) -> list[Table]:
     """Every table, parents before children (the order foreign keys need). Made once per export run: the
     data package and the SQLite database share them (do not change them)."""
-    return list(ctx.shared("tables", lambda: _build(ctx)))
+    return list(ctx.shared(SHARED, lambda: _build(ctx)))
 
 
 def _build(ctx: Context) -> list[Table]:

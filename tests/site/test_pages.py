@@ -210,6 +210,19 @@ def test_long_lists_are_cut_with_a_pointer(ds) -> None:
     assert "too many for one page" in out["timeline.md"]
 
 
+def test_timeline_counts_left_out_incidents_in_a_sentence_of_their_own(ds) -> None:
+    """A year's incidents left out of the timeline are a paragraph, not an item of the last month's list, and
+    one incident is counted in the singular."""
+    timeline = {p.src_uri: p.content for p in pages.generate(ds, PageOptions(index_limit=1))}["timeline.md"]
+    sentences = re.findall(r"^(.*) (?:is|are) listed on \[the incidents of (\d{4})\]", timeline, re.M)
+    assert sentences, timeline
+    for count, year in sentences:
+        assert not count.startswith("- ") and count.endswith(f" of {year}")
+        n = int(count.split()[0].replace(",", ""))
+        assert count.startswith(f"{n:,} incident{'' if n == 1 else 's'} of ")
+    assert any(count.startswith("1 incident of ") for count, _ in sentences)
+
+
 def test_year_page_collision_with_an_incident_id(ds) -> None:
     r = pages.Renderer(ds)
     assert r._year_src(2025) == "incidents/2025.md"

@@ -245,6 +245,7 @@ class SizeResult:
     incident_page_gzip_kb: float = 0.0
     incident_page_disk_kb: float = 0.0
     serve_edit_s: dict[str, list[float]] = field(default_factory=dict)
+    serve_cpu_s: dict[str, list[float]] = field(default_factory=dict)  # the serve process's, over the same spans
     plain_s: list[float] = field(default_factory=list)
     matched_s: list[float] = field(default_factory=list)
 
@@ -308,8 +309,8 @@ def verdicts(results: list[SizeResult], real_serve: dict[str, list[float]]) -> l
     return lines
 
 
-def _serve(r: SizeResult, kind: str) -> str:
-    times = r.serve_edit_s.get(kind)
+def _serve(by_kind: dict[str, list[float]], kind: str) -> str:
+    times = by_kind.get(kind)
     return f"{med(times):.2f}" if times else "-"
 
 
@@ -335,9 +336,13 @@ def report(results: list[SizeResult], real_serve: dict[str, list[float]], info: 
         ("search index, gzip (MB)", [f"{r.search_gzip_mb:.2f}" for r in results]),
         ("overview map (MB)", [f"{r.overview_mb:.2f}" for r in results]),
         *[
-            (f"serve: {kind} edit shown (s)", [_serve(r, kind) for r in results])
+            row
             for kind in serve_edits.KINDS
             if any(kind in r.serve_edit_s for r in results)
+            for row in (
+                (f"serve: {kind} edit shown (s)", [_serve(r.serve_edit_s, kind) for r in results]),
+                ("  serve process CPU (s)", [_serve(r.serve_cpu_s, kind) for r in results]),
+            )
         ],
         ("plain Material build (s)", [f"{med(r.plain_s):.1f}" for r in results]),
         ("  ratio ours / plain", [f"{med(r.build_s) / med(r.plain_s):.2f}" for r in results]),
@@ -449,10 +454,12 @@ def main() -> int:
                     )
                     shutil.rmtree(root)
             if "serve" not in args.skip and size <= args.serve_max:
-                res.serve_edit_s = serve_edits.serve_edits(
-                    project, data, args.serve_runs or args.runs, args.timeout, ENV
+                edited = serve_edits.serve_edits(project, data, args.serve_runs or args.runs, args.timeout, ENV)
+                res.serve_edit_s, res.serve_cpu_s = edited.wall, edited.cpu
+                print(
+                    f"  serve edits: {_times(res.serve_edit_s)}; serve process CPU: {_times(res.serve_cpu_s)}",
+                    flush=True,
                 )
-                print(f"  serve edits: {_times(res.serve_edit_s)}", flush=True)
             results.append(res)
         if "history" not in args.skip and args.history:
             from bench_history import run_sizes  # the history benchmark (tests/benchmarks/bench_history.py)
@@ -462,7 +469,7 @@ def main() -> int:
         if "real" not in args.skip:
             real_serve = serve_edits.serve_edits(
                 project, project / "data", max(args.serve_runs or args.runs, 3), args.timeout, ENV
-            )
+            ).wall
             print(f"real data serve edits: {_times(real_serve)}", flush=True)
     finally:
         if not args.keep and args.work is None:

@@ -1,14 +1,12 @@
-"""The serve benchmark's edits: how long `mkdocs serve` takes to show an editor's save. Used by bench_site.py.
+"""How long `mkdocs serve` takes to show an editor's save: the one harness of the serve benchmarks
+(bench_site.py's serve step, bench_serve_edits.py).
 
-Three kinds of edit (issue 14), each timed from writing the YAML file until the served pages show it:
-
-  title     a new title in one incident's file; shown when that incident's page has it
-  actor     a new name for the actor named by the most incidents; shown when its own page AND an incident page
-            that names it (one of many pages that show the name) have it
-  new       a new incident file (a copy of an existing one, another id and title); shown when its page serves;
-            the file is then removed and the removal waited for, so every run starts from the same data
-
-Every file is restored afterwards and the server is stopped (its whole process group).
+The edits are `edits.py`'s (an incident's title; the name of the actor most incidents name; a new incident).
+Each is timed from writing the YAML file until every page that shows it serves the new text, polled over HTTP:
+what an editor waits for. The serve process's CPU time over the same span is taken too (a steadier figure than
+wall time on a shared machine; the child that writes the downloads after the pages is not in it). A new incident
+is removed again after it is shown, and the removal waited for, so every run starts from the same data. Every
+edited file is restored afterwards and the server is stopped (its whole process group).
 """
 
 from __future__ import annotations
@@ -19,16 +17,20 @@ import re
 import signal
 import subprocess
 import sys
-import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-KINDS = ("title", "actor", "new")
+from edits import EDITS, KINDS, busiest_actor, first_incident, new_incident_file
+
+from frontierwatch.site.serve_exports import PENDING, UP_TO_DATE
+
+__all__ = ["KINDS", "EditTimes", "Server", "fetch", "free_port", "serve_edits"]
 
 
 def fetch(url: str) -> str | None:
@@ -47,31 +49,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _field(text: str, name: str) -> re.Match[str]:
-    match = re.search(rf"^{name}: *(.+)$", text, re.MULTILINE)
-    if match is None:
-        sys.exit(f"no top-level {name}: line")
-    return match
-
-
-def _replace(text: str, match: re.Match[str], value: str) -> str:
-    return text[: match.start(1)] + value + text[match.end(1) :]
-
-
-def _busiest_actor(data: Path) -> tuple[str, str]:
-    """(actor id, the first incident that names it) for the actor named by the most incident files."""
-    counts: Counter[str] = Counter()
-    first: dict[str, str] = {}
-    for path in sorted((data / "incidents").glob("*.yaml")):
-        for actor in re.findall(r"^ *- actor: *(\S+)", path.read_text(encoding="utf-8"), re.MULTILINE):
-            counts[actor] += 1
-            first.setdefault(actor, path.stem)
-    actor = next(a for a, _ in counts.most_common() if (data / "actors" / f"{a}.yaml").is_file())
-    return actor, first[actor]
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process, all its threads (Linux /proc; its children not included)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Server:
-    """`mkdocs serve` on a free port of 127.0.0.1, in its own process group."""
+    """`mkdocs serve` of a project on a free port of 127.0.0.1, in its own process group, its log kept."""
 
     def __init__(self, project: Path, data: Path, env: dict[str, str]) -> None:
         self.port = free_port()
@@ -88,84 +73,107 @@ class Server:
             "-a",
             f"127.0.0.1:{self.port}",
         ]
-        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed in stop())
         self.proc = subprocess.Popen(
             cmd,
             cwd=project,
             env={**env, "FRONTIERWATCH_DATA": str(data)},
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
             start_new_session=True,
         )
+        self.lines: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
 
-    def fail(self, why: str) -> None:
-        self.log.seek(0)
-        sys.exit(f"{why}:\n{self.log.read()[-3000:]}")
+    def _read(self) -> None:
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            self.lines.append(line)
 
-    def wait_for(self, shown: Callable[[], bool], timeout: float, what: str) -> float:
+    def settled(self) -> bool:
+        """The last build has ended and the downloads it started are written."""
+        said = [line for line in self.lines if UP_TO_DATE in line or PENDING in line]
+        starts = [i for i, line in enumerate(self.lines) if "Building documentation" in line]
+        ends = [i for i, line in enumerate(self.lines) if "Reloading browsers" in line or "Serving on" in line]
+        ended = bool(ends) and (not starts or ends[-1] > starts[-1])
+        return ended and (not said or UP_TO_DATE in said[-1])
+
+    def shows(self, pages: tuple[str, ...], text: str) -> bool:
+        return all(text in (fetch(self.base + page) or "") for page in pages)
+
+    def wait_for(self, done: Callable[[], bool], timeout: float, what: str) -> float:
         start = time.perf_counter()
-        while not shown():
+        while not done():
             if self.proc.poll() is not None or time.perf_counter() - start > timeout:
-                self.fail(f"{what}: not served within {timeout:.0f} s")
+                sys.exit(f"{what}: not served within {timeout:.0f} s:\n" + "".join(self.lines[-40:]))
             time.sleep(0.05)
         return time.perf_counter() - start
+
+    def cpu(self) -> float:
+        return cpu_seconds(self.proc.pid)
 
     def stop(self) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.proc.pid, signal.SIGTERM)
         try:
-            self.proc.wait(timeout=10)
+            self.proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
-        self.log.close()
+
+
+@dataclass
+class EditTimes:
+    wall: dict[str, list[float]] = field(default_factory=dict)  # seconds from the save until shown
+    cpu: dict[str, list[float]] = field(default_factory=dict)  # the serve process's CPU seconds over that span
 
 
 def serve_edits(
-    project: Path, data: Path, runs: int, timeout: float, env: dict[str, str], kinds: tuple[str, ...] = KINDS
-) -> dict[str, list[float]]:
-    """Seconds from each save until the served pages show it: `runs` edits of each kind, a second apart."""
-    incident = sorted((data / "incidents").glob("*.yaml"))[0]
-    actor_id, naming = _busiest_actor(data)
-    actor = data / "actors" / f"{actor_id}.yaml"
-    originals = {incident: incident.read_text(encoding="utf-8"), actor: actor.read_text(encoding="utf-8")}
-    new_file = data / "incidents" / "benchmark-new-incident.yaml"
+    project: Path,
+    data: Path,
+    runs: int,
+    timeout: float,
+    env: dict[str, str],
+    kinds: tuple[str, ...] = KINDS,
+    settle: bool = False,
+    say: Callable[[str], None] = lambda _: None,
+) -> EditTimes:
+    """`runs` edits of each kind, a second apart (`settle`: the downloads written between edits too)."""
+    actor_id, _ = busiest_actor(data)
+    originals = {
+        path: path.read_text(encoding="utf-8") for path in (first_incident(data), data / "actors" / f"{actor_id}.yaml")
+    }
+    added: list[Path] = []
     server = Server(project, data, env)
-    page = lambda collection, rid: f"{server.base}{collection}/{rid}/"  # noqa: E731
-    times: dict[str, list[float]] = {kind: [] for kind in kinds}
+    times = EditTimes()
     try:
-        server.wait_for(lambda: fetch(page("incidents", incident.stem)) is not None, timeout, "first build")
-        time.sleep(1.0)  # let the watcher settle after the first build
+        first = f"incidents/{first_incident(data).stem}/"
+        start = time.perf_counter()
+        server.wait_for(lambda: fetch(server.base + first) is not None, timeout, "first build")
+        server.wait_for(server.settled, timeout, "first build's downloads")
+        say(f"first build and downloads: {time.perf_counter() - start:.1f} s")
         for n in range(runs):
-            stamp = f"{n} {time.time_ns()}"
             for kind in kinds:
-                if kind == "title":
-                    title = f"Benchmark title {stamp}"
-                    text = originals[incident]
-                    incident.write_text(_replace(text, _field(text, "title"), title), encoding="utf-8")
-                    shown = lambda t=title: t in (fetch(page("incidents", incident.stem)) or "")  # noqa: E731
-                elif kind == "actor":
-                    name = f"Benchmark actor {stamp}"
-                    text = originals[actor]
-                    actor.write_text(_replace(text, _field(text, "name"), name), encoding="utf-8")
-                    shown = lambda t=name: all(  # noqa: E731
-                        t in (fetch(url) or "") for url in (page("actors", actor_id), page("incidents", naming))
-                    )
-                else:
-                    title = f"Benchmark new incident {stamp}"
-                    text = originals[incident]
-                    new_file.write_text(_replace(text, _field(text, "title"), title), encoding="utf-8")
-                    shown = lambda t=title: t in (fetch(page("incidents", new_file.stem)) or "")  # noqa: E731
-                times[kind].append(server.wait_for(shown, timeout, f"{kind} edit"))
-                time.sleep(1.0)  # a quiet moment between edits, as an editor has
+                time.sleep(1.0)  # a quiet moment between saves, as an editor has
+                cpu0, t0 = server.cpu(), time.perf_counter()
+                shown = EDITS[kind](data, n)
+                server.wait_for(lambda s=shown: server.shows(s.pages, s.text), timeout, f"{kind} edit")
+                wall, cpu = time.perf_counter() - t0, server.cpu() - cpu0
+                times.wall.setdefault(kind, []).append(wall)
+                times.cpu.setdefault(kind, []).append(cpu)
+                say(f"  {kind} #{n + 1}: {wall:.2f} s (serve process CPU {cpu:.2f} s)")
                 if kind == "new":
-                    new_file.unlink()
-                    server.wait_for(lambda: fetch(page("incidents", new_file.stem)) is None, timeout, "removal")
-                    time.sleep(1.0)
+                    added.append(new_incident_file(data, n))
+                    added[-1].unlink()
+                    url = server.base + shown.pages[0]
+                    server.wait_for(lambda u=url: fetch(u) is None, timeout, "removal")
+                if settle:
+                    server.wait_for(server.settled, timeout, "downloads")
         return times
     finally:
         for path, text in originals.items():
             path.write_text(text, encoding="utf-8")
-        new_file.unlink(missing_ok=True)
+        for path in added:
+            path.unlink(missing_ok=True)
         server.stop()

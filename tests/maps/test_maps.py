@@ -470,3 +470,18 @@ def test_an_incidents_rows_follow_its_dataset(ds: Dataset, tmp_path: Path) -> No
     assert own[:6] == on_actors[:6] and own[7:11] == on_actors[7:11] and own[12:] == on_actors[12:]
     assert on_own_map["places"][own[6]][0] == before["places"][on_actors[6]][0] == clash.place
     assert [before["actors"][a[0]][0] for a in on_actors[11]] == [a.actor for a in clash.actors]
+
+
+def test_folium_is_imported_only_by_a_process_that_draws_a_map(ds: Dataset) -> None:
+    """Folium (with pandas, when installed) costs the build's own process and the record page workers about 0.4 s
+    of start-up: only drawing a map imports it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import frontierwatch.site.plugin, frontierwatch.site.record_pages, frontierwatch.maps; "
+        "print(sorted(m for m in ('folium', 'branca') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip() == "[]"
+    assert "leaflet" in overview_map(ds)  # and drawing a map imports it

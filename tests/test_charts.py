@@ -196,3 +196,43 @@ def test_prepare_draws_every_chart_the_pages_ask_for() -> None:
         book.size(actor)
     book.incidents_per_year(), book.fatalities_per_year(), book.incidents_by_type()
     assert len(chart_render._svg_cache) == before  # nothing new drawn after prepare()
+
+
+_ENGINE_SCRIPT = """
+import json, os, sys
+from frontierwatch.site import chart_render
+x = {"field": "a", "type": "quantitative"}
+spec = {"data": {"values": [{"a": 1}, {"a": 3}]}, "mark": "point", "encoding": {"x": x}}
+if sys.argv[1] == "early":
+    chart_render.start_engine()
+    pid = os.fork()  # at once: the fork waits for the engine's start to end
+    if pid == 0:
+        code = 3
+        try:
+            chart_render.draw_svg(spec)
+        except chart_render.ChartError:
+            code = 0 if chart_render._starting is None else 4
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, os.waitstatus_to_exitcode(status)
+print(json.dumps(chart_render.draw_svg(spec)))
+"""
+
+
+def _draw_in_new_process(mode: str) -> str:
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", _ENGINE_SCRIPT, mode], capture_output=True, text=True, timeout=120, check=True
+    )
+    return str(json.loads(out.stdout))
+
+
+def test_the_engine_started_early_draws_what_a_cold_one_draws_and_no_fork_inherits_it_half_made() -> None:
+    """`start_engine` starts vl-convert on a thread while the build reads its data: a process forked at once
+    waits for the start (and its child refuses to draw, as after any start), and the charts are the same bytes."""
+    early = _draw_in_new_process("early")
+    assert early.startswith("<svg")
+    assert early == _draw_in_new_process("cold")

@@ -5,13 +5,20 @@ vl-convert runs a JavaScript engine on a thread of the process that first uses i
 inherits a started engine hangs when it calls it. So charts are drawn in the parent (`ChartBook.prepare`,
 called before the record-page workers fork) and a child only reads the cache; drawing in a child after the
 parent has started the engine raises `ChartError` instead of hanging.
+
+The engine's start (about a third of a second of CPU, once per process, whatever the charts) is started early on
+a thread of its own (`start_engine`, when the build reads its configuration), on the core the build leaves idle
+while it reads the data: vl-convert lets go of the GIL while it works. Every fork waits for that start to end, so
+that no child is forked while the engine is half made.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +49,41 @@ class Chart:
 # --- drawing ----------------------------------------------------------------------------------------
 _engine_pid: int | None = None
 _svg_cache: dict[str, str] = {}
+_starting: threading.Thread | None = None  # the thread starting the engine (`start_engine`)
+#: What starting the engine draws: the smallest chart of the Vega-Lite version the site's charts use.
+_FIRST_SPEC: dict[str, Any] = {"data": {"values": []}, "mark": "point"}
+
+
+def start_engine() -> None:
+    """Start vl-convert's engine on a thread while this process does other work (no-op if it is started, or in a
+    forked child of a process that started it). The first chart drawn, and any fork, wait for the start to end."""
+    global _engine_pid, _starting
+    if _engine_pid is not None:
+        return
+    try:
+        import vl_convert
+    except ImportError:  # pragma: no cover - a dependency of the package; draw_svg says what to do
+        return
+
+    def start() -> None:
+        # An error here (none is expected from this spec) is left to the first real chart, which reports it.
+        with contextlib.suppress(Exception):
+            vl_convert.vegalite_to_svg(_FIRST_SPEC, vl_version=VEGA_LITE)
+
+    _engine_pid = os.getpid()
+    _starting = threading.Thread(target=start, name="vl-convert engine start", daemon=True)
+    _starting.start()
+
+
+def _engine_started() -> None:
+    """Wait for `start_engine`'s thread, if any (before a chart is drawn, and before any fork)."""
+    global _starting
+    starting, _starting = _starting, None
+    if starting is not None and starting is not threading.current_thread():
+        starting.join()
+
+
+os.register_at_fork(before=_engine_started)
 
 
 def draw_svg(spec: dict[str, Any]) -> str:
@@ -61,6 +103,7 @@ def draw_svg(spec: dict[str, Any]) -> str:
     except ImportError as exc:  # pragma: no cover - a dependency of the package
         raise ChartError("vl-convert-python is not installed: run ./dev install site") from exc
     _engine_pid = os.getpid()
+    _engine_started()
     try:
         svg = vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE)
     except Exception as exc:

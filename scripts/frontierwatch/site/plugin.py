@@ -1,7 +1,7 @@
 """The MkDocs plugin: MkDocs' events connected to the package's modules; the work is in `build.SiteBuild`.
 
     on_startup       remember whether this is `serve` or `build`
-    on_config        where the data is
+    on_config        where the data is; vl-convert's engine starts on a thread (`chart_render.start_engine`)
     on_pre_build     (serve) the record pages of the last build step aside while MkDocs cleans the site;
                      stop the exports child of the last build
     on_files         load data/ (serve: only changed files are parsed again; keep the last good data on bad
@@ -47,6 +47,7 @@ from frontierwatch.data.history import HistoryCache
 from frontierwatch.data.problems import Problem, plural
 from frontierwatch.site import (
     build_guards,
+    chart_render,
     history_pages,
     incremental,
     linksafety,
@@ -139,6 +140,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             _refuse(build_guards.symlinks_leaving(base, [Path(config.docs_dir), *_custom_dir(config)]))
             if self.serving:
                 adapter.add_script(config, serve_status.SCRIPT_URL)  # the problems banner, serve only
+            chart_render.start_engine()  # while MkDocs gathers the files and the data loads
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:

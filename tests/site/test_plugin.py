@@ -265,3 +265,18 @@ def test_parse_log() -> None:
     assert (
         dates["incidents/b.yaml"].isoformat() == "2025-03-04" and dates["incidents/a.yaml"].isoformat() == "2025-01-02"
     )
+
+
+def test_a_build_over_the_last_one_writes_the_same_site_and_leaves_nothing_beside_it(tmp_path: Path) -> None:
+    """The last build's site is set aside and deleted by a thread while the build goes on (`old_site`)."""
+    project = make_project(tmp_path / "project")
+    build(config_for(project, strict=True))
+    site = tmp_path / "project" / "site"
+    first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    (site / "stale-page" / "index.html").parent.mkdir()
+    (site / "stale-page" / "index.html").write_text("from an older build", encoding="utf-8")
+    adapter.forget_plugin_instances()
+    build(config_for(project, strict=True))
+    again = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert again == first
+    assert sorted(p.name for p in (tmp_path / "project").iterdir() if p.name.startswith(".")) == []

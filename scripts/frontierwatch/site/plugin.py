@@ -1,8 +1,9 @@
 """The MkDocs plugin: MkDocs' events connected to the package's modules; the work is in `build.SiteBuild`.
 
-    on_startup       remember whether this is `serve` or `build`
+    on_startup       remember whether this is `serve` or `build`, and whether it is dirty
     on_config        where the data is; vl-convert's engine starts on a thread (`chart_render.start_engine`)
-    on_pre_build     (serve) the record pages of the last build step aside while MkDocs cleans the site;
+    on_pre_build     (build) the last build's site is set aside and deleted by a thread (`old_site`);
+                     (serve) the record pages of the last build step aside while MkDocs cleans the site;
                      stop the exports child of the last build
     on_files         load data/ (serve: only changed files are parsed again; keep the last good data on bad
                      data); start a SiteBuild (its workers write exports, maps and record pages while MkDocs
@@ -19,7 +20,7 @@
                      to the writers
     on_post_template the sitemap lists record pages, not shells
     on_post_build    (before search writes its index) wait for the workers; record pages' search entries;
-                     the icon sprite;
+                     the icon sprite; the old site is deleted;
                      (serve) start the child that writes this data's exports, when they are not written yet
     on_build_error   stop the workers
     on_serve         watch data/ so an edit rebuilds the site, and the exports' signal (rebuild once they are in)
@@ -51,6 +52,7 @@ from frontierwatch.site import (
     history_pages,
     incremental,
     linksafety,
+    old_site,
     outputs,
     serve_exports,
     serve_status,
@@ -112,6 +114,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
 
     def __init__(self) -> None:
         self.command: str | None = None  # "serve" or "build" (on_startup)
+        self.dirty = False  # `--dirty`: MkDocs does not empty the site folder (on_startup)
+        self.old_site = old_site.OldSite()  # build: the last build's site, deleted by a thread
         self.data_dir: Path | None = None
         self.dataset: Dataset | None = None
         self.build: SiteBuild | None = None
@@ -131,7 +135,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
 
     # --- events -----------------------------------------------------------------------------------
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.command = command
+        self.command, self.dirty = command, dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.config.enabled:
@@ -254,14 +258,17 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             outputs.write_icon_sprite(Path(config.site_dir), self.icons.document())
         if self.serving and self.data_dir is not None:
             self.exports.after_build(self._export_args(self.data_dir))
+        self.old_site.wait()
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop()
         self.keeper.writing = None
+        self.old_site.wait()
 
     def on_shutdown(self) -> None:
         self.keeper.drop()
         self.exports.close()
+        self.old_site.wait()
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.data_dir is not None and self.data_dir.is_dir():
@@ -273,8 +280,11 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
 
     # --- serve-only hooks: extend here (error banner, incremental rebuilds) -----------------------------
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        """Serve: MkDocs is about to empty the site folder; the last build's record pages wait beside
-        it, so that the next build writes again only what an edit changed (`incremental.Keeper`)."""
+        """MkDocs is about to empty the site folder. Build: the last build's site is set aside and deleted by
+        a thread while the build goes on (`old_site`). Serve: the last build's record pages wait beside it, so
+        that the next build writes again only what an edit changed (`incremental.Keeper`)."""
+        if not self.serving and self.config.enabled and not self.dirty:
+            self.old_site.set_aside(Path(config.site_dir))
         written, self.caches.written = self.caches.written, None  # used once: a failed build forgets it
         self.icons = adapter.IconSprite()
         self.exports.stop()  # the downloads of older data

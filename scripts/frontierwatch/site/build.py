@@ -23,7 +23,7 @@ from typing import Any
 
 from frontierwatch.data.dataset import Dataset
 from frontierwatch.maps import MapOptions
-from frontierwatch.site import incremental, outputs, record_writer, urls
+from frontierwatch.site import buildcache, incremental, outputs, record_writer, urls
 from frontierwatch.site import mkdocs_adapter as adapter
 from frontierwatch.site.buildcache import ServeCaches
 from frontierwatch.site.pages import DOWNLOADS, Download, GeneratedPage, PageOptions, Renderer
@@ -75,8 +75,9 @@ class SiteBuild:
         self.caches = caches
         if caches is not None:  # serve: the last build's renderer while the data and options are the same
             self.renderer = caches.views.renderer(ds, settings.page_options, lambda: self._renderer(caches))
-        else:
+        else:  # templates compiled by an earlier build are loaded (Jinja checks the source)
             self.renderer = Renderer(ds, settings.page_options)
+            self.renderer.env.bytecode_cache = buildcache.disk_bytecode_cache(self.renderer.env, "pages")
         self.generated: dict[str, GeneratedPage] = {}
         self.background: outputs.Background | None = None
         self.records: record_writer.DirectPages | None = None
@@ -94,9 +95,14 @@ class SiteBuild:
         write_maps = self._maps_writer() if s.maps else None
         # The worker writes straight into site_dir (already cleaned): exports first, then the maps.
         self.background = outputs.Background(write_exports, write_maps, s.workers)
-        record_pages = RecordPages(self.renderer)
-        if self.caches is not None:  # serve: the record templates too compile once per session
-            record_pages.env.bytecode_cache = self.caches.bytecode_cache(record_pages.env, "records")
+        # The record templates too compile once per serve session, and are kept on disk between builds.
+        caches = self.caches
+        record_pages = RecordPages(
+            self.renderer,
+            (lambda env: caches.bytecode_cache(env, "records"))
+            if caches is not None
+            else (lambda env: buildcache.disk_bytecode_cache(env, "records")),
+        )
         record_pages.warm()  # once, before the workers fork
         records = [r for r in self.ds.all_records() if not s.hand_written(urls.page_src(r.collection, r.id))]
         if self.previous is not None:

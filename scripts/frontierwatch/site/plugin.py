@@ -8,7 +8,8 @@
     on_files         load data/ (serve: only changed files are parsed again; keep the last good data on bad
                      data); start a SiteBuild (its workers write exports, maps and record pages while MkDocs
                      renders; serve: the last finished exports are linked in, `serve_exports`); add its pages
-    on_nav, on_pre_page, on_env   (serve) reuse what did not change: page HTML, search entries, templates
+    on_nav, on_pre_page, on_env   (serve) reuse what did not change: page HTML, search entries, templates;
+                     (build) the theme's templates compiled by an earlier build (`buildcache.disk_bytecode_cache`)
     on_page_markdown the downloads page, once the exports are written
     on_page_content  a shell page's content is the marker its record pages replace; a generated page's long
                      tables (HTML blocks) replace their markers
@@ -48,6 +49,7 @@ from frontierwatch.data.history import HistoryCache
 from frontierwatch.data.problems import Problem, plural
 from frontierwatch.site import (
     build_guards,
+    buildcache,
     chart_render,
     history_pages,
     incremental,
@@ -187,8 +189,10 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         return page
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        if self.serving and env.bytecode_cache is None:
+        if env.bytecode_cache is None and self.serving:  # the theme's templates compile once per serve session
             env.bytecode_cache = self.caches.bytecode_cache(env, "theme")
+        elif env.bytecode_cache is None:  # and are kept on disk between builds
+            env.bytecode_cache = buildcache.disk_bytecode_cache(env, "theme")
         return env
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:

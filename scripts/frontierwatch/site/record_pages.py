@@ -62,17 +62,27 @@ def own_title_id(html: str) -> str:
 class RecordPages:
     """Renders record pages with the indexes of a `pages.Renderer` (which it shares)."""
 
-    def __init__(self, renderer: Renderer) -> None:
+    def __init__(
+        self,
+        renderer: Renderer,
+        bytecode_cache: Callable[[jinja2.Environment], jinja2.BytecodeCache | None] | None = None,
+    ) -> None:
+        """`bytecode_cache(env)`: where the environment's compiled templates are kept (from the first one, the
+        shared macros compiled here)."""
         self.r = renderer
         self.ds = renderer.ds
         self.options = renderer.options
-        self.env = self._environment()
+        self.env = self._environment(bytecode_cache)
         self._templates: dict[str, jinja2.Template] = {}
 
-    def _environment(self) -> jinja2.Environment:
+    def _environment(
+        self, bytecode_cache: Callable[[jinja2.Environment], jinja2.BytecodeCache | None] | None
+    ) -> jinja2.Environment:
         # One build's templates: no check of each template file's time for every page (and each import in it).
         self.fragments = Fragments(self.ds, markdown=False)
         env = environment(TEMPLATES, self.fragments, auto_reload=False)
+        if bytecode_cache is not None:
+            env.bytecode_cache = bytecode_cache(env)
         env.filters["paragraphs"] = lambda v: Markup(escape.html_paragraphs(v))
         env.filters["code"] = lambda v: Markup(escape.code(v))  # as python-markdown escapes code blocks
         env.globals.update(

@@ -1,0 +1,106 @@
+"""Compiled templates kept between builds (`buildcache.disk_bytecode_cache`): a second build compiles none of
+the site's or the theme's templates and writes the same bytes; an edited template is compiled again."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import jinja2
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from frontierwatch.site import buildcache, plugin
+from frontierwatch.site import mkdocs_adapter as adapter
+
+from test_buildcache import make_project  # isort: skip
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "jinja-cache"
+    folder.mkdir(mode=0o700)
+    monkeypatch.setattr(buildcache, "TEMPLATE_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def compiled(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The file names of the templates Jinja compiles from now on."""
+    names: list[str] = []
+    compile_ = jinja2.Environment.compile
+
+    def counting(
+        self: jinja2.Environment,
+        source: str,
+        name: str | None = None,
+        filename: str | None = None,
+        *args: object,
+        **kwargs: object,
+    ) -> object:
+        names.append(filename or name or "?")
+        return compile_(self, source, name, filename, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    return names
+
+
+def _env(templates: dict[str, str], **options: object) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.DictLoader(templates), **options)  # type: ignore[arg-type]
+    env.bytecode_cache = buildcache.disk_bytecode_cache(env, "test")
+    return env
+
+
+def test_a_template_compiles_once_until_its_source_or_the_compile_settings_change(
+    cache_dir: Path, compiled: list[str]
+) -> None:
+    templates = {"t.html": "a {{ x }}"}
+    assert _env(templates).get_template("t.html").render(x="<") == "a <"
+    assert _env(templates).get_template("t.html").render(x="<") == "a <"
+    assert compiled == ["t.html"]
+    # Another compile setting is another file: autoescaping is compiled into the code.
+    assert _env(templates, autoescape=True).get_template("t.html").render(x="<") == "a &lt;"
+    assert compiled == ["t.html", "t.html"]
+    templates["t.html"] = "b {{ x }}"
+    assert _env(templates).get_template("t.html").render(x=1) == "b 1"
+    assert compiled == ["t.html"] * 3
+    for path in cache_dir.iterdir():
+        assert path.name.startswith("frontierwatch-")
+
+
+def test_no_cache_in_a_folder_another_user_may_have_placed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bytecode is code: Jinja's default folder must be this user's own folder (not a link another user placed
+    in the shared temporary folder), else templates are compiled every build."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    (shared / f"_jinja2-cache-{os.getuid()}").symlink_to(elsewhere)
+    monkeypatch.setattr(buildcache, "TEMPLATE_CACHE_DIR", None)
+    monkeypatch.setattr("tempfile.gettempdir", lambda: str(shared))
+    assert buildcache.disk_bytecode_cache(jinja2.Environment(), "test") is None
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_second_build_compiles_no_template_and_writes_the_same_site(
+    tmp_path: Path, cache_dir: Path, compiled: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    adapter.forget_plugin_instances()
+    monkeypatch.delenv(plugin.DATA_ENV, raising=False)
+    config_file = make_project(tmp_path / "project")
+
+    def build_site(site: Path) -> dict[Path, bytes]:
+        adapter.forget_plugin_instances()
+        build(load_config(str(config_file), site_dir=str(site), strict=True))
+        return {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+    first = build_site(tmp_path / "first")
+    ours = [n for n in compiled if "frontierwatch" in n]
+    theme = [n for n in compiled if "material" in n and "/partials/language" not in n]
+    assert ours and theme
+    compiled.clear()
+    assert build_site(tmp_path / "second") == first
+    # Material's search plugin reads its language partials through an environment of its own (not cached).
+    assert [n for n in compiled if "/partials/language" not in n and "sitemap" not in n] == []
+    adapter.forget_plugin_instances()

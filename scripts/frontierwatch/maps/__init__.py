@@ -23,6 +23,7 @@ still draws its own layers over a plain background.
 from __future__ import annotations
 
 import html
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,12 +50,26 @@ class MapOptions:
     label_limit: int = 60
 
 
-def _render(blob: dict[str, Any], options: MapOptions, title: str) -> str:
-    # Folium (and the pandas and numpy it imports: about 0.4 s) is imported by the process that draws a map, the
-    # build's maps worker, not by every process that imports this package (the build's, the record page workers).
-    from frontierwatch.maps.document import skeleton
+#: The document every map is written into, split at its title and its blob (`document.skeleton`), by
+#: `document_key`: folium renders one per map folder. The build keeps them between builds (`site.outputs`).
+DOCUMENTS: dict[tuple[str, int], tuple[str, str, str]] = {}
 
-    head, middle, tail = skeleton(options)
+
+def document_key(options: MapOptions) -> tuple[str, int]:
+    """What a map's document depends on besides the code: its folder (the assets' relative URLs) and tile zoom."""
+    return posixpath.dirname(options.map_file), options.tile_max_zoom
+
+
+def _render(blob: dict[str, Any], options: MapOptions, title: str) -> str:
+    key = document_key(options)
+    parts = DOCUMENTS.get(key)
+    if parts is None:
+        # Folium (and the pandas and numpy it imports: about 0.4 s) is imported by the process that draws a map
+        # (the build's maps worker), not by every process that imports this package.
+        from frontierwatch.maps.document import skeleton
+
+        parts = DOCUMENTS[key] = skeleton(options)
+    head, middle, tail = parts
     return head + html.escape(title) + middle + json_for_html(blob) + tail  # branca prints the title unescaped
 
 

@@ -7,7 +7,6 @@ and numpy when they are installed: about 0.4 s that the build's own process no l
 
 from __future__ import annotations
 
-import posixpath
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -49,40 +48,35 @@ class FrontierLayers(MacroElement):
 
 _TITLE_MARK = "@@FRONTIERWATCH-MAP-TITLE@@"
 _BLOB_MARK = "@@FRONTIERWATCH-MAP-BLOB@@"
-#: (map folder, max zoom) -> the folium document around the title and the blob, split at both.
-_SKELETONS: dict[tuple[str, int], tuple[str, str, str]] = {}
 
 
 def skeleton(options: MapOptions) -> tuple[str, str, str]:
-    """(head, middle, tail): the document split at the title and the blob. Folium renders one document per map
-    folder; each map fills in its title and blob."""
-    key = (posixpath.dirname(options.map_file), options.tile_max_zoom)
-    parts = _SKELETONS.get(key)
-    if parts is None:
-        m = folium.Map(
-            location=FRONTIER_CENTRE,
-            zoom_start=6,
-            tiles=None,  # the script adds the configured tile layer (and handles its absence)
-            control_scale=True,
-            prefer_canvas=True,
-            max_zoom=options.tile_max_zoom,
-            font_size="13px",
-        )
-        # Per instance, never add_js_link(): that mutates the class for every later map.
-        m.default_js = [(name, urls.relative(options.map_file, path)) for name, path in JS_ASSETS]
-        m.default_css = [(name, urls.relative(options.map_file, path)) for name, path in CSS_ASSETS]
-        layers = FrontierLayers({})
-        layers.blob_json = _BLOB_MARK
-        m.add_child(layers)
-        root = m.get_root()
-        assert isinstance(root, Figure)  # a folium map's root is its page
-        _number_elements(root)
-        layers.blob_id = f"fw-data-{layers._id}"
-        root.title = _TITLE_MARK
-        head, rest = _accessible(root.render()).split(_TITLE_MARK)
-        middle, tail = rest.split(_BLOB_MARK)
-        parts = _SKELETONS[key] = (head, middle, tail)
-    return parts
+    """(head, middle, tail): the document split at the title and the blob. It depends only on the map's folder
+    and tile zoom (`maps.document_key`), this module, `maps.assets` and the versions of folium, branca and Jinja;
+    each map fills in its title and blob."""
+    m = folium.Map(
+        location=FRONTIER_CENTRE,
+        zoom_start=6,
+        tiles=None,  # the script adds the configured tile layer (and handles its absence)
+        control_scale=True,
+        prefer_canvas=True,
+        max_zoom=options.tile_max_zoom,
+        font_size="13px",
+    )
+    # Per instance, never add_js_link(): that mutates the class for every later map.
+    m.default_js = [(name, urls.relative(options.map_file, path)) for name, path in JS_ASSETS]
+    m.default_css = [(name, urls.relative(options.map_file, path)) for name, path in CSS_ASSETS]
+    layers = FrontierLayers({})
+    layers.blob_json = _BLOB_MARK
+    m.add_child(layers)
+    root = m.get_root()
+    assert isinstance(root, Figure)  # a folium map's root is its page
+    _number_elements(root)
+    layers.blob_id = f"fw-data-{layers._id}"
+    root.title = _TITLE_MARK
+    head, rest = _accessible(root.render()).split(_TITLE_MARK)
+    middle, tail = rest.split(_BLOB_MARK)
+    return head, middle, tail
 
 
 def _number_elements(root: Element) -> None:

@@ -25,20 +25,30 @@ one `ServeCaches`:
 - `views`: the renderer of the last build (its view, compiled templates, charts, change log) and the Markdown
   pages it generated, reused while the dataset is the same object and the page options are equal.
 
-Every build (`mkdocs build` too) keeps the theme's and the site's compiled templates on disk
-(`disk_bytecode_cache`): compiling them took about 0.3 s of every build's own process. They live in Jinja's
-default folder, in the system's temporary folder, made for this user alone (mode 0700, owner checked by Jinja),
-never in the project: bytecode is code, and a file in the repository would be code anyone with a pull request
-could have run by the build. Jinja uses a cached template only when the source's checksum is the one it was
-compiled from; the file name carries the environment's compile settings, Jinja's version (and Jinja's header,
-Python's).
+Every build (`mkdocs build` too) keeps in this user's own folder (`private_folder`) what it would otherwise
+make again from inputs that rarely change: the theme's and the site's compiled templates
+(`disk_bytecode_cache`: compiling them took about 0.3 s of the build's own process) and the folium document
+every map is written into (`map_documents`: drawing it imports folium, about 0.3 s of the maps worker). The
+folder is in the system's temporary folder, made for this user alone (mode 0700, owner checked), never in the
+project: bytecode is code and a map document is HTML the site publishes, and a file in the repository would be
+code or HTML anyone with a pull request could have the build run or publish. Jinja uses a compiled template
+only when the source's checksum is the one it was compiled from, and the file name carries the environment's
+compile settings and Jinja's version (Jinja's header, Python's); the map documents' file name carries the
+versions of folium, branca and Jinja and the source of the modules that draw them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import importlib.metadata
+import json
+import os
+import stat
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
@@ -51,8 +61,25 @@ if TYPE_CHECKING:
     from frontierwatch.site.pages import GeneratedPage, PageOptions, Renderer
 
 
-#: Where `disk_bytecode_cache` keeps compiled templates; None: Jinja's default folder (tests set their own).
-TEMPLATE_CACHE_DIR: str | None = None
+#: The folder builds keep things in; None: `<temporary folder>/frontierwatch-<uid>` (tests set their own).
+CACHE_DIR: str | None = None
+
+
+def private_folder() -> Path | None:
+    """This user's own folder for what builds keep (None: there is none that only this user may write)."""
+    if CACHE_DIR is not None:
+        return Path(CACHE_DIR)
+    if not hasattr(os, "getuid"):  # pragma: no cover - not a POSIX system: nothing kept
+        return None
+    folder = Path(tempfile.gettempdir()) / f"frontierwatch-{os.getuid()}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        status = os.lstat(folder)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid() or stat.S_IMODE(status.st_mode) & 0o077:
+        return None  # a link, another user's folder, or one others may write: nothing read from it
+    return folder
 
 
 def template_signature(env: jinja2.Environment, kind: str) -> str:
@@ -79,12 +106,57 @@ def template_signature(env: jinja2.Environment, kind: str) -> str:
 
 def disk_bytecode_cache(env: jinja2.Environment, kind: str) -> jinja2.BytecodeCache | None:
     """Compiled templates kept between builds for environments like `env` (None: no safe folder for them)."""
+    folder = private_folder()
+    if folder is None:
+        return None
     key = f"{template_signature(env, kind)}|jinja2 {jinja2.__version__}"
     digest = hashlib.sha256(key.encode()).hexdigest()[:16]
-    try:
-        return jinja2.FileSystemBytecodeCache(TEMPLATE_CACHE_DIR, pattern=f"frontierwatch-{digest}-%s.cache")
-    except (OSError, RuntimeError):  # no temporary folder, or one that is not this user's alone
+    return jinja2.FileSystemBytecodeCache(str(folder), pattern=f"templates-{digest}-%s.cache")
+
+
+#: A map document: (map folder, tile zoom) -> (head, middle, tail) (`maps.DOCUMENTS`).
+MapDocuments = dict[tuple[str, int], tuple[str, str, str]]
+
+
+def _map_documents_file() -> Path | None:
+    folder = private_folder()
+    if folder is None:
         return None
+    from frontierwatch import maps
+
+    key = [importlib.metadata.version(p) for p in ("folium", "branca", "jinja2")]
+    code = [(Path(maps.__file__).parent / f"{name}.py").read_bytes() for name in ("document", "assets")]
+    digest = hashlib.sha256(repr((key, code)).encode()).hexdigest()[:16]
+    return folder / f"map-documents-{digest}.json"
+
+
+def map_documents() -> MapDocuments:
+    """The map documents an earlier build drew with this code and these versions (none: {})."""
+    path = _map_documents_file()
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8")) if path is not None else []
+        return {(folder, zoom): (head, middle, tail) for folder, zoom, head, middle, tail in rows}
+    except (OSError, ValueError, TypeError):  # none yet, or unreadable: drawn again
+        return {}
+
+
+def keep_map_documents(documents: MapDocuments) -> None:
+    """Keep `documents` for the next build (written whole, then renamed: a reader never sees half a file)."""
+    path = _map_documents_file()
+    if path is None:
+        return
+    rows = [[*key, *parts] for key, parts in sorted(documents.items())]
+    try:
+        f = tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False, encoding="utf-8")  # noqa: SIM115
+    except OSError:
+        return
+    try:
+        with f:
+            json.dump(rows, f)
+        os.replace(f.name, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(f.name)
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from frontierwatch import exports, maps
-from frontierwatch.site import urls
+from frontierwatch.site import buildcache, urls
 from frontierwatch.site.pages import Download
 from frontierwatch.workers import Pool
 
@@ -47,8 +47,12 @@ def write_maps(ds: Any, site: Path, options: Callable[[str], Any]) -> None:
 
     `options(map_file)` gives the `maps.MapOptions` of the map written at `map_file`."""
     maps.write_map_assets(site)
+    kept = buildcache.map_documents()  # the folium document an earlier build drew, if any (no folium import)
+    maps.DOCUMENTS.update(kept)
     _write(site / urls.map_file(), maps.overview_map(ds, options(urls.map_file())))
     _write(site / urls.mini_map_file(), maps.mini_document(ds, options(urls.mini_map_file())))
+    if kept != maps.DOCUMENTS:
+        buildcache.keep_map_documents(maps.DOCUMENTS)
 
 
 def write_icon_sprite(site: Path, sprite: str | None) -> None:

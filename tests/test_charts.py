@@ -199,27 +199,27 @@ def test_prepare_draws_every_chart_the_pages_ask_for() -> None:
 
 
 _ENGINE_SCRIPT = """
-import json, os, sys
+import json, sys
 from frontierwatch.site import chart_render
+from frontierwatch.workers import Pool
 x = {"field": "a", "type": "quantitative"}
 spec = {"data": {"values": [{"a": 1}, {"a": 3}]}, "mark": "point", "encoding": {"x": x}}
-if sys.argv[1] == "early":
-    chart_render.start_engine()
-    pid = os.fork()  # at once: the fork waits for the engine's start to end
-    if pid == 0:
-        code = 3
-        try:
-            chart_render.draw_svg(spec)
-        except chart_render.ChartError:
-            code = 0 if chart_render._starting is None else 4
-        os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0, os.waitstatus_to_exitcode(status)
-print(json.dumps(chart_render.draw_svg(spec)))
+if sys.argv[1] == "worker":
+    chart_render.start_engine(Pool(1, forked=True))
+    try:
+        chart_render.draw_many([spec, {"mark": "no-such-mark"}])
+    except chart_render.ChartError as error:
+        refused = str(error)
+    assert chart_render._worker is None  # stopped once it has drawn
+    chart_render.draw_many([spec])
+    assert chart_render._engine_pid is None, "this process started the engine"
+    print(json.dumps([chart_render.draw_svg(spec), refused]))
+else:
+    print(json.dumps([chart_render.draw_svg(spec), ""]))
 """
 
 
-def _draw_in_new_process(mode: str) -> str:
+def _draw_in_new_process(mode: str) -> list[str]:
     import json
     import subprocess
     import sys
@@ -227,12 +227,14 @@ def _draw_in_new_process(mode: str) -> str:
     out = subprocess.run(
         [sys.executable, "-c", _ENGINE_SCRIPT, mode], capture_output=True, text=True, timeout=120, check=True
     )
-    return str(json.loads(out.stdout))
+    return list(json.loads(out.stdout))
 
 
-def test_the_engine_started_early_draws_what_a_cold_one_draws_and_no_fork_inherits_it_half_made() -> None:
-    """`start_engine` starts vl-convert on a thread while the build reads its data: a process forked at once
-    waits for the start (and its child refuses to draw, as after any start), and the charts are the same bytes."""
-    early = _draw_in_new_process("early")
-    assert early.startswith("<svg")
-    assert early == _draw_in_new_process("cold")
+def test_the_chart_worker_draws_what_this_process_would_and_this_process_never_starts_the_engine() -> None:
+    """A forked build starts vl-convert in a worker of its own while it reads its data (its start holds the GIL):
+    the charts are the same bytes, a refused spec is the same short ChartError, the build's process has no engine
+    (its forked workers could draw)."""
+    svg, refused = _draw_in_new_process("worker")
+    assert svg.startswith("<svg")
+    assert svg == _draw_in_new_process("here")[0]
+    assert refused.startswith("vl-convert could not draw a chart:") and "\n" not in refused

@@ -6,10 +6,11 @@ inherits a started engine hangs when it calls it. So charts are drawn in the par
 called before the record-page workers fork) and a child only reads the cache; drawing in a child after the
 parent has started the engine raises `ChartError` instead of hanging.
 
-The engine's start (about a third of a second of CPU, once per process, whatever the charts) is started early on
-a thread of its own (`start_engine`, when the build reads its configuration), on the core the build leaves idle
-while it reads the data: vl-convert lets go of the GIL while it works. Every fork waits for that start to end, so
-that no child is forked while the engine is half made.
+The engine's start costs about a third of a second, once per process, and holds the GIL all along (a thread would
+not help). A forked build starts it in a worker of its own (`start_engine`, when it reads its configuration,
+before anything started the engine): the engine starts there while the build reads its data, on the core it
+leaves idle, and `draw_many` (`ChartBook.prepare`) has every chart drawn there at once, into the cache the pages
+read; the build's process never starts the engine. Without forked workers (serve), charts are drawn in-process.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ import contextlib
 import json
 import os
 import re
-import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from frontierwatch.site import escape
 from frontierwatch.site.escape import Markup
+from frontierwatch.workers import Channel, InProcess, Pool, Worker
 
 VEGA_LITE = "5.21"  # a version vl-convert bundles (vl_convert.get_vegalite_versions())
 
@@ -49,41 +50,71 @@ class Chart:
 # --- drawing ----------------------------------------------------------------------------------------
 _engine_pid: int | None = None
 _svg_cache: dict[str, str] = {}
-_starting: threading.Thread | None = None  # the thread starting the engine (`start_engine`)
+#: The chart worker `start_engine` started, until `draw_many` or `stop_engine` stops it.
+_worker: Worker | InProcess | None = None
 #: What starting the engine draws: the smallest chart of the Vega-Lite version the site's charts use.
 _FIRST_SPEC: dict[str, Any] = {"data": {"values": []}, "mark": "point"}
 
 
-def start_engine() -> None:
-    """Start vl-convert's engine on a thread while this process does other work (no-op if it is started, or in a
-    forked child of a process that started it). The first chart drawn, and any fork, wait for the start to end."""
-    global _engine_pid, _starting
-    if _engine_pid is not None:
-        return
-    try:
-        import vl_convert
-    except ImportError:  # pragma: no cover - a dependency of the package; draw_svg says what to do
-        return
-
-    def start() -> None:
-        # An error here (none is expected from this spec) is left to the first real chart, which reports it.
-        with contextlib.suppress(Exception):
-            vl_convert.vegalite_to_svg(_FIRST_SPEC, vl_version=VEGA_LITE)
-
-    _engine_pid = os.getpid()
-    _starting = threading.Thread(target=start, name="vl-convert engine start", daemon=True)
-    _starting.start()
+def start_engine(pool: Pool) -> None:
+    """Start vl-convert's engine in a forked worker of its own, to draw this build's charts (`draw_many`). Nothing
+    when the pool does not fork, or when this process has an engine or a chart worker already."""
+    global _worker
+    if pool.forked and _worker is None and _engine_pid is None:
+        _worker = pool.start(_engine_job, "the chart worker")
 
 
-def _engine_started() -> None:
-    """Wait for `start_engine`'s thread, if any (before a chart is drawn, and before any fork)."""
-    global _starting
-    starting, _starting = _starting, None
-    if starting is not None and starting is not threading.current_thread():
-        starting.join()
+def stop_engine() -> None:
+    """Stop the chart worker if no chart was drawn (a failed build)."""
+    global _worker
+    worker, _worker = _worker, None
+    if worker is not None:
+        worker.stop()
 
 
-os.register_at_fork(before=_engine_started)
+def draw_many(specs: Iterable[dict[str, Any]]) -> None:
+    """Draw every spec not drawn yet into the cache `draw_svg` reads: in the chart worker when there is one (which
+    then stops), else here. ChartError names the first spec vl-convert refuses."""
+    global _worker
+    todo = {json.dumps(spec, sort_keys=True): spec for spec in specs}
+    todo = {key: spec for key, spec in todo.items() if key not in _svg_cache}
+    worker, _worker = _worker, None
+    drawn: list[tuple[str, str]] = []
+    if worker is not None:
+        try:
+            if todo:
+                worker.send(("draw", list(todo.values())))
+                drawn = worker.recv()[1]
+        except RuntimeError:
+            pass  # the worker failed (not vl-convert): the charts are drawn here, which reports their errors
+        finally:
+            worker.stop()
+    for key, (kind, value) in zip(todo, drawn, strict=False):
+        if kind == "error":
+            raise ChartError(f"vl-convert could not draw a chart: {value}")
+        _svg_cache[key] = value
+    for spec in todo.values():
+        draw_svg(spec)
+
+
+def _engine_job(conn: Channel) -> None:
+    """The chart worker: start the engine, draw the specs of the one ("draw", specs) message it gets."""
+    import vl_convert
+
+    with contextlib.suppress(Exception):  # an error here (none is expected) is the first real chart's to report
+        vl_convert.vegalite_to_svg(_FIRST_SPEC, vl_version=VEGA_LITE)
+    _, specs = conn.recv()  # ("draw", specs)
+    drawn: list[tuple[str, str]] = []
+    for spec in specs:
+        try:
+            drawn.append(("svg", vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE)))
+        except Exception as exc:
+            drawn.append(("error", _first_line(exc)))
+    conn.send(("svgs", drawn))
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def draw_svg(spec: dict[str, Any]) -> str:
@@ -103,12 +134,10 @@ def draw_svg(spec: dict[str, Any]) -> str:
     except ImportError as exc:  # pragma: no cover - a dependency of the package
         raise ChartError("vl-convert-python is not installed: run ./dev install site") from exc
     _engine_pid = os.getpid()
-    _engine_started()
     try:
         svg = vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE)
     except Exception as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ChartError(f"vl-convert could not draw a chart: {first}") from None
+        raise ChartError(f"vl-convert could not draw a chart: {_first_line(exc)}") from None
     _svg_cache[key] = svg
     return svg
 

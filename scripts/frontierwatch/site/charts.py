@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from frontierwatch.site.chart_render import VEGA_LITE, Chart, ChartError, draw_svg, figure_html
+from frontierwatch.site.chart_render import VEGA_LITE, Chart, ChartError, draw_many, figure_html
 from frontierwatch.site.escape import Markup
 from frontierwatch.views.series import PRECISIONS, SizePoint, fmt_about
 
@@ -67,8 +67,7 @@ class ChartBook:
         self.view = view
 
     def prepare(self) -> None:
-        for chart in self._all():
-            draw_svg(chart.spec)
+        draw_many(chart.spec for chart in self._all())
 
     def _all(self) -> Iterable[Chart]:
         for make in (self.incidents_chart, self.fatalities_chart, self.types_chart):

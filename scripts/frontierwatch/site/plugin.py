@@ -1,7 +1,7 @@
 """The MkDocs plugin: MkDocs' events connected to the package's modules; the work is in `build.SiteBuild`.
 
     on_startup       remember whether this is `serve` or `build`, and whether it is dirty
-    on_config        where the data is; vl-convert's engine starts on a thread (`chart_render.start_engine`)
+    on_config        where the data is; vl-convert's engine starts in a worker (`chart_render.start_engine`)
     on_pre_build     (build) the last build's site is set aside and deleted by a thread (`old_site`);
                      (serve) the record pages of the last build step aside while MkDocs cleans the site;
                      stop the exports child of the last build
@@ -146,7 +146,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             _refuse(build_guards.symlinks_leaving(base, [Path(config.docs_dir), *_custom_dir(config)]))
             if self.serving:
                 adapter.add_script(config, serve_status.SCRIPT_URL)  # the problems banner, serve only
-            chart_render.start_engine()  # while MkDocs gathers the files and the data loads
+            # vl-convert's engine starts in a worker of its own while MkDocs gathers the files and the data loads
+            chart_render.start_engine(workers.Pool.for_build(parallel=self.config.parallel and not self.serving))
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -258,6 +259,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
                 self.build.finish(config.plugins)
             self.build = None
             self.caches.written, self.keeper.writing = self.keeper.writing, None
+        chart_render.stop_engine()  # a site without charts did not use it
         if self.config.enabled:
             outputs.write_icon_sprite(Path(config.site_dir), self.icons.document())
         if self.serving and self.data_dir is not None:
@@ -266,6 +268,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop()
+        chart_render.stop_engine()
         self.keeper.writing = None
         self.old_site.wait()
 

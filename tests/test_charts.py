@@ -238,3 +238,28 @@ def test_the_chart_worker_draws_what_this_process_would_and_this_process_never_s
     assert svg.startswith("<svg")
     assert svg == _draw_in_new_process("here")[0]
     assert refused.startswith("vl-convert could not draw a chart:") and "\n" not in refused
+
+
+def test_a_chart_worker_that_draws_nothing_is_stopped_at_once() -> None:
+    """A site without charts, or a build that failed before drawing them: the worker goes (reaped), without waiting
+    for its engine to start."""
+    import subprocess
+    import sys
+
+    script = """
+import os, time
+from frontierwatch.site import chart_render
+from frontierwatch.workers import Pool
+chart_render.start_engine(Pool(1, forked=True))
+pid = chart_render._worker.pid
+start = time.monotonic()
+chart_render.draw_many([])
+assert chart_render._worker is None
+assert time.monotonic() - start < 2, time.monotonic() - start
+try:
+    os.kill(pid, 0)
+except ProcessLookupError:
+    print("gone")
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip() == "gone"

@@ -65,11 +65,13 @@ def start_engine(pool: Pool) -> None:
 
 
 def stop_engine() -> None:
-    """Stop the chart worker if no chart was drawn (a failed build)."""
+    """Stop the chart worker if it drew nothing (a failed build, a site without charts): at once, not after its
+    engine has started."""
     global _worker
     worker, _worker = _worker, None
     if worker is not None:
-        worker.stop()
+        worker.kill()
+        worker.stop()  # its pipe closed
 
 
 def draw_many(specs: Iterable[dict[str, Any]]) -> None:
@@ -78,13 +80,14 @@ def draw_many(specs: Iterable[dict[str, Any]]) -> None:
     global _worker
     todo = {json.dumps(spec, sort_keys=True): spec for spec in specs}
     todo = {key: spec for key, spec in todo.items() if key not in _svg_cache}
+    if not todo:
+        return stop_engine()
     worker, _worker = _worker, None
     drawn: list[tuple[str, str]] = []
     if worker is not None:
         try:
-            if todo:
-                worker.send(("draw", list(todo.values())))
-                drawn = worker.recv()[1]
+            worker.send(("draw", list(todo.values())))
+            drawn = worker.recv()[1]
         except RuntimeError:
             pass  # the worker failed (not vl-convert): the charts are drawn here, which reports their errors
         finally:

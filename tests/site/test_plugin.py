@@ -280,3 +280,23 @@ def test_a_build_over_the_last_one_writes_the_same_site_and_leaves_nothing_besid
     again = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert again == first
     assert sorted(p.name for p in (tmp_path / "project").iterdir() if p.name.startswith(".")) == []
+
+
+def test_mkdocs_build_exits_with_its_heap_frozen_and_serve_does_not() -> None:
+    """`mkdocs build` ends at on_shutdown: its heap is frozen, so Python's finalization does not run the cyclic
+    collector over it (about 0.2 s at 1,000 incidents). A serve session's heap stays collectable."""
+    code = """
+import gc, sys
+from frontierwatch.site.plugin import FrontierWatchPlugin
+p = FrontierWatchPlugin()
+p.on_startup(command=sys.argv[1], dirty=False)
+p.on_shutdown()
+print(gc.get_freeze_count() > 0)
+"""
+    frozen = {
+        command: subprocess.run(
+            [sys.executable, "-c", code, command], capture_output=True, text=True, timeout=120, check=True
+        ).stdout.strip()
+        for command in ("build", "serve")
+    }
+    assert frozen == {"build": "True", "serve": "False"}

@@ -25,6 +25,7 @@
                      (serve) start the child that writes this data's exports, when they are not written yet
     on_build_error   stop the workers
     on_serve         watch data/ so an edit rebuilds the site, and the exports' signal (rebuild once they are in)
+    on_shutdown      (build) the heap is frozen: the process exits next, without the collector's last passes
 
 MkDocs keeps one plugin instance for a whole `serve` session (it caches plugins that have `on_startup`):
 what outlives one build lives on the instance (`self.caches`); what belongs to one build, on `self.build`.
@@ -36,6 +37,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import logging
 import os
 from collections.abc import Callable, Iterator
@@ -276,6 +278,10 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         self.keeper.drop()
         self.exports.close()
         self.old_site.wait()
+        if self.command == "build":
+            # The process exits next. Python's finalization runs the cyclic collector over the whole heap (about
+            # 0.2 s at 1,000 incidents); frozen, the heap is only freed. Files are closed and logs flushed by then.
+            gc.freeze()
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.data_dir is not None and self.data_dir.is_dir():

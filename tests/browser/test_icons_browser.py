@@ -1,11 +1,12 @@
-"""The theme's icons, drawn from one sprite file (`mkdocs_adapter.IconSprite`), in headless Chromium.
+"""The theme's icons, drawn from one sprite file (`theme_adapter.IconSprite`), and its state script, in Chromium.
 
 Every icon shown in the header, the drawer, the search box, the edit button and the back-to-top button draws (its
 `<use>` finds its drawing: a non-empty box) and shows (it has a fill colour, and a screenshot of it has pixels that
 stand out from what is behind it), in the light and the dark scheme, at desktop and phone widths. The palette
 switch, search and instant navigation still work, and the icons survive instant navigation between pages at
 different depths of a site published under a sub-path (the header's icons stay while the address changes).
-axe-core finds no serious or critical violation on a page reached that way.
+axe-core finds no serious or critical violation on a page reached that way. The scheme a reader chose is set
+before a page's content is drawn (`theme-state.js`, in place of Material's inline scripts).
 """
 
 from __future__ import annotations
@@ -203,6 +204,45 @@ def test_icons_survive_instant_navigation_across_depths(web, sub_site: str) -> N
     web.locator("article h1", has_text="Frontier Watch").wait_for()
     assert_icons_draw(web, ["md-header__button md-icon"], "home page, after the back button")
     assert web.evaluate("window.__fwSamePage === true"), "expected instant navigation, got a full reload"
+    assert web.fw_errors == [] and web.fw_outside == []
+
+
+#: Run before a page's own scripts: the order in which <body>'s colour scheme is set and the page below the header
+#: is added (mutation records are queued in the order the changes happen, whenever they are delivered).
+SCHEME_ORDER = """
+window.__fwOrder = [];
+new MutationObserver(records => {
+  for (const r of records) {
+    if (r.type === "attributes" && r.target === document.body) window.__fwOrder.push("scheme");
+    for (const node of r.addedNodes || [])
+      if (node.nodeType === 1 && node.matches(".md-container")) window.__fwOrder.push("content");
+  }
+}).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ["data-md-color-scheme"]});
+"""
+
+
+def test_the_chosen_scheme_is_set_before_the_content_is_drawn_on_every_page(web, sub_site: str) -> None:
+    """The reader's scheme is restored by the site's one script of the theme's state (`theme-state.js`), loaded
+    where Material's inline script was: on a page opened afresh, at any depth and on the 404 page, <body> has the
+    dark scheme before the content below the header exists (no flash of the light one). What Material keeps is
+    kept under the site's root (`/fw/`), as its own inline script kept it."""
+    web.emulate_media(color_scheme="light")
+    open_page(web, sub_site + INCIDENT)
+    web.locator("label[title='Switch to dark mode']").click()
+    web.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    assert web.evaluate("Object.keys(localStorage)") == ["/fw/.__palette"]
+    web.add_init_script(SCHEME_ORDER)
+    for path in ["", "claims/", INCIDENT, "actors/tehrik-e-taliban-tajikistan/", "404.html"]:
+        web.goto(sub_site + path)
+        order = web.evaluate("window.__fwOrder")
+        assert order[:2] == ["scheme", "content"], f"/{path}: {order}"
+        assert web.evaluate("document.body.dataset.mdColorScheme") == "slate", path
+        assert web.evaluate("typeof __md_get === 'function' && __md_scope.pathname") == "/fw/", path
+    web.locator("label[title='Switch to light mode']").click()
+    web.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
+    web.reload()
+    assert web.evaluate("window.__fwOrder")[:2] == ["scheme", "content"]  # the light scheme, set as the reader chose
+    assert web.evaluate("document.body.dataset.mdColorScheme") == "default"
     assert web.fw_errors == [] and web.fw_outside == []
 
 

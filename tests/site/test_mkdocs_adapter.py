@@ -1,9 +1,11 @@
-"""Every MkDocs or Material internal the project relies on (all in `frontierwatch.site.mkdocs_adapter`), each
-checked against the installed versions: a failure here names what an upgrade changed."""
+"""Every MkDocs or Material internal the project relies on (all in the adapter: `frontierwatch.site.mkdocs_adapter`
+and `frontierwatch.site.theme_adapter`), each checked against the installed versions: a failure here names what an
+upgrade changed."""
 
 from __future__ import annotations
 
 import ast
+import hashlib
 import inspect
 import re
 import sys
@@ -17,6 +19,7 @@ import pytest
 from mkdocs.config import load_config
 
 from frontierwatch.site import mkdocs_adapter as adapter
+from frontierwatch.site import theme_adapter, urls
 
 from test_search_sections import first_difference, material_index, materials_entries  # isort: skip
 
@@ -125,6 +128,16 @@ def test_plugin_instance_lives_across_config_loads() -> None:
 def test_theme_markup_the_shells_are_cut_at() -> None:
     toc_item = resources.files("material").joinpath("templates/partials/toc-item.html").read_text("utf-8")
     assert '<li class="md-nav__item">' in toc_item, "Material's toc-item.html markup changed (Shell._toc)"
+    base = resources.files("material").joinpath("templates/base.html").read_text("utf-8")
+    sidebar = re.search(
+        r'\{% set hidden = "hidden" if "toc" in page.meta.hide %\}\s*\{% endif %\}\s*'
+        r'<div class="md-sidebar md-sidebar--secondary" data-md-component="sidebar" data-md-type="toc" '
+        r"\{\{ hidden \}\}>\s*<div class=\"md-sidebar__scrollwrap\">\s*<div class=\"md-sidebar__inner\">\s*"
+        r'\{% include "partials/toc.html" %\}'
+        r"\s*</div>\s*</div>\s*</div>",
+        base,
+    )
+    assert sidebar, "Material's base.html writes the table of contents sidebar another way (Shell cuts it when hidden)"
     sitemap = resources.files("mkdocs").joinpath("templates/sitemap.xml").read_text("utf-8")
     assert "<url>" in sitemap and "         <loc>" in sitemap, "MkDocs' sitemap.xml layout changed (sitemap())"
 
@@ -226,8 +239,8 @@ def test_material_writes_its_icons_as_the_sprite_expects() -> None:
         for name in icons:
             assert f'"{name}"' in source or name.split("/")[1] in (ROOT / "mkdocs.yml").read_text(), (template, name)
             page = f"<p>x</p>{_icon(name)}"
-            drawn = adapter.IconSprite().use_sprite(page, "<p>x</p>", "incidents/x/index.html")
-            assert re.fullmatch(r'<p>x</p><svg viewBox="[^"]+"><use xlink:href="[^"]+#i[0-9a-f]{10}"/></svg>', drawn), (
+            drawn = theme_adapter.IconSprite().use_sprite(page, "<p>x</p>", "incidents/x/index.html")
+            assert re.fullmatch(r'<p>x</p><svg viewBox="[^"]+"><use xlink:href="[^"]+#i[0-9a-f]{6}"/></svg>', drawn), (
                 f"Material's icon {name} is no longer written as the sprite expects (the page keeps it inline): "
                 f"{_icon(name)[:120]}"
             )
@@ -237,7 +250,7 @@ def test_icons_around_the_content_come_from_the_sprite_by_a_path_for_the_pages_d
     search, close = _icon("material/magnify"), _icon("material/close")
     content = f"<article>{search}<svg id='chart'></svg></article>"  # a page's own SVG stays as it is
     page = f"<header>{search}{close}</header>{content}<footer>{search}</footer>"
-    sprite = adapter.IconSprite()
+    sprite = theme_adapter.IconSprite()
     deep = sprite.use_sprite(page, content, "incidents/x/index.html")
     top = sprite.use_sprite(page, content, "index.html")
     assert content in deep and deep.count(search) == 1  # only the content's copy
@@ -264,7 +277,7 @@ def test_icons_that_would_not_draw_the_same_from_the_sprite_stay_inline() -> Non
         f'<svg {ns} viewBox="0 0 24 24"><path d="M0 0h1v1z"></svg>',  # not well-formed XML
         f'<svg {ns} viewBox="0 0 24 24" class="x"><path d="M0 0h1v1z"/></svg>',  # more than Material's attributes
     ]
-    sprite = adapter.IconSprite()
+    sprite = theme_adapter.IconSprite()
     for svg in kept:
         assert sprite.use_sprite(f"<b>{svg}</b>", "", "index.html") == f"<b>{svg}</b>", svg
     assert sprite.document() is None
@@ -282,11 +295,65 @@ def test_the_tabbed_content_script_goes_when_no_page_can_have_tabs() -> None:
     assert "pymdownx.tabbed" not in config.markdown_extensions
     content = f"<article>{tabbed[0]}</article>"
     page = f"<main>{content}{tabbed[0]}</main>"
-    assert adapter.drop_unused_scripts(page, content, config) == f"<main>{content}</main>", (
+    assert theme_adapter.drop_unused_scripts(page, content, config) == f"<main>{content}</main>", (
         "the tabbed-content script in Material's template is no longer the one drop_unused_scripts removes"
     )
     config.markdown_extensions.append("pymdownx.tabbed")
-    assert adapter.drop_unused_scripts(page, content, config) == page
+    assert theme_adapter.drop_unused_scripts(page, content, config) == page
+
+
+#: Material's inline scripts that `static/theme-state.js` does the work of (mkdocs-material 9.8.2):
+#: `partials/javascripts/base.html` (the storage helpers) and `partials/javascripts/palette.html` (the scheme restored).
+MATERIAL_STATE_SCRIPTS_SHA256 = "f79242d39452210a4c633e6b84c4af62cc7446b04099a0e23eda770282ee8430"
+
+
+def _state_scripts() -> list[str]:
+    found = []
+    for name in ("base.html", "palette.html"):
+        text = (MATERIAL / "partials/javascripts" / name).read_text(encoding="utf-8")
+        script = re.search(r"<script>.*?</script>", text, re.S)
+        assert script, f"Material's partials/javascripts/{name} has no inline script any more"
+        found.append(script.group(0))
+    return found
+
+
+def test_theme_state_js_does_the_work_of_materials_inline_scripts() -> None:
+    """`share_state_script` swaps Material's two inline scripts for `static/theme-state.js`, written to do what they
+    do: a Material that changes them fails here (its pages keep its own scripts as long as they no longer match)."""
+    scripts = _state_scripts()
+    assert hashlib.sha256("\n".join(scripts).encode()).hexdigest() == MATERIAL_STATE_SCRIPTS_SHA256, (
+        "Material changed its inline scripts (partials/javascripts/base.html, palette.html): make scripts/"
+        "frontierwatch/site/static/theme-state.js do what they do now, then update MATERIAL_STATE_SCRIPTS_SHA256"
+    )
+    header = (MATERIAL / "partials/header.html").read_text(encoding="utf-8")
+    assert re.search(
+        r'\{% include "partials/palette.html" %\}.*?\{% include "partials/javascripts/palette.html" %\}', header, re.S
+    ), "Material no longer restores the scheme right after the palette switch (theme-state.js goes there)"
+    js = (ROOT / "scripts/frontierwatch/site/static/theme-state.js").read_text(encoding="utf-8")
+    assert 'var __md_scope = new URL("../..", document.currentScript.src);' in js
+    assert urls.THEME_STATE_SCRIPT.count("/") == 2, "theme-state.js finds the site's root two folders above itself"
+
+
+@pytest.mark.parametrize("base", ["../..", ".", "/fw/"])
+def test_materials_inline_scripts_become_one_shared_file_where_the_scheme_is_restored(base: str) -> None:
+    state, palette = _state_scripts()
+    state = state.replace("{{ config.extra.scope | d(base_url) }}", base)
+    content = f"<article>{state}</article>"  # a page's own text, even one that quotes the script, stays as it is
+    page = f"<head>{state}<link></head><body><form>switch</form>{palette}<main>{content}</main></body>"
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    src = {"../..": "../../", ".": "", "/fw/": "/fw/"}[base] + urls.THEME_STATE_SCRIPT
+    tag = f'<script src="{src}"></script>'
+    shared = theme_adapter.share_state_script(page, content, config)
+    assert shared == f"<head><link></head><body><form>switch</form>{tag}<main>{content}</main></body>", (
+        "Material's inline scripts are no longer the ones share_state_script replaces"
+    )
+    # A site without a palette switch: the file goes where the <head> script was.
+    without = page.replace(palette, "")
+    expected = without.replace(state + "<link>", tag + "<link>")
+    assert theme_adapter.share_state_script(without, content, config) == expected
+    # Another scope than the site's (`extra.scope`): Material's scripts stay.
+    config.extra["scope"] = "/"
+    assert theme_adapter.share_state_script(page, content, config) == page
 
 
 # --- record pages' search entries: search_sections mirrors Material's search Parser -------------------------

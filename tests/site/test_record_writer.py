@@ -67,6 +67,30 @@ def test_shell_page_gets_title_url_toc_edit_link_and_body() -> None:
     assert "<article><p>body</p></article>" in out
 
 
+def test_a_shell_with_its_table_of_contents_hidden_gives_pages_without_it() -> None:
+    """`shell_markdown(toc=False)` has Material hide the table of contents sidebar (`hide: [toc]`); `Shell` cuts it
+    out, so the record pages carry none of it; the skip link still goes to the page's first heading."""
+    assert "hide: [navigation, toc]" in adapter.shell_markdown(toc=False)
+    assert "hide: [navigation]\n" in adapter.shell_markdown(toc=True)
+    toc_nav = re.search(r"<nav>(<ul>.*?</ul>)</nav>", SHELL, re.S)  # as Material writes it: a list in its <nav>
+    assert toc_nav
+    sidebar = (
+        '<div class="md-sidebar md-sidebar--secondary" data-md-component="sidebar" data-md-type="toc" hidden>\n'
+        '<div class="md-sidebar__scrollwrap">\n<div class="md-sidebar__inner">\n'
+        '<nav class="md-nav md-nav--secondary" aria-label="Table of contents">\n'
+        '<label class="md-nav__title" for="__toc">Table of contents</label>\n'
+        f"{toc_nav.group(1)}\n</nav>\n</div>\n</div>\n</div>\n"
+    )
+    hidden = SHELL.replace(toc_nav.group(0), sidebar)
+    toc = [{"level": 1, "id": "t", "name": "T", "children": [{"level": 2, "id": "a", "name": "A", "children": []}]}]
+    out = adapter.Shell(hidden, adapter.shell_url("incidents")).page("incidents/x/", "X", "<p>b</p>", toc, None)
+    assert "md-sidebar--secondary" not in out and "md-nav__item" not in out and "fwshelltoc" not in out
+    assert '</a><a href="#t" class="md-skip">' in out and "<article><p>b</p></article>" in out
+    visible = hidden.replace(' data-md-type="toc" hidden>', ' data-md-type="toc" >')
+    shown = adapter.Shell(visible, adapter.shell_url("x"))
+    assert '<a href="#a" class="md-nav__link">A</a>' in shown.page("x/y/", "X", "<p>b</p>", toc, None)
+
+
 def _job(tmp_path: Path, pages: dict[str, GeneratedPage]) -> record_writer.Job:
     return record_writer.Job(
         record_page=lambda rec: pages[rec.id],

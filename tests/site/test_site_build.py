@@ -200,7 +200,7 @@ def test_every_page_advertises_the_feed(site: Path) -> None:
 
 def test_every_page_draws_the_themes_icons_from_the_sprite(site: Path) -> None:
     """Material's icons (header, drawer, search, edit and back-to-top buttons) are drawn from one sprite file
-    (`mkdocs_adapter.IconSprite`): no page carries a copy, and every reference finds its drawing. A Material
+    (`theme_adapter.IconSprite`): no page carries a copy, and every reference finds its drawing. A Material
     upgrade that writes its icons another way leaves them inline, and fails here."""
     import xml.etree.ElementTree as ET
 
@@ -221,6 +221,39 @@ def test_every_page_draws_the_themes_icons_from_the_sprite(site: Path) -> None:
         assert "__tabbed_" not in html, f"{page}: the tabbed-content script, on a site without tabs"
     # The 404 page is served at any address: its icons stay inline (nothing relative to resolve).
     assert '<svg xmlns="http://www.w3.org/2000/svg" viewBox' in (site / "404.html").read_text(encoding="utf-8")
+
+
+def test_every_page_loads_the_themes_state_from_one_file_where_the_scheme_is_restored(site: Path) -> None:
+    """Material's inline scripts (the storage helpers in <head>, the scheme restored after the palette switch) are
+    one file of the site on every page, the 404 page included (`theme_adapter.share_state_script`), loaded
+    synchronously right after the palette switch: the scheme is set before the content is drawn."""
+    pages = [p for p in site.rglob("*.html") if "maps" not in p.relative_to(site).parts]
+    assert len(pages) > 100 and site / "404.html" in pages
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert "__md_scope=" not in html and "__md_get(" not in html, f"{page}: Material's inline scripts"
+        srcs = re.findall(r'<script src="([^"]*theme-state\.js)"></script>', html)
+        assert len(srcs) == 1, (page, srcs)
+        if page == site / "404.html":  # served at any address: from the site's root path (site_url's)
+            assert srcs[0] == "/frontier-watch/" + urls.THEME_STATE_SCRIPT, srcs[0]
+        else:
+            assert (page.parent / srcs[0]).resolve() == (site / urls.THEME_STATE_SCRIPT).resolve(), (page, srcs[0])
+        after_switch = re.search(r"</form>\s*<script src=\"[^\"]*theme-state\.js\"></script>", html)
+        assert after_switch, f"{page}: not right after the palette switch"
+    assert (site / urls.THEME_STATE_SCRIPT).is_file()
+
+
+def test_short_records_have_no_table_of_contents_sidebar(site: Path, ds) -> None:
+    """Incidents, claims and relationships: short pages of a fixed shape (facts first) show no table of contents
+    sidebar; actors, places, people, sources and judgements keep theirs. Each keeps its skip link."""
+    from frontierwatch.site.record_pages import WITHOUT_TOC
+
+    for rec in ds.all_records():
+        html = read(site, urls.page_url(rec.collection, rec.id))
+        sidebar = 'data-md-type="toc"' in html
+        assert sidebar == (rec.collection not in WITHOUT_TOC), (rec.collection, rec.id)
+        assert re.search(r'<a href="#[^"]+" class="md-skip">', html), (rec.id, "skip link")
+    assert {"incidents", "claims", "relationships"} == WITHOUT_TOC
 
 
 def test_search_index_has_aliases(site: Path) -> None:

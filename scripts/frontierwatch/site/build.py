@@ -27,7 +27,7 @@ from frontierwatch.site import buildcache, incremental, outputs, record_writer, 
 from frontierwatch.site import mkdocs_adapter as adapter
 from frontierwatch.site.buildcache import ServeCaches
 from frontierwatch.site.pages import DOWNLOADS, Download, GeneratedPage, PageOptions, Renderer
-from frontierwatch.site.record_pages import RecordPages
+from frontierwatch.site.record_pages import WITHOUT_TOC, RecordPages
 from frontierwatch.workers import Pool
 
 log = logging.getLogger("mkdocs.plugins.frontierwatch")
@@ -124,7 +124,9 @@ class SiteBuild:
     def markdown_pages(self) -> list[tuple[str, str]]:
         """(src_uri, Markdown) of every generated Markdown page and shell page, in the order MkDocs gets them."""
         assert self.records is not None
-        out = [(adapter.shell_src(c), adapter.SHELL_MARKDOWN) for c in self.records.collections]
+        out = [
+            (adapter.shell_src(c), adapter.shell_markdown(toc=c not in WITHOUT_TOC)) for c in self.records.collections
+        ]
         self.generated = {}
         generated = self.caches.views.pages(self.renderer) if self.caches is not None else self.renderer.generate()
         for page in generated:

@@ -26,7 +26,7 @@ from frontierwatch.site import urls
 #: Output folders the plugin fills (maps, their scripts, the exports): no other file may be written there.
 RESERVED = {
     f"{urls.MAPS_DIR}/": "the maps (frontierwatch.maps)",
-    f"{urls.ASSETS_DIR}/": "the plugin's assets: map scripts and styles, the icon sprite",
+    f"{urls.ASSETS_DIR}/": "the plugin's assets: map scripts and styles, the icon sprite, the theme's state script",
     f"{urls.DOWNLOADS_DIR}/": "the data downloads (frontierwatch.exports)",
 }
 #: ... but for the downloads page itself, which is a page like any other.

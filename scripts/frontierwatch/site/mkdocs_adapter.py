@@ -1,12 +1,15 @@
-"""The one adapter to MkDocs and Material: every MkDocs or Material name or internal the project relies on.
+"""The adapter to MkDocs and Material: every MkDocs or Material name or internal the project relies on, in two
+modules: this one (MkDocs' API and what record pages, search and `serve` need of MkDocs' and Material's pipeline)
+and `theme_adapter` (Material's markup around every page's content: its icons and inline scripts, changed as text
+after the theme rendered them; it imports neither).
 
 Nothing else in the package imports `mkdocs` or `material`. MkDocs 1.x and Material 9 are in maintenance and
 MkDocs 2.0 drops plugins: the project stays pinned, and `tests/site/test_mkdocs_adapter.py` checks each internal
 below with a message naming what an upgrade changed. The internals, by what they are for:
 
 - Record pages are written into "shell" pages that MkDocs renders with the theme (`Shell`): Material's table
-  of contents item markup (`md-nav__item`), its page title and edit link, and MkDocs' sitemap template
-  (`sitemap`) are cut up as text.
+  of contents item markup (`md-nav__item`), its hidden table of contents sidebar (`hide: [toc]`: cut out), its
+  page title and edit link, and MkDocs' sitemap template (`sitemap`) are cut up as text.
 - A shell's navigation is pruned (`pruned_nav`): one MkDocs `Link` per top-level section, to its first page,
   in place of the template context's `nav`; Material's tabs and drawer render links as they render sections.
 - Their search entries are made by a new instance of the site's search index class (`SearchEntries`):
@@ -16,11 +19,6 @@ below with a message naming what an upgrade changed. The internals, by what they
 - `serve` reuses a page's HTML when its Markdown did not change (`cache_render`): it replaces `Page.render`
   and restores `content`, `toc`, `_title_from_render`, `present_anchor_ids` and `links_to_anchors`.
 - `serve` polls a small data folder faster (`watch`): the livereload observer's `_timeout`.
-- Material's icons are drawn from one sprite file of the site (`IconSprite`): its icon markup as its templates
-  include it (`.icons/<set>/<name>.svg`), its CSS styling the outer `<svg>` (`fill: currentcolor`), and its
-  instant navigation making `[href]` attributes absolute (why the sprite is referenced with `xlink:href`).
-- A page carries no script for content the site cannot have (`drop_unused_scripts`): Material's
-  `partials/javascripts/content.html` opens a `pymdownx.tabbed` tab named by the URL's fragment.
 
 The public plugin API the plugin uses (`BasePlugin`, config options, `File.generated`, `PluginError`,
 `event_priority`) is re-exported from here too.
@@ -32,7 +30,6 @@ import hashlib
 import html
 import re
 import types
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -70,9 +67,13 @@ SHELL_CONTENT = f"<h1>{TITLE}</h1>{BODY}"
 TOC_ID = "fwshelltoc"
 EDIT = "https://fwshell.invalid/edit"
 
-SHELL_MARKDOWN = (
-    f"---\ntitle: {TITLE}\nhide: [navigation]\nsearch: {{exclude: true}}\n---\n\n## {TOC_ID} {{ #{TOC_ID} }}\n"
-)
+
+def shell_markdown(toc: bool) -> str:
+    """A shell page's Markdown: one heading (its table of contents item is the pattern of the record pages'
+    items, and Material's skip link points at it). `toc` False: Material hides the table of contents sidebar
+    (`hide: [toc]`), and `Shell` cuts it out of the record pages."""
+    hide = "[navigation]" if toc else "[navigation, toc]"
+    return f"---\ntitle: {TITLE}\nhide: {hide}\nsearch: {{exclude: true}}\n---\n\n## {TOC_ID} {{ #{TOC_ID} }}\n"
 
 
 def shell_src(collection: str) -> str:
@@ -115,6 +116,7 @@ class Shell:
         start = output.index(SHELL_CONTENT)
         self.url = url
         before, after = output[:start], output[start + len(SHELL_CONTENT) :]
+        before = _HIDDEN_TOC.sub("", before, count=1)  # a sidebar no record page of the collection shows
         m = re.search(r'<li class="md-nav__item">\s*<a href="#' + TOC_ID + r'"[^>]*>.*?</li>', before, re.S)
         self.toc_item = m.group(0) if m else None
         # A page's URL, table of contents (for the shell's item), edit link, skip link target and title go here.
@@ -151,6 +153,16 @@ class Shell:
                     f'<ul class="md-nav__list">{nested}</ul></nav></li>'
                 )
             yield li
+
+
+#: Material's table of contents sidebar on a page with `hide: [toc]` (base.html): there, but hidden. A shell's holds
+#: one item without children, so its first `</nav>` closes it.
+_HIDDEN_TOC = re.compile(
+    r'<div class="md-sidebar md-sidebar--secondary" data-md-component="sidebar" data-md-type="toc" hidden>\s*'
+    r'<div class="md-sidebar__scrollwrap">\s*<div class="md-sidebar__inner">\s*<nav class="md-nav md-nav--secondary"'
+    r"(?:(?!<nav\b).)*?</nav>\s*</div>\s*</div>\s*</div>\s*",
+    re.S,
+)
 
 
 def _slotted(text: str, slots: Mapping[str, str]) -> list[str]:
@@ -312,103 +324,6 @@ def add_script(config: MkDocsConfig, url: str) -> None:
 def generated_file(config: MkDocsConfig, src_uri: str, content: str) -> File:
     """A virtual page (nothing is written to docs/)."""
     return File.generated(config, src_uri, content=content)
-
-
-# --- every page: Material's icons from one file, no script for content the site cannot have -----------------
-#: An icon as Material's templates write it (`{% include ".icons/" ~ icon ~ ".svg" %}`): the root with only its
-#: namespace and viewBox, then the drawing.
-_ICON = re.compile(
-    r'<svg xmlns="http://www\.w3\.org/2000/svg" viewBox="([-0-9. ]+)">((?:(?!<svg|</svg>).)*)</svg>', re.S
-)
-#: What a drawing moved into the sprite may not have: ids (they would clash in one file), styles, scripts,
-#: links and references (they would resolve against the sprite, not the page).
-_NOT_MOVABLE = re.compile(r"\sid=|<(?:style|script|use|image|foreignObject|a)\b|url\(|href|&", re.I)
-
-
-class IconSprite:
-    """Material writes every icon of a page's header, drawer, search box, edit button and back-to-top button
-    into the page as inline SVG: about 3 KB of each page, the same in every one. `use_sprite` draws them from
-    one file of the site instead (`urls.ICON_SPRITE`, written by `document()` once the pages are rendered, from
-    the icons the theme rendered in this build): `<svg viewBox=...><use xlink:href=".../icons.svg#i..."/></svg>`
-    keeps the `<svg>` element that Material's CSS sizes and colours (`fill: currentcolor` is inherited by the
-    drawing through `<use>`), and the drawing is a `<g>` drawn in the same coordinates as inline.
-
-    Only the theme's part of a page changes: never the page's own content (its charts and graphs are SVG too).
-    `xlink:href`, not `href`: Material's instant navigation makes every `[href]` attribute absolute by
-    assigning `el.href = el.href`, which throws on an SVG element (its `href` is read-only) and stops it. The
-    reference is relative to the page, like every asset URL Material writes (the site works under any
-    sub-path); `frontierwatch.js` makes it absolute once the page is shown, as Material does its links, so the
-    header's icons, which instant navigation keeps while the address changes, never resolve against another
-    page. The 404 page (`on_post_template`, served at any address) keeps its icons inline."""
-
-    def __init__(self) -> None:
-        self.drawings: dict[str, str] = {}  # id -> drawing
-        self._ids: dict[str, str | None] = {}  # icon markup -> its id (None: it stays inline)
-
-    def use_sprite(self, output: str, content: str | None, page_file: str) -> str:
-        """`output` (a whole page, `page_file` its site path) with the icons outside `content` drawn from the
-        sprite. A page whose content cannot be found in it is returned unchanged."""
-        href = urls.relative(page_file, urls.ICON_SPRITE)
-
-        def use(m: re.Match[str]) -> str:
-            icon_id = self._id(m.group(0), m.group(2))
-            if icon_id is None:
-                return m.group(0)
-            return f'<svg viewBox="{m.group(1)}"><use xlink:href="{href}#{icon_id}"/></svg>'
-
-        return _in_theme(output, content, lambda theme: _ICON.sub(use, theme))
-
-    def _id(self, markup: str, drawing: str) -> str | None:
-        if markup in self._ids:
-            return self._ids[markup]
-        icon_id = "i" + hashlib.blake2b(markup.encode(), digest_size=5).hexdigest()
-        if _NOT_MOVABLE.search(drawing) or not _well_formed(markup) or icon_id in self.drawings:
-            self._ids[markup] = None  # kept inline: it would not draw the same from the sprite (or two icons, one id)
-            return None
-        self.drawings[icon_id] = drawing
-        self._ids[markup] = icon_id
-        return icon_id
-
-    def document(self) -> str | None:
-        """The sprite (an SVG document), or None when no page drew an icon from it."""
-        if not self.drawings:
-            return None
-        groups = "".join(f'<g id="{i}">{drawing}</g>\n' for i, drawing in sorted(self.drawings.items()))
-        return (
-            '<svg xmlns="http://www.w3.org/2000/svg">\n'
-            "<!-- The theme's icons (Material for MkDocs), one copy each: the site's pages draw them from here. -->\n"
-            f"<defs>\n{groups}</defs>\n</svg>\n"
-        )
-
-
-def _well_formed(markup: str) -> bool:
-    try:
-        ET.fromstring(markup)
-    except ET.ParseError:
-        return False
-    return True
-
-
-#: Material's script that opens the `pymdownx.tabbed` tab named by the URL's fragment (on every page).
-_TABBED_SCRIPT = re.compile(r"<script>[^<]*\bstartsWith\(\"__tabbed_\"\)[^<]*</script>")
-
-
-def drop_unused_scripts(output: str, content: str | None, config: MkDocsConfig) -> str:
-    """`output` without the theme's scripts for content no page of this site can have: the tabbed-content
-    script when `pymdownx.tabbed` is not among the Markdown extensions (no page then has tabs)."""
-    if "pymdownx.tabbed" in config.markdown_extensions:
-        return output
-    return _in_theme(output, content, lambda theme: _TABBED_SCRIPT.sub("", theme))
-
-
-def _in_theme(output: str, content: str | None, change: Callable[[str], str]) -> str:
-    """`output` with `change` made to the theme's part of it, around the page's own `content` (which Material
-    prints as it is); unchanged if `content` is not found in it."""
-    start = output.find(content) if content else 0
-    if start < 0:
-        return output
-    end = start + len(content or "")
-    return change(output[:start]) + output[start:end] + change(output[end:])
 
 
 # --- serve: reuse the HTML of unchanged Markdown ----------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 from collections.abc import Callable, Mapping
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -55,12 +56,14 @@ def write_maps(ds: Any, site: Path, options: Callable[[str], Any]) -> None:
         buildcache.keep_map_documents(maps.DOCUMENTS)
 
 
-def write_icon_sprite(site: Path, sprite: str | None) -> None:
-    """The theme's icons that every page draws (`mkdocs_adapter.IconSprite.document`), when a page draws one."""
+def write_theme_files(site: Path, sprite: str | None) -> None:
+    """What the theme's part of every page loads from the site: the icons the pages draw
+    (`theme_adapter.IconSprite.document`, when a page draws one) and the script of the theme's state
+    (`theme_adapter.share_state_script`)."""
     if sprite is not None:
-        path = site / urls.ICON_SPRITE
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(sprite, encoding="utf-8")
+        _write(site / urls.ICON_SPRITE, sprite)
+    script = files("frontierwatch.site").joinpath("static/theme-state.js").read_text(encoding="utf-8")
+    _write(site / urls.THEME_STATE_SCRIPT, script)
 
 
 class Background:

@@ -15,13 +15,13 @@
                      tables (HTML blocks) replace their markers
     on_page_context  "Edit this page": none on generated index pages; a placeholder on shells; shells get a
                      pruned nav (a link per section)
-    on_post_page     the theme's icons are drawn from one sprite file and scripts for content the site
-                     cannot have are dropped (`mkdocs_adapter`); links to other sites get
+    on_post_page     the theme's icons are drawn from one sprite file, its inline scripts are one shared file,
+                     scripts for content the site cannot have are dropped (`theme_adapter`); links to other sites get
                      rel="noopener noreferrer"; indentation collapses (`whitespace`); a rendered shell goes
                      to the writers
-    on_post_template the sitemap lists record pages, not shells
+    on_post_template the sitemap lists record pages, not shells; the 404 page's scripts as every page's
     on_post_build    (before search writes its index) wait for the workers; record pages' search entries;
-                     the icon sprite; the old site is deleted;
+                     the icon sprite and the theme's state script; the old site is deleted;
                      (serve) start the child that writes this data's exports, when they are not written yet
     on_build_error   stop the workers
     on_serve         watch data/ so an edit rebuilds the site, and the exports' signal (rebuild once they are in)
@@ -60,6 +60,7 @@ from frontierwatch.site import (
     outputs,
     serve_exports,
     serve_status,
+    theme_adapter,
     urls,
     whitespace,
 )
@@ -131,7 +132,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         self.site_url: str | None = None
         self.keeper = incremental.Keeper()  # serve: the last build's record pages, and this build's
         self.exports = serve_exports.DeferredExports()  # serve: the downloads, written after the pages
-        self.icons = adapter.IconSprite()  # the theme's icons the pages of this build draw
+        self.icons = theme_adapter.IconSprite()  # the theme's icons the pages of this build draw
 
     @property
     def serving(self) -> bool:
@@ -232,14 +233,15 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         return context
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
-        """The theme's icons come from one file and its scripts for content the site cannot have go (before
-        anything else changes the page: they change only what lies around the page's content, found as it is);
-        links to other sites (sources, "Edit this page", the footer) open without opener or referrer; the
-        theme's indentation collapses (a shell's once, for all its record pages)."""
+        """The theme's icons come from one file, its inline scripts from another, and its scripts for content the
+        site cannot have go (before anything else changes the page: they change only what lies around the page's
+        content, found as it is); links to other sites (sources, "Edit this page", the footer) open without opener
+        or referrer; the theme's indentation collapses (a shell's once, for all its record pages)."""
         if not self.config.enabled:
             return output
         output = self.icons.use_sprite(output, page.content, page.file.dest_uri)
-        output = adapter.drop_unused_scripts(output, page.content, config)
+        output = theme_adapter.share_state_script(output, page.content, config)
+        output = theme_adapter.drop_unused_scripts(output, page.content, config)
         output = whitespace.collapse(linksafety.harden_links(output, config.site_url))
         collection = self._shell_of(page)
         if collection is not None and self.build is not None:
@@ -249,6 +251,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         if self.config.enabled and template_name.endswith(".html"):  # 404.html
+            output_content = theme_adapter.share_state_script(output_content, None, config)
             return linksafety.harden_links(output_content, config.site_url)
         if self.build is not None and template_name == "sitemap.xml":
             return adapter.sitemap(output_content, config.site_url, self.build.record_urls())
@@ -263,7 +266,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             self.caches.written, self.keeper.writing = self.keeper.writing, None
         chart_render.stop_engine()  # a site without charts did not use it
         if self.config.enabled:
-            outputs.write_icon_sprite(Path(config.site_dir), self.icons.document())
+            outputs.write_theme_files(Path(config.site_dir), self.icons.document())
         if self.serving and self.data_dir is not None:
             self.exports.after_build(self._export_args(self.data_dir))
         self.old_site.wait()
@@ -299,7 +302,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         if not self.serving and self.config.enabled and not self.dirty:
             self.old_site.set_aside(Path(config.site_dir))
         written, self.caches.written = self.caches.written, None  # used once: a failed build forgets it
-        self.icons = adapter.IconSprite()
+        self.icons = theme_adapter.IconSprite()
         self.exports.stop()  # the downloads of older data
         self.keeper.set_aside(Path(config.site_dir), written if self.serving and self.config.enabled else None)
 

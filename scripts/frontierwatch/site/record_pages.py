@@ -30,6 +30,10 @@ from frontierwatch.site.pages import GeneratedPage, Renderer, environment
 from frontierwatch.views.series import fmt_about
 
 TEMPLATES = Path(__file__).parent / "templates" / "pages" / "record"
+#: Record pages shown without the theme's table of contents sidebar: short records of a fixed shape whose facts
+#: are at the top (10,000 incident pages carried 1 KB of it each). Actors, places, people, sources and judgements
+#: keep it: their pages are long, with sections of their own.
+WITHOUT_TOC = frozenset({"incidents", "claims", "relationships"})
 #: The templates of macros every record template uses (globals of the environment).
 MACROS = ("_history.html.j2", "_macros.html.j2")
 

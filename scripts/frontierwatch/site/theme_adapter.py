@@ -1,0 +1,172 @@
+"""The adapter's second module: Material's markup around every page's content, changed as text once the theme
+has rendered a page (`mkdocs_adapter` holds the rest of the adapter; this module imports neither MkDocs nor
+Material). `tests/site/test_mkdocs_adapter.py` checks each internal against the installed Material:
+
+- Material's icons are drawn from one sprite file of the site (`IconSprite`): its icon markup as its templates
+  include it (`.icons/<set>/<name>.svg`), its CSS styling the outer `<svg>` (`fill: currentcolor`), and its
+  instant navigation making `[href]` attributes absolute (why the sprite is referenced with `xlink:href`).
+- Material's two inline scripts of every page (`partials/javascripts/base.html`: the storage helpers
+  `__md_scope`, `__md_get`, `__md_set`, `__md_hash`; `partials/javascripts/palette.html`: the reader's colour
+  scheme restored before the page is drawn) are one shared file of the site (`share_state_script`,
+  `static/theme-state.js`).
+- A page carries no script for content the site cannot have (`drop_unused_scripts`): Material's
+  `partials/javascripts/content.html` opens a `pymdownx.tabbed` tab named by the URL's fragment.
+
+Each change is made only to the theme's part of a page, around the page's own content, found as it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from frontierwatch.site import urls
+
+if TYPE_CHECKING:
+    from frontierwatch.site.mkdocs_adapter import MkDocsConfig
+
+#: Bytes of hash in an icon's id (`i` and 6 hex digits): a page refers to about a dozen icons.
+ID_BYTES = 3
+
+# --- the theme's icons from one file ------------------------------------------------------------------------
+#: An icon as Material's templates write it (`{% include ".icons/" ~ icon ~ ".svg" %}`): the root with only its
+#: namespace and viewBox, then the drawing.
+_ICON = re.compile(
+    r'<svg xmlns="http://www\.w3\.org/2000/svg" viewBox="([-0-9. ]+)">((?:(?!<svg|</svg>).)*)</svg>', re.S
+)
+#: What a drawing moved into the sprite may not have: ids (they would clash in one file), styles, scripts,
+#: links and references (they would resolve against the sprite, not the page).
+_NOT_MOVABLE = re.compile(r"\sid=|<(?:style|script|use|image|foreignObject|a)\b|url\(|href|&", re.I)
+
+
+class IconSprite:
+    """Material writes every icon of a page's header, drawer, search box, edit button and back-to-top button
+    into the page as inline SVG: about 3 KB of each page, the same in every one. `use_sprite` draws them from
+    one file of the site instead (`urls.ICON_SPRITE`, written by `document()` once the pages are rendered, from
+    the icons the theme rendered in this build): `<svg viewBox=...><use xlink:href=".../icons.svg#i..."/></svg>`
+    keeps the `<svg>` element that Material's CSS sizes and colours (`fill: currentcolor` is inherited by the
+    drawing through `<use>`), and the drawing is a `<g>` drawn in the same coordinates as inline.
+
+    Only the theme's part of a page changes: never the page's own content (its charts and graphs are SVG too).
+    `xlink:href`, not `href`: Material's instant navigation makes every `[href]` attribute absolute by
+    assigning `el.href = el.href`, which throws on an SVG element (its `href` is read-only) and stops it. The
+    reference is relative to the page, like every asset URL Material writes (the site works under any
+    sub-path); `frontierwatch.js` makes it absolute once the page is shown, as Material does its links, so the
+    header's icons, which instant navigation keeps while the address changes, never resolve against another
+    page. The 404 page (`on_post_template`, served at any address) keeps its icons inline.
+
+    An icon's id is a short hash of its markup (`ID_BYTES`), the same in every build: pages kept from an earlier
+    `serve` build still find their icons. Two icons with one id: the second stays inline."""
+
+    def __init__(self) -> None:
+        self.drawings: dict[str, str] = {}  # id -> drawing
+        self._ids: dict[str, str | None] = {}  # icon markup -> its id (None: it stays inline)
+
+    def use_sprite(self, output: str, content: str | None, page_file: str) -> str:
+        """`output` (a whole page, `page_file` its site path) with the icons outside `content` drawn from the
+        sprite. A page whose content cannot be found in it is returned unchanged."""
+        href = urls.relative(page_file, urls.ICON_SPRITE)
+
+        def use(m: re.Match[str]) -> str:
+            icon_id = self._id(m.group(0), m.group(2))
+            if icon_id is None:
+                return m.group(0)
+            return f'<svg viewBox="{m.group(1)}"><use xlink:href="{href}#{icon_id}"/></svg>'
+
+        return _in_theme(output, content, lambda theme: _ICON.sub(use, theme))
+
+    def _id(self, markup: str, drawing: str) -> str | None:
+        if markup in self._ids:
+            return self._ids[markup]
+        icon_id = "i" + hashlib.blake2b(markup.encode(), digest_size=ID_BYTES).hexdigest()
+        if _NOT_MOVABLE.search(drawing) or not _well_formed(markup) or icon_id in self.drawings:
+            self._ids[markup] = None  # kept inline: it would not draw the same from the sprite (or two icons, one id)
+            return None
+        self.drawings[icon_id] = drawing
+        self._ids[markup] = icon_id
+        return icon_id
+
+    def document(self) -> str | None:
+        """The sprite (an SVG document), or None when no page drew an icon from it."""
+        if not self.drawings:
+            return None
+        groups = "".join(f'<g id="{i}">{drawing}</g>\n' for i, drawing in sorted(self.drawings.items()))
+        return (
+            '<svg xmlns="http://www.w3.org/2000/svg">\n'
+            "<!-- The theme's icons (Material for MkDocs), one copy each: the site's pages draw them from here. -->\n"
+            f"<defs>\n{groups}</defs>\n</svg>\n"
+        )
+
+
+def _well_formed(markup: str) -> bool:
+    try:
+        ET.fromstring(markup)
+    except ET.ParseError:
+        return False
+    return True
+
+
+# --- Material's inline scripts of every page, from one file --------------------------------------------------
+#: Material's script in every page's <head> (`partials/javascripts/base.html`): the scope of what it keeps in the
+#: reader's browser (`extra.scope`, else the page's base URL, group 1) and the helpers that read and write it.
+_STATE_SCRIPT = re.compile(r'<script>__md_scope=new URL\("([^"<>]*)",location\),__md_hash=(?:(?!</script>).)*</script>')
+#: Material's script after the palette switch in the header (`partials/javascripts/palette.html`): the colour
+#: scheme the reader chose, set on <body> before anything below it is drawn.
+_PALETTE_SCRIPT = re.compile(r'<script>var palette=__md_get\("__palette"\);(?:(?!</script>).)*</script>')
+
+
+def share_state_script(output: str, content: str | None, config: MkDocsConfig) -> str:
+    """`output` with Material's two inline scripts (about 1.3 KB of every page) made one shared file of the site,
+    `urls.THEME_STATE_SCRIPT` (`static/theme-state.js`, written by the plugin), loaded synchronously where
+    Material's palette script was (on a site without a palette switch, where its <head> script was): the
+    helpers are defined before anything uses them, and the scheme is set before the page below the header is
+    drawn. The file finds the site's root (the helpers' scope) from its own address, not from the page's
+    depth: the same for every page, the 404 page included.
+
+    Unchanged when `extra.scope` sets another scope, or when the page does not have Material's scripts as they
+    are expected (a Material upgrade: the test of this adapter says which)."""
+    extra: dict[str, Any] = dict(config.extra or {})
+    if extra.get("scope"):
+        return output
+    return _in_theme(output, content, _shared_state_script)
+
+
+def _shared_state_script(theme: str) -> str:
+    state = _STATE_SCRIPT.search(theme)
+    if state is None:
+        return theme
+    base = state.group(1)  # the page's base URL, as Material writes its asset URLs from it: ".", "../..", "/fw/"
+    src = ("" if base in (".", "./") else base if base.endswith("/") else base + "/") + urls.THEME_STATE_SCRIPT
+    tag = f'<script src="{html.escape(src)}"></script>'
+    palette = _PALETTE_SCRIPT.search(theme, state.end())
+    if palette is None:  # no palette switch: the file goes where the <head> script was
+        return theme[: state.start()] + tag + theme[state.end() :]
+    return theme[: state.start()] + theme[state.end() : palette.start()] + tag + theme[palette.end() :]
+
+
+# --- no script for content the site cannot have ------------------------------------------------------------
+#: Material's script that opens the `pymdownx.tabbed` tab named by the URL's fragment (on every page).
+_TABBED_SCRIPT = re.compile(r"<script>[^<]*\bstartsWith\(\"__tabbed_\"\)[^<]*</script>")
+
+
+def drop_unused_scripts(output: str, content: str | None, config: MkDocsConfig) -> str:
+    """`output` without the theme's scripts for content no page of this site can have: the tabbed-content
+    script when `pymdownx.tabbed` is not among the Markdown extensions (no page then has tabs)."""
+    if "pymdownx.tabbed" in config.markdown_extensions:
+        return output
+    return _in_theme(output, content, lambda theme: _TABBED_SCRIPT.sub("", theme))
+
+
+# --- helpers ------------------------------------------------------------------------------------------------
+def _in_theme(output: str, content: str | None, change: Callable[[str], str]) -> str:
+    """`output` with `change` made to the theme's part of it, around the page's own `content` (which Material
+    prints as it is); unchanged if `content` is not found in it."""
+    start = output.find(content) if content else 0
+    if start < 0:
+        return output
+    end = start + len(content or "")
+    return change(output[:start]) + output[start:end] + change(output[end:])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import posixpath
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -217,9 +218,84 @@ def test_denied_claim(record_pages) -> None:
     assert "<strong>Denied by</strong>" in claim and "fw-claim-status-denied" in claim
 
 
-def test_long_lists_are_cut_with_a_pointer(ds) -> None:
+def _linked_incidents(html: str, start_at: str) -> list[str]:
+    """The incident ids linked from the heading `start_at` to the next heading (or the end)."""
+    start = html.index(start_at)
+    end = re.compile(r"<h[23] ").search(html, start + 1)
+    return re.findall(r'href="\.\./\.\./incidents/([^/"#]+)/"', html[start : end.start() if end else None])
+
+
+def test_long_lists_show_the_latest_incidents_and_say_where_the_whole_list_is(ds) -> None:
+    """An actor's, a place's or a source's incidents beyond `list_limit`: the latest are listed, the count is of all
+    of them, and a sentence says where every one is (the year pages; the data package's rows for the record, the
+    column named). Under the limit none of this is said: the real data's pages stay as they were."""
+    from frontierwatch.views.dataview import DataView, newest_first
+
+    v = DataView.of(ds)
     out = {p.src_uri: p.content for p in _render(ds, PageOptions(list_limit=1, index_limit=1))}
-    assert "the latest 1 are listed" in out["actors/fixture-group.md"]
+    whole = (
+        'Every one is also on the <a href="../../incidents/#by-year">incident pages of each year</a>, and the '
+        '<a href="../../downloads/">downloads</a> have them all: in the data package, the rows of '
+    )
+
+    incs = v.incidents_involving("fixture-group")
+    page = out["actors/fixture-group.md"]
+    assert len(incs) > 1 and f"<p>{len(incs)} incidents involve " in page and "; the latest 1 are listed. " in page
+    assert whole + "<code>incident_actors.csv</code> whose <code>actor</code> is <code>fixture-group</code> (" in page
+    section = _linked_incidents(page, '<h2 id="incidents"')
+    assert section == [incs[0].id] and incs == newest_first(incs)
+
+    places = [p for p in ds.places.values() if len(v.incidents_at(p.id)) > 1]
+    assert any(v.children(p.id) for p in places)
+    for place in places:
+        incs = v.incidents_at(place.id)
+        page = out[f"places/{place.id}.md"]
+        assert f"<p>{len(incs)} incidents at this place or within it; the latest 1 are listed. " in page
+        rows = f"<code>incidents.csv</code> whose <code>place</code> is <code>{place.id}</code>"
+        within = " (or a place within it: see parent in places.csv)." if v.children(place.id) else "."
+        assert whole + rows + within in page, place.id
+        assert _linked_incidents(page, '<h2 id="incidents"') == [incs[0].id]
+
+    source = next(s for s in ds.sources.values() if len(v.incidents_citing(s.id)) > 1)
+    incs = v.incidents_citing(source.id)
+    page = out[f"sources/{source.id}.md"]
+    assert f"<p>{len(incs)} incidents cite it; the latest 1 are listed. " in page
+    assert whole + f"<code>record_sources.csv</code> whose <code>source</code> is <code>{source.id}</code> (" in page
+    assert _linked_incidents(page, '<h3 id="cited-incidents"') == [incs[0].id]
+    assert incs == newest_first(incs)
+
+    # The files and columns the sentences name are the data package's.
+    package = Path(__file__).parents[1] / "golden" / "exports" / "frontierwatch-data"
+    for file, columns in {
+        "incident_actors.csv": {"actor", "incident_id"},
+        "incidents.csv": {"place", "id"},
+        "places.csv": {"parent", "id"},
+        "record_sources.csv": {"source", "record"},
+    }.items():
+        header = (package / file).read_text(encoding="utf-8").splitlines()[0].split(",")
+        assert columns <= set(header), (file, header)
+
+    # Under the limit: the count alone, and every incident.
+    out = {p.src_uri: p.content for p in _render(ds, PageOptions(list_limit=len(ds.incidents)))}
+    for page in out.values():
+        assert "the latest" not in page and "Every one is also on" not in page
+
+
+def test_a_places_claims_beyond_the_limit_point_to_the_ledger(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(FIXTURE, tmp_path / "data")
+    for n in (1, 2, 3):
+        (tmp_path / "data" / "claims" / f"about-the-post-{n}.yaml").write_text(
+            f"statement: Claim {n} about the post.\nstatus: reported\ncredibility: 3\nattributed_to: a source\n"
+            "subjects: [fixture-tj]\nsources: [{source: fixture-article}]\n",
+            encoding="utf-8",
+        )
+    data = load(tmp_path / "data")
+    page = RecordPages(pages.Renderer(data, PageOptions(list_limit=1))).page(data.places["fixture-tj"]).content
+    section = page[page.index('<h2 id="claims"') :]
+    assert len(re.findall(r'<li><a href="\.\./\.\./claims/', section)) == 1
+    assert '<p>And 2 more in the <a href="../../claims/">claims ledger</a>.</p>' in section
 
 
 def test_search_settings(ds) -> None:

@@ -101,7 +101,9 @@ class PageOptions:
     downloads: Sequence[Download] | None = None  # None: the exports module is absent
     border_length_km: float | None = None
     snippets: Mapping[str, str] = field(default_factory=dict)  # hand-written Markdown parts, trusted
-    list_limit: int = 100  # longest list of incidents/claims on one entity page
+    # Longest list of incidents or claims on one record page (an actor's, a place's, a source's incidents): the
+    # latest are listed, with where the whole list is. 50 rows of an actor's incidents are about 17 KB.
+    list_limit: int = 50
     # Most rows on one index page: the incidents index lists every incident up to this many, else the latest;
     # a year with more is listed by month, a month (and the claims ledger) with more on numbered pages.
     index_limit: int = 500

@@ -108,7 +108,7 @@ class FrontierWatchConfig(Config):
     search_incident_limit = opt.Type(int, default=2000)
 
     # Pages: how long lists get before they are cut (with a link to the rest).
-    list_limit = opt.Type(int, default=100)
+    list_limit = opt.Type(int, default=50)
     index_limit = opt.Type(int, default=500)
     graph_limit = opt.Type(int, default=150)
     snippets_dir = opt.Type(str, default="_snippets")

@@ -193,6 +193,10 @@ class DataView(SeriesQueries, ChronologyQueries):
     def relationships_citing(self, claim_id: str) -> list[Relationship]:
         return self._relationships_citing.get(claim_id, [])
 
+    def incidents_citing(self, source_id: str) -> list[Incident]:
+        """Incidents that cite a source, newest first."""
+        return newest_first(rec for rec in self.ds.cited_by(source_id) if isinstance(rec, Incident))
+
     def claims_about(self, record_id: str) -> list[Claim]:
         return self._claims_about.get(record_id, [])
 

@@ -10,6 +10,8 @@ it built them (types, required properties, id forms, reference types, vocabulari
 - every property the object's type does not define is declared by an extension definition in the bundle that
   the object names in `extensions` (the library takes any extra property for an extension's when an object
   names an extension it does not know, so parsing alone lets a misspelt property through);
+- an extension definition whose schema is plain text (not an address) describes exactly the properties it
+  declares: none left out, none that no longer exists;
 - every id is `<type>--<UUID>` with the object's own type and a version-4 UUID (strict check 103);
 - every reference (`*_ref`, `*_refs`, at any depth, and the keys of `extensions`) resolves inside the bundle;
 - the library writes each object back exactly as we wrote it: same values, same types (37.0 stays a float),
@@ -19,6 +21,7 @@ it built them (types, required properties, id forms, reference types, vocabulari
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -65,6 +68,14 @@ def checked_objects(text: str) -> dict[str, dict[str, Any]]:
         for o in objects.values()
         if o["type"] == "extension-definition" and "toplevel-property-extension" in o["extension_types"]
     }
+    for ext in objects.values():
+        if ext["type"] == "extension-definition" and not re.match(r"https?://", ext["schema"]):
+            described = set(re.findall(r"\bx_[a-z0-9_]+", ext["schema"]))
+            declared_here = set(ext.get("extension_properties", ()))
+            assert described == declared_here, (
+                f"{ext['id']}: its schema text describes {sorted(described - declared_here)} that it does not declare"
+                f" and leaves out {sorted(declared_here - described)}"
+            )
     for ours, theirs in zip(doc["objects"], parsed.objects, strict=True):
         named = set().union(*(declared.get(ext, set()) for ext in ours.get("extensions", {})))
         undeclared = set(ours) - set(type(theirs)._properties) - named

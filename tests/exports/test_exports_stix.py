@@ -103,6 +103,43 @@ def test_the_read_back_check_has_teeth(text: str, spoil) -> None:
         checked_objects(json.dumps(doc))
 
 
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        pytest.param(lambda s: s + " x_frontierwatch_actors (list): gone.", id="a property it no longer declares"),
+        pytest.param(lambda s: s.replace("x_frontierwatch_quote", "quote"), id="a declared property not described"),
+    ],
+)
+def test_the_extension_schema_check_has_teeth(text: str, spoil) -> None:
+    doc = json.loads(text)
+    ext = next(o for o in doc["objects"] if o["type"] == "extension-definition")
+    ext["schema"] = spoil(ext["schema"])
+    with pytest.raises(AssertionError, match="schema text describes"):
+        checked_objects(json.dumps(doc))
+
+
+def test_incidents_carry_their_actors_only_as_relationships(ds, objects: dict[str, dict]) -> None:
+    """`x_frontierwatch_actors` (extension 1.0.0) repeated the incident's relationships; 2.0.0 has only these."""
+    ext = next(o for o in objects.values() if o["type"] == "extension-definition")
+    assert ext["version"] == "2.0.0" and "x_frontierwatch_actors" not in ext["extension_properties"]
+    for inc in ds.incidents.values():
+        obj = objects[stix_id(inc)]
+        assert "x_frontierwatch_actors" not in obj
+        links = [
+            o
+            for o in objects.values()
+            if o["type"] == "relationship" and o["source_ref"] == obj["id"] and "role:location" not in o["labels"]
+        ]
+        expected = [
+            (
+                stix_id(ds.actors[a.actor]),
+                [f"role:{a.role}"] + ([f"attribution:{a.attribution}"] if a.attribution else []),
+            )
+            for a in inc.actors
+        ]
+        assert [(o["target_ref"], o["labels"]) for o in links] == expected, inc.id
+
+
 def test_property_order_is_the_stix2_library_order() -> None:
     """The order we write standard properties in is the one the library wrote (and the specification lists)."""
     classes = {

@@ -32,21 +32,30 @@ def _records(collection: str) -> dict[str, dict]:
 
 
 def test_every_incident_links_to_its_actors_and_place_without_custom_properties(bundle: dict) -> None:
+    """Each actor of an incident, with its role and the attribution, and the incident's place: the bundle says
+    them only this way (no custom property repeats them)."""
     objects = [{k: v for k, v in o.items() if not k.startswith("x_")} for o in bundle["objects"]]
     by_id = {o["id"]: o for o in objects}
     incidents = {o["name"]: o for o in objects if o["type"] == "incident"}
-    links: dict[str, set[str]] = {}
+    links: dict[str, set[tuple[str, tuple[str, ...]]]] = {}
     for o in objects:
         if o["type"] == "relationship" and o["source_ref"] in by_id and by_id[o["source_ref"]]["type"] == "incident":
             assert o["relationship_type"] == "related-to"
-            links.setdefault(o["source_ref"], set()).add(by_id[o["target_ref"]]["name"])
+            link = (by_id[o["target_ref"]]["name"], tuple(o.get("labels", [])))
+            links.setdefault(o["source_ref"], set()).add(link)
     actors, places = _records("actors"), _records("places")
     checked = 0
     for rec in _records("incidents").values():
         stix_incident = incidents[rec["title"]]
-        expected = {actors[a["actor"]]["name"] for a in rec.get("actors", [])} | {places[rec["place"]]["name"]}
+        expected = {
+            (
+                actors[a["actor"]]["name"],
+                (f"role:{a['role']}",) + ((f"attribution:{a['attribution']}",) if a.get("attribution") else ()),
+            )
+            for a in rec.get("actors", [])
+        } | {(places[rec["place"]]["name"], ("role:location",))}
         assert links.get(stix_incident["id"], set()) == expected, rec["title"]
-        checked += bool(rec.get("actors"))
+        checked += any(a.get("attribution") for a in rec.get("actors", []))
     assert checked > 0
 
 

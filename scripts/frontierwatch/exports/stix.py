@@ -12,8 +12,10 @@ Mapping (documented for readers on the downloads page):
 | person                      | `identity`, class individual                                              |
 | place                       | `location` (country, UN M49 region, point and its precision in metres)    |
 | actor area (camp, base ...) | `relationship` located-at, from the actor to the place                    |
-| incident                    | `incident` (the STIX 2.1 stub), with actors in `x_frontierwatch_actors`   |
+| incident                    | `incident` (the STIX 2.1 stub); date, type, place, fatalities in `x_` ones |
 | incident's actors and place | `relationship` related-to from the incident (stix_links.py), labelled     |
+|                             | with the actor's role and attribution (`role:`, `attribution:`): the only |
+|                             | place the bundle says who was involved                                    |
 | relationship                | `relationship`, type `related-to`; our type in `x_frontierwatch_type`     |
 | source                      | `report`: `object_refs` = every object that cites it                      |
 | claim                       | `note` (content = statement, authors = who makes it, object_refs = what it|
@@ -33,8 +35,9 @@ made-up type fails the validator's strict mode, so relationships are `related-to
 - `x_frontierwatch_likelihood`: a judgement's ICD 203 term; its `confidence` is low/moderate/high mapped
   as appendix A's None/Low/Med/High scale (`none_low_med_high_to_value`: 15/50/85).
 - `x_frontierwatch_reliability`: a source's Admiralty reliability (A-F).
-- `x_frontierwatch_kind`, `x_frontierwatch_role`, `x_frontierwatch_actors` ([{actor_ref, role,
-  attribution}]), `x_frontierwatch_date_precision`, `x_frontierwatch_fatalities` ({low, best, high}).
+- `x_frontierwatch_kind`, `x_frontierwatch_role`, `x_frontierwatch_date_precision`,
+  `x_frontierwatch_fatalities` ({low, best, high}). An incident's actors are its relationships, not a custom
+  property: each carries the actor, its role and the attribution, all an `x_frontierwatch_actors` list held.
 
 - `x_frontierwatch_url`: the record's page; `x_frontierwatch_source_url`: a source's own address. (An
   `external_references[].url` SHOULD carry a hash of what it points to, strict check 302, which we cannot
@@ -91,8 +94,10 @@ M49_REGION = {
     "CN": "eastern-asia",
     "RU": "eastern-europe",
 }
+#: The extension's version (semantic): 2.0.0 dropped `x_frontierwatch_actors`, which repeated the incident's
+#: relationships (actor, role and attribution), all of it.
+EXTENSION_VERSION = "2.0.0"
 EXTENSION_PROPERTIES = (
-    "x_frontierwatch_actors",
     "x_frontierwatch_aliases",
     "x_frontierwatch_as_of",
     "x_frontierwatch_credibility",
@@ -128,8 +133,8 @@ EXTENSION_SCHEMA = (
     "opposes, accuses, part-of, renamed-to). x_frontierwatch_aliases (list of strings). "
     "x_frontierwatch_date (string, partial date YYYY[-MM[-DD]]), x_frontierwatch_date_precision (day, week, "
     "month, year), x_frontierwatch_event_type and x_frontierwatch_sub_event_type (ACLED taxonomy), "
-    "x_frontierwatch_location_ref (identifier of a location), x_frontierwatch_actors (list of {actor_ref, role, "
-    "attribution}), x_frontierwatch_fatalities ({low, best, high} integers): incident facts. "
+    "x_frontierwatch_location_ref (identifier of a location), x_frontierwatch_fatalities ({low, best, high} "
+    "integers): incident facts (an incident's actors are related-to relationships labelled role: and attribution:). "
     "x_frontierwatch_url (string): the record's page; x_frontierwatch_source_url (string): a source's address."
 )
 _SECTORS = {"state": ["government-national"], "state-agency": ["government-national"], "armed-forces": ["defense"]}
@@ -207,7 +212,7 @@ class _Builder:
             description="Top-level properties Frontier Watch adds to STIX objects: claim status and Admiralty "
             "credibility, source reliability, ICD 203 likelihood, kinds, roles, dates and page addresses.",
             schema=EXTENSION_SCHEMA,
-            version="1.0.0",
+            version=EXTENSION_VERSION,
             extension_types=["toplevel-property-extension"],
             extension_properties=sorted(EXTENSION_PROPERTIES),
         )
@@ -344,18 +349,6 @@ class _Builder:
                 x_frontierwatch_event_type=str(i.event_type),
                 x_frontierwatch_sub_event_type=str(i.sub_event_type),
                 x_frontierwatch_location_ref=self.ids.get(i.place),
-                x_frontierwatch_actors=[
-                    {
-                        k: v
-                        for k, v in (
-                            ("actor_ref", self.ids.get(a.actor)),
-                            ("role", str(a.role)),
-                            ("attribution", str(a.attribution) if a.attribution else None),
-                        )
-                        if v
-                    }
-                    for a in i.actors
-                ],
                 x_frontierwatch_fatalities=fat_dict or None,
             ),
         )

@@ -127,6 +127,25 @@ def test_record_page_drawer_links_each_section_on_a_phone(web, base) -> None:
     assert web.fw_errors == []
 
 
+def test_a_record_page_without_contents_keeps_a_reading_measure(web, base) -> None:
+    """Incident pages have no table of contents sidebar: their text keeps a measure of at most 50rem (1,000 px
+    at Material's 20 px root) at 1366 px instead of running the grid's width; an actor page keeps its
+    contents sidebar, and the wide grid its tables need."""
+    web.set_viewport_size({"width": 1366, "height": 900})
+    widths = {}
+    for path in ("incidents/ttt-infiltration-clash-2025/", "actors/tehrik-e-taliban-tajikistan/"):
+        web.goto(base + path)
+        settle(web)
+        widths[path] = web.evaluate(
+            "({content: document.querySelector('.md-content').getBoundingClientRect().width,"
+            " toc: !!document.querySelector('.md-sidebar--secondary')})"
+        )
+    incident, actor = widths.values()
+    assert not incident["toc"] and actor["toc"]
+    assert 700 < incident["content"] <= 1000
+    assert actor["content"] > 1000
+
+
 def test_dark_mode_toggle(web, base) -> None:
     web.goto(base)
     before = web.evaluate("document.body.getAttribute('data-md-color-scheme')")

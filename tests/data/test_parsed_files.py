@@ -87,3 +87,49 @@ def test_a_problem_found_in_a_kept_file_names_its_line(tmp_path: Path) -> None:
     line = next(n for n, text in enumerate(lines, 1) if text.startswith("place:"))
     found = [p for p in problems if p.file.endswith("incidents/fixture-clash.yaml") and p.field == "place"]
     assert [(p.line, p.column) for p in found] == [(line, 8)], [p.text() for p in problems]
+
+
+def test_kept_checks_report_what_a_fresh_load_reports_through_a_series_of_edits(tmp_path: Path) -> None:
+    """The checks of one record are kept for records not read again (`checks.CheckCache`): after every edit the
+    problems (file, line, column, field, message) are a fresh load's, in the same order, whether the edit is to
+    the record, to a record it names or names it, to the cut-off every date is checked against, or to the
+    options."""
+    from frontierwatch.data.checks import CheckOptions
+
+    data = tmp_path / "data"
+    shutil.copytree(MINIMAL, data)
+    parsed = ParsedFiles()
+    clash = data / "incidents" / "fixture-clash.yaml"
+    beta = data / "actors" / "beta-state.yaml"
+    briefing = data / "briefing.yaml"
+
+    def edit(path: Path, old: str, new: str) -> None:
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (path, old)
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    edits = [
+        ("a date after the cut-off", lambda: edit(clash, "date: 2025-12-24", "date: 2026-01-02")),
+        ("an earlier cut-off", lambda: edit(briefing, "cut_off: 2025-12-31", "cut_off: 2025-06-30")),
+        ("a name taken twice", lambda: edit(beta, "name: Beta State", "name: ALPHA group")),
+        ("a reference made dangling", lambda: edit(clash, "place: fixture-district", "place: fixture-distrikt")),
+        ("markup in a kept record's text", lambda: edit(beta, "kind: state", "kind: state\nsummary: <b>x</b>")),
+        ("the cut-off back", lambda: edit(briefing, "cut_off: 2025-06-30", "cut_off: 2025-12-31")),
+        ("the reference fixed", lambda: edit(clash, "place: fixture-distrikt", "place: fixture-district")),
+        ("the name fixed", lambda: edit(beta, "name: ALPHA group", "name: Beta State")),
+        ("a place deleted", lambda: (data / "places" / "fixture-town.yaml").unlink()),
+    ]
+    relaxed = CheckOptions(reject_markup=False, check_geography=False)
+    found: list[str] = []
+    for what, change in edits:
+        change()
+        # the default options, then other ones and back (the kept problems are those of the options they had)
+        for option in (CheckOptions(), relaxed, CheckOptions()) if "markup" in what else (CheckOptions(),):
+            _, problems = load_with_problems(data, option, parsed=parsed)
+            _, fresh = load_with_problems(data, option)
+            shown = [(p.file, p.line, p.column, p.field, p.text()) for p in problems]
+            assert shown == [(p.file, p.line, p.column, p.field, p.text()) for p in fresh], what
+            found += [p.message for p in problems]
+    # the edits did find problems of each kind (a test of the cache that found none would prove nothing)
+    for kind in ("after the data cut-off", "is already the name of", "no record 'fixture-distrikt'", "HTML"):
+        assert any(kind in message for message in found), (kind, found)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +34,8 @@ EARLIEST_YEAR = 1800
 #: Which written precision each `date_precision` needs: a week is given by one of its days.
 DATE_PRECISION_NEEDS = {"day": "day", "week": "day", "month": "month", "year": "year"}
 _EXAMPLE = {"day": "2025-12-24", "month": "2025-12", "year": "2025"}
+#: The collections whose names must not collide (`_check_names`).
+NAMED = ("actors", "people", "places")
 
 
 @dataclass(frozen=True)
@@ -53,9 +55,11 @@ def run_checks(
     show: Callable[[Path], str],
     failed: Mapping[str, str] | None = None,
     briefing_loaded: bool = True,
+    cache: CheckCache | None = None,
 ) -> list[Problem]:
     """Every problem beyond types. `failed`: id -> shown file of records that failed to load; references
-    to them are reported as consequences, not as missing records."""
+    to them are reported as consequences, not as missing records. `cache` (serve): the problems of the checks
+    of one record, kept for records not read again (`CheckCache`)."""
     problems: list[Problem] = []
 
     def at(
@@ -80,25 +84,82 @@ def run_checks(
     if briefing_loaded:
         _check_text(None, ds.briefing, options, at)
         _check_editions(ds, at)
+    local_key = (options, cut_off)
     for rec in ds.all_records():
         _check_references(ds, rec, all_ids, at, failed or {})
-        _check_dates(rec, cut_off, at)
-        _check_ranges(rec, at)
-        _check_text(rec, rec, options, at)
+        kept = cache.local(rec, local_key) if cache is not None else None
+        if kept is None:
+            start = len(problems)
+            _check_record(rec, cut_off, options, at)
+            if cache is not None:
+                cache.put_local(rec, local_key, problems[start:])
+        else:
+            problems.extend(kept)
         if isinstance(rec, Incident):
-            _check_incident(ds, rec, at)
-        elif isinstance(rec, Place):
-            if rec.parent == rec.id:
-                at(rec, ("parent",), "a place cannot be its own parent", "name the place it lies in")
-            if options.check_geography:
-                _check_place(ds, rec, at)
-        elif isinstance(rec, Claim):
-            if str(rec.status) == "denied" and not rec.denied_by:
-                at(rec, ("status",), "a denied claim must name who denies it", "add `denied_by: [<actor id>]`")
-        elif isinstance(rec, Relationship) and rec.from_ == rec.to:
-            at(rec, ("to",), "a relationship cannot point to its own start", "check `from` and `to`")
-    _check_names(ds, at)
+            _check_incident_links(ds, rec, at)
+    named = [rec for collection in NAMED for rec in ds.records[collection].values()]
+    kept = cache.names(named) if cache is not None else None
+    if kept is None:
+        start = len(problems)
+        _check_names(ds, at)
+        if cache is not None:
+            cache.put_names(named, problems[start:])
+    else:
+        problems.extend(kept)
     return problems
+
+
+class CheckCache:
+    """Serve: the problems of the checks that read one record only (`_check_record`: dates, ranges, text,
+    types, points; under the same options and cut-off) per record object, and of the name checks per set of
+    named records, kept between loads. A record whose file did not change is the same object in the next
+    dataset (`loader.ParsedFiles`), and its file the same, so its problems are the same, at the same places.
+    The checks that read other records (references, an incident's country and `part_of`) run every time."""
+
+    def __init__(self) -> None:
+        self._local: dict[int, tuple[Record, tuple[Any, ...], list[Problem]]] = {}
+        self._names: tuple[list[Record], list[Problem]] | None = None
+
+    def local(self, rec: Record, key: tuple[Any, ...]) -> list[Problem] | None:
+        hit = self._local.get(id(rec))
+        return hit[2] if hit is not None and hit[0] is rec and hit[1] == key else None
+
+    def put_local(self, rec: Record, key: tuple[Any, ...], problems: list[Problem]) -> None:
+        self._local[id(rec)] = (rec, key, problems)
+
+    def names(self, named: list[Record]) -> list[Problem] | None:
+        if self._names is None or len(self._names[0]) != len(named):
+            return None
+        same = all(a is b for a, b in zip(self._names[0], named, strict=True))
+        return self._names[1] if same else None
+
+    def put_names(self, named: list[Record], problems: list[Problem]) -> None:
+        self._names = (named, problems)
+
+    def keep_only(self, records: Iterable[Record]) -> None:
+        """Forget the records that are not in `records` (edited or deleted since)."""
+        alive = {id(rec) for rec in records}
+        for key in set(self._local) - alive:
+            del self._local[key]
+
+
+def _check_record(rec: Record, cut_off: PartialDate, options: CheckOptions, at: Callable[..., None]) -> None:
+    """The checks that read nothing but the record (and the options and cut-off): `CheckCache` keeps them."""
+    _check_dates(rec, cut_off, at)
+    _check_ranges(rec, at)
+    _check_text(rec, rec, options, at)
+    if isinstance(rec, Incident):
+        _check_incident(rec, at)
+    elif isinstance(rec, Place):
+        if rec.parent == rec.id:
+            at(rec, ("parent",), "a place cannot be its own parent", "name the place it lies in")
+        if options.check_geography:
+            _check_place(rec, at)
+    elif isinstance(rec, Claim):
+        if str(rec.status) == "denied" and not rec.denied_by:
+            at(rec, ("status",), "a denied claim must name who denies it", "add `denied_by: [<actor id>]`")
+    elif isinstance(rec, Relationship) and rec.from_ == rec.to:
+        at(rec, ("to",), "a relationship cannot point to its own start", "check `from` and `to`")
 
 
 def _check_text(rec: Record | None, obj: BaseModel, options: CheckOptions, at: Callable[..., None]) -> None:
@@ -124,7 +185,7 @@ def _check_text(rec: Record | None, obj: BaseModel, options: CheckOptions, at: C
 
 def _check_names(ds: Dataset, at: Callable[..., None]) -> None:
     """Names equal after NFC and case folding collide; look-alike letters from another script are warned."""
-    for collection in ("actors", "people", "places"):
+    for collection in NAMED:
         owners: dict[str, Record] = {}
         records = list(ds.records[collection].values())
         for rec in records:
@@ -274,7 +335,7 @@ def _check_ranges(rec: Record, at: Callable[..., None]) -> None:
             )
 
 
-def _check_incident(ds: Dataset, rec: Incident, at: Callable[..., None]) -> None:
+def _check_incident(rec: Incident, at: Callable[..., None]) -> None:
     _check_date_precision(rec, at)
     allowed = ACLED_EVENT_TYPES.get(str(rec.event_type), ())
     if str(rec.sub_event_type) not in allowed:
@@ -285,6 +346,10 @@ def _check_incident(ds: Dataset, rec: Incident, at: Callable[..., None]) -> None
             f"{str(rec.sub_event_type)!r} is not a sub-event type of {str(rec.event_type)!r}",
             f"it belongs to {owner!r}; allowed here: {', '.join(allowed)}",
         )
+
+
+def _check_incident_links(ds: Dataset, rec: Incident, at: Callable[..., None]) -> None:
+    """An incident's checks that read other records: its point against its place's country, its `part_of`."""
     if rec.location is not None:
         country = ds.country_of(rec)
         if country is not None:
@@ -299,7 +364,7 @@ def _check_incident(ds: Dataset, rec: Incident, at: Callable[..., None]) -> None
         )
 
 
-def _check_place(ds: Dataset, rec: Place, at: Callable[..., None]) -> None:
+def _check_place(rec: Place, at: Callable[..., None]) -> None:
     if rec.location is None:
         return
     _check_point(rec, ("location",), rec.location.lat, rec.location.lon, rec.country, at)

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from frontierwatch.data.checks import CheckOptions, run_checks
+from frontierwatch.data.checks import CheckCache, CheckOptions, run_checks
 from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.models import COLLECTIONS, MAX_ID_LENGTH, Briefing, Record
 from frontierwatch.data.partial_date import PartialDate
@@ -54,17 +54,18 @@ class ParsedFiles:
     """Serve: the records read from a data folder's files, kept between loads; a file is parsed and validated
     again only when its (size, mtime_ns, ctime_ns, inode) changed. Only files that loaded without a problem are
     kept (a file with problems is read again each time: its problems are reported on every load), with the
-    fingerprint of their bytes (`PositionsOnRequest`). The checks across records (`run_checks`) always run on
-    the whole dataset."""
+    fingerprint of their bytes (`PositionsOnRequest`). The checks of a kept record alone are kept too
+    (`checks.CheckCache`); the checks across records run on the whole dataset every time."""
 
     def __init__(self) -> None:
         self._root: Path | None = None
         self._files: dict[str, tuple[tuple[int, int, int, int], Record, int]] = {}
+        self.checks = CheckCache()
 
     def for_root(self, root: Path) -> ParsedFiles:
         """Itself, emptied when it last read another folder."""
         if self._root != root:
-            self._root, self._files = root, {}
+            self._root, self._files, self.checks = root, {}, CheckCache()
         return self
 
     def get(self, path: Path) -> tuple[tuple[int, int, int, int], Record | None, int | None]:
@@ -251,7 +252,10 @@ def _load(
     stand_in = Briefing.model_construct(title="", cut_off=PartialDate(9999, 12, 31), bluf="")
     dataset = Dataset(root=root, briefing=briefing or stand_in, records=records, files=files, positions=positions)
     keep_only(dataset.all_records())  # the references of older datasets' records go
-    problems.extend(run_checks(dataset, options or CheckOptions(), show, failed, briefing is not None))
+    checks = kept.checks if kept is not None else None
+    problems.extend(run_checks(dataset, options or CheckOptions(), show, failed, briefing is not None, checks))
+    if checks is not None:
+        checks.keep_only(dataset.all_records())
     return (dataset if briefing is not None else None), problems
 
 

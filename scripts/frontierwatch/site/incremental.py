@@ -114,11 +114,16 @@ def affected(prev: Written, new: Dataset, changed: set[str], last_changed: Mappi
 
 
 def _related_changed(old: Dataset, new: Dataset, changed: set[str]) -> set[str]:
-    """Incidents whose "related incidents" (same place, same actor) differ between the two datasets."""
+    """Incidents whose "related incidents" (same place, same actor) differ between the two datasets.
+
+    Which incidents are related is decided by their places, actors and dates (`DataView.related_incidents`):
+    a changed incident whose place, actors and date are as they were (a title, a summary) changes no other
+    incident's related incidents, and is not looked at."""
+    moved = {rid for rid in changed if _related_key(old.incidents.get(rid)) != _related_key(new.incidents.get(rid))}
     candidates: set[str] = set()
     for ds in (old, new):
         view = DataView.of(ds)
-        for rid in changed:
+        for rid in moved:
             inc = ds.incidents.get(rid)
             if inc is None:
                 continue
@@ -134,6 +139,13 @@ def _related_changed(old: Dataset, new: Dataset, changed: set[str]) -> set[str]:
         if _related(old_view, before) != _related(new_view, after):
             out.add(rid)
     return out
+
+
+def _related_key(inc: Incident | None) -> tuple[Any, ...] | None:
+    """What decides which incidents an incident is related to, and which it is related to (None: none)."""
+    if inc is None:
+        return None
+    return inc.place, inc.date, [(a.actor, a.role) for a in inc.actors]
 
 
 def _related(view: DataView, inc: Incident) -> list[tuple[str, str]]:

@@ -31,6 +31,8 @@ from frontierwatch.site.record_pages import WITHOUT_TOC, RecordPages
 from frontierwatch.workers import Pool
 
 log = logging.getLogger("mkdocs.plugins.frontierwatch")
+#: Serve: fewer record pages than this to write are written in this process (forking costs more).
+FORK_FROM_PAGES = 40
 
 
 @dataclass
@@ -53,6 +55,9 @@ class BuildSettings:
     hand_written: Callable[[str], bool] = field(default=lambda src: False)  # src_uri is in docs/ already
     #: serve: the exports are in the site folder already (`serve_exports`), and this is their list
     exports_listed: list[Download] | None = None
+    #: serve: the workers of the record pages an edit changed (forked where `workers` run in this process);
+    #: None: `workers`
+    record_workers: Pool | None = None
 
 
 class SiteBuild:
@@ -110,16 +115,23 @@ class SiteBuild:
             last_changed = s.page_options.last_changed
             self.rewrite = incremental.affected(self.previous, self.ds, changed, last_changed)
             log.info(f"frontierwatch: {len(changed)} record(s) changed; writing {len(self.rewrite)} record page(s)")
+        ds = self.ds
         job = record_writer.Job(
-            record_page=self._tracked(record_pages.page) if self.serve is not None else record_pages.page,
+            record_page=record_pages.page,
             site_dir=s.site_dir,
             site_url=s.site_url,
             edit_url=s.edit_url,
             search_index=s.search_index,
             search_cache=s.search_cache,
+            reads_of=(lambda html: incremental.page_reads(html, ds)) if self.serve is not None else None,
         )
         select = self._select if self.serve is not None else None
-        self.records = record_writer.DirectPages(job, records, s.workers, select)
+        pool = s.record_workers or s.workers
+        ahead: list[Any] = []  # serve: the pages written whatever the shells, rendered by workers from now on
+        if select is not None and pool.forked:
+            ahead = records if self.rewrite is None else [r for r in records if r.id in self.rewrite]
+            ahead = ahead if len(ahead) >= FORK_FROM_PAGES else []
+        self.records = record_writer.DirectPages(job, records, pool, select, ahead)
 
     def markdown_pages(self) -> list[tuple[str, str]]:
         """(src_uri, Markdown) of every generated Markdown page and shell page, in the order MkDocs gets them."""
@@ -206,18 +218,6 @@ class SiteBuild:
         return lambda: outputs.write_maps(ds, site, options)
 
     # --- serve: write what an edit changed ------------------------------------------------------------
-    def _tracked(self, page: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        """`page` that records which records each page shows (the next serve build's dependencies)."""
-        assert self.serve is not None
-        reads = self.serve.reads
-
-        def tracked(rec: Any) -> Any:
-            out = page(rec)
-            reads[rec.id] = incremental.page_reads(out.content, self.ds)
-            return out
-
-        return tracked
-
     def _select(self, shells: Mapping[str, str]) -> list[Any]:
         """The records whose pages this serve build writes: those an edit changed, or all of them when the
         theme around them (the shell pages) changed."""
@@ -236,6 +236,7 @@ class SiteBuild:
         """Every record page's search entries in record order: new ones for the pages written, the previous
         build's for the others."""
         assert self.records is not None and self.serve is not None
+        self.serve.reads.update(self.records.reads)  # the pages written (`_select` kept the others' reads)
         by_id = dict(self.previous.entries) if self.previous is not None and self.rewrite is not None else {}
         by_id.update(self.records.entries_by_id())
         self.serve.entries = {rec.id: by_id.get(rec.id, []) for rec in self.records.records}

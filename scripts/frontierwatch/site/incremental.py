@@ -18,8 +18,10 @@ build.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -166,9 +168,11 @@ class Keeper:
     def __init__(self) -> None:
         self.kept: tuple[Path, Written] | None = None
         self.writing: Written | None = None
+        self._removals: list[threading.Thread] = []  # deleting what the last builds left (`_remove_later`)
+        self._count = 0
 
     def set_aside(self, site: Path, written: Written | None) -> None:
-        self.drop()
+        self._drop_kept()
         if written is None:
             return
         keep = site.with_name(site.name + ".fw-keep")
@@ -191,13 +195,31 @@ class Keeper:
             return None
         for folder in keep.iterdir():
             folder.rename(site / folder.name)
-        keep.rmdir()
         for collection in COLLECTIONS:  # pages of deleted records, and MkDocs' own pages of the last build
-            for stale in stale_entries(site / collection, ds.records[collection]):
-                shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
+            for n, stale in enumerate(stale_entries(site / collection, ds.records[collection])):
+                stale.rename(keep / f"{collection}-{n}")
+        self._remove_later(keep)
         return written
 
+    def _remove_later(self, folder: Path) -> None:
+        """Delete `folder` in a thread, under another name (deleting the last build's index pages took a tenth
+        of a rebuild; nothing reads them): the next build's keeper may be made while it goes."""
+        self._removals = [t for t in self._removals if t.is_alive()]
+        self._count += 1
+        gone = folder.with_name(f"{folder.name}-{os.getpid()}-{self._count}")
+        folder.rename(gone)
+        thread = threading.Thread(target=shutil.rmtree, args=(gone,), kwargs={"ignore_errors": True}, daemon=True)
+        thread.start()
+        self._removals.append(thread)
+
     def drop(self) -> None:
+        """Serve stops: what was kept goes, and the folders being deleted are gone."""
+        self._drop_kept()
+        for thread in self._removals:
+            thread.join()
+        self._removals = []
+
+    def _drop_kept(self) -> None:
         if self.kept is not None:
             shutil.rmtree(self.kept[0], ignore_errors=True)
             self.kept = None

@@ -406,6 +406,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             graph_limit=self.config.graph_limit,
             search_incidents=len(ds.incidents) <= self.config.search_incident_limit,
         )
+        docs = {file.src_uri for file in files}  # looked up for every record: a set, not `Files` (a path each)
         return BuildSettings(
             data_dir=data_dir,
             site_dir=Path(config.site_dir),
@@ -416,10 +417,12 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             tile_url=self.config.tile_url,
             tile_attribution=self.config.tile_attribution,
             workers=workers.Pool.for_build(parallel=self.config.parallel and not self.serving),
+            # serve: the record pages an edit changed are rendered by forked workers while MkDocs renders
+            record_workers=workers.Pool.for_build(parallel=self.config.parallel) if self.serving else None,
             edit_url=_edit_urls(config, data_dir),
             search_index=adapter.search_index_factory(config.plugins),
             search_cache=self.caches.search_entries(adapter.search_settings(config.plugins)) if self.serving else None,
-            hand_written=lambda src: _hand_written(files, src),
+            hand_written=lambda src: _hand_written(docs, src),
         )
 
     def _snippets(self, config: MkDocsConfig) -> dict[str, str]:
@@ -486,9 +489,10 @@ def _edit_urls(config: MkDocsConfig, data_dir: Path) -> Callable[[str], str | No
     return lambda data_file: edit(data_dir / data_file)
 
 
-def _hand_written(files: Files, src_uri: str) -> bool:
-    """A page the plugin would generate is already in docs/: the hand-written one wins."""
-    if files.get_file_from_path(src_uri) is None:
+def _hand_written(docs: set[str], src_uri: str) -> bool:
+    """A page the plugin would generate is already in docs/ (`docs`: the src_uri of every file MkDocs has):
+    the hand-written one wins."""
+    if src_uri not in docs:
         return False
     log.info(f"frontierwatch: {src_uri} is hand-written in docs/; not generating it")
     return True

@@ -49,17 +49,23 @@ class Job:
     site_url: str | None
     edit_url: Callable[[str], str | None]  # data file (relative to the data folder) -> its edit URL
     search_index: Callable[[], Any] | None  # a new, empty index of the site's search plugin; None: no search
-    #: In-process writing only (serve): a page's search entries by URL, kept from one build to the next and
-    #: reused while the page's title, HTML and settings are the same (indexing costs more than rendering).
+    #: Serve: a page's search entries by URL, kept from one build to the next and reused while the page's
+    #: title, HTML and settings are the same (indexing costs more than rendering); forked workers read it.
     search_cache: dict[str, tuple[bytes, list[dict[str, Any]]]] | None = None
+    #: Serve: a page's HTML -> the ids of the records it shows (`incremental.page_reads`), kept for each page
+    #: written: the next build's dependencies.
+    reads_of: Callable[[str], set[str]] | None = None
 
 
 #: `shells(block)`: the collection -> Shell map, or None if it is not there yet and `block` is False.
 ShellSource = Callable[[bool], "Mapping[str, Shell] | None"]
 
 
-def write_pages(job: Job, records: Iterable[Any], shells: ShellSource) -> list[list[dict[str, Any]]]:
-    """Render and write the pages of `records`; return each page's search entries.
+def write_pages(
+    job: Job, records: Iterable[Any], shells: ShellSource, reads: dict[str, set[str]] | None = None
+) -> list[list[dict[str, Any]]]:
+    """Render and write the pages of `records`; return each page's search entries (none without search; and,
+    with `job.reads_of`, put the ids each page shows in `reads`).
 
     Until `shells` has the shell pages, rendered pages wait in a temporary file (`_Waiting`): in a worker,
     rendering overlaps MkDocs' rendering of the shells."""
@@ -69,11 +75,12 @@ def write_pages(job: Job, records: Iterable[Any], shells: ShellSource) -> list[l
     ready: Mapping[str, Shell] | None = None
     for rec in records:
         page = job.record_page(rec)
+        if job.reads_of is not None and reads is not None:
+            reads[rec.id] = job.reads_of(page.content)
         url = urls.page_url(rec.collection, rec.id)
         title = escape.attr(page.title)  # what MkDocs reads from the front matter (escape.front_matter)
         body, toc = linksafety.harden_links(page.content, job.site_url), page.toc
-        if search is not None:
-            entries.append(_entries_of(search, job.search_cache, url, title, body, toc, page.meta))
+        entries.append(_entries_of(search, job.search_cache, url, title, body, toc, page.meta) if search else [])
         body = without_search_hints(body)  # search hints are for the index only, as Material does
         # After indexing (the search entries stay as the templates wrote them); the shell has line breaks around it.
         body = whitespace.collapse(body).strip(" \t\n\r\f")
@@ -193,19 +200,28 @@ class DirectPages:
         records: Sequence[Any],
         pool: Pool,
         select: Callable[[Mapping[str, str]], Sequence[Any]] | None = None,
+        ahead: Sequence[Any] = (),
     ) -> None:
-        """`select(shells)` (serve, in this process): which records to write, once the shells are known (serve
-        writes only the pages an edit changed); None: the pool's workers write them all."""
+        """`select(shells)` (serve): which records to write, once the shells are known (serve writes only the
+        pages an edit changed); those of them in `ahead` (the pages the build writes whatever the shells) the
+        pool's workers render from now on, the others this process writes once the shells are in. None: the
+        pool's workers write them all."""
         self.job, self.records = job, list(records)
         self.select = select
-        self.written: list[Any] = []  # select: the records written, in the order of `_entries`
+        self.ahead = list(ahead) if select is not None else []
+        self.written: list[Any] = []  # select: the records written in this process, in the order of `_entries`
         self._entries: list[list[dict[str, Any]]] = []
+        self._by_id: dict[str, list[dict[str, Any]]] = {}  # select: the workers' pages' entries
+        #: `job.reads_of`: record id -> the ids of the records its page shows, for every page written
+        self.reads: dict[str, set[str]] = {}
         self.collections = sorted({rec.collection for rec in self.records})
         self.shells: dict[str, str] = {}
         self._workers: list[Worker | InProcess] = []
-        k = 0 if select is not None else pool.size
-        for n in range(k):  # every k-th record: each worker gets its share of every collection
-            work = functools.partial(_work, job=job, records=self.records[n::k])
+        shared = self.records if select is None else self.ahead
+        k = pool.size if select is None or shared else 0
+        self._shares = [shared[n::k] for n in range(k)]  # every k-th record: a share of every collection
+        for n, share in enumerate(self._shares):
+            work = functools.partial(_work, job=job, records=share)
             self._workers.append(pool.start(work, f"record pages worker {n + 1} of {k}"))
 
     def urls(self) -> list[str]:
@@ -217,11 +233,12 @@ class DirectPages:
         if set(self.shells) != set(self.collections):
             return
         shells = {c: Shell(out, shell_url(c)) for c, out in self.shells.items()}
-        if self.select is not None:
-            self.written = list(self.select(self.shells))
-            self._entries = write_pages(self.job, self.written, lambda block: shells)
         for worker in self._workers:
             worker.send(("shells", shells))
+        if self.select is not None:
+            ahead = {rec.id for rec in self.ahead}
+            self.written = [rec for rec in self.select(self.shells) if rec.id not in ahead]
+            self._entries = write_pages(self.job, self.written, lambda block: shells, self.reads)
 
     def finish(self) -> list[dict[str, Any]]:
         """Wait for the workers; return the pages' search entries in record order, as one process would
@@ -232,19 +249,24 @@ class DirectPages:
             raise RuntimeError(f"the shell pages {missing} were not rendered")
         try:
             shares = []
-            for worker in self._workers:
-                kind, value = worker.recv()
+            for worker, records in zip(self._workers, self._shares, strict=True):
+                kind, (entries, reads) = worker.recv()
                 assert kind == "entries", kind
-                shares.append(value)
+                shares.append(entries)
+                self._by_id.update((rec.id, e) for rec, e in zip(records, entries, strict=True))
+                self.reads.update(reads)
         finally:
             self.close()
+        if self.select is not None:
+            return [entry for page in self.entries_by_id().values() for entry in page]
         # worker n wrote records n, n + k, n + 2k, ...
-        pages = [e for group in itertools.zip_longest(*shares) for e in group if e is not None] or self._entries
+        pages = [e for group in itertools.zip_longest(*shares) for e in group if e is not None]
         return [entry for page in pages for entry in page]
 
     def entries_by_id(self) -> dict[str, list[dict[str, Any]]]:
-        """`select`: the search entries of each record written, by id."""
-        return {rec.id: entries for rec, entries in zip(self.written, self._entries, strict=True)}
+        """`select`: the search entries of each record written (by the workers and this process), by id."""
+        written = {rec.id: entries for rec, entries in zip(self.written, self._entries, strict=True)}
+        return self._by_id | written
 
     def close(self) -> None:
         for worker in self._workers:
@@ -263,4 +285,5 @@ def _work(conn: Any, *, job: Job, records: list[Any]) -> None:
             raise RuntimeError(f"expected the shell pages, got {kind!r}")
         return value
 
-    conn.send(("entries", write_pages(job, records, shells)))
+    reads: dict[str, set[str]] = {}
+    conn.send(("entries", (write_pages(job, records, shells, reads), reads)))

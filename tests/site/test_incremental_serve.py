@@ -4,7 +4,8 @@ The serve writes again only the record pages an edit changed, their mini maps' d
 (`site/incremental.py`); this test is what makes that safe. It runs `mkdocs serve` on a free port over a small
 synthetic dataset, edits YAML files
 of every kind the issue names (an incident's title; an actor's name, shown on many pages; a new incident; a
-deletion; and a move of an incident to another place and date), waits for each rebuild, and compares the
+deletion; a reference made dangling, which serve reports and does not build, then fixed; and a move of an
+incident to another place and date), waits for each rebuild, and compares the
 serve's site folder with a clean build of the same data, file by file, byte for byte. Then a series of 20 edits
 (titles, actor names, new and deleted incidents), each shown before the next, and one comparison at the end.
 Serve writes the downloads after the pages, in a child process (`site/serve_exports.py`); every comparison

@@ -11,7 +11,9 @@ with the site's own search index class, for the plugin to add to the site's inde
 
 The work runs in the build's workers (`workers.Pool`): forked from the moment the data is loaded, rendering
 while MkDocs renders the other pages, the shells handed to them when MkDocs has rendered them; or, during
-`serve` and where fork is unavailable, in the plugin's process once the shells are there.
+`serve`: the pages an edit changes are rendered by forked workers from the start of the rebuild (those the
+plugin must write only once it has the shells, in its own process); where fork is unavailable, in the plugin's
+process once the shells are there.
 
 The shells and search entries are MkDocs/Material internals: they live in `mkdocs_adapter`.
 """

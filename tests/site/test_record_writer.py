@@ -266,3 +266,40 @@ def test_shell_pages_take_placeholder_text_from_data_as_written() -> None:
 def test_search_hints_go_as_material_takes_them_out(html: str) -> None:
     """`without_search_hints` leaves what Material's pattern leaves (material/plugins/search/plugin.py)."""
     assert record_writer.without_search_hints(html) == re.sub(r"\s?data-search-\w+=\"[^\"]+\"", "", html)
+
+
+@pytest.mark.parametrize("pool", [IN_PROCESS, FORKED], ids=["in process", "forked"])
+def test_serve_pages_rendered_ahead_by_workers_are_those_this_process_would_write(
+    tmp_path: Path, pool: workers.Pool
+) -> None:
+    """Serve: the pages an edit changed (`ahead`) are rendered by the pool's workers from the start; the others
+    `select` names are written in this process once the shells are in. Either way every page is written, with
+    its search entries, the records it shows (`reads_of`) and its search cache entry back in this process."""
+
+    class Index:
+        def __init__(self) -> None:
+            self.entries: list[dict] = []
+
+        def add_entry_from_context(self, page) -> None:  # type: ignore[no-untyped-def]
+            self.entries.append({"location": page.url, "text": page.content})
+
+    records = [_Rec("incidents", f"i{n}") for n in range(6)] + [_Rec("claims", "c0")]
+    pages = {
+        r.id: GeneratedPage(f"{r.collection}/{r.id}.md", f'<p><a href="../i{r.id[-1]}/">{r.id}</a></p>', r.id, r.id)
+        for r in records
+    }
+    job = _job(tmp_path, pages)
+    job.search_index, job.search_cache = Index, {}
+    job.reads_of = lambda html: set(re.findall(r'href="\.\./(\w+)/"', html))
+    selected = records[1:]  # i0's page is kept from the last build
+    writer = record_writer.DirectPages(job, records, pool, select=lambda shells: selected, ahead=records[2:5])
+    writer.add_shell("incidents", SHELL)
+    writer.add_shell("claims", SHELL.replace("incidents/_shell/", "claims/_shell/"))
+    writer.finish()
+    assert [r.id for r in writer.written] == ["i1", "i5", "c0"]  # the rest was rendered ahead
+    assert sorted(writer.entries_by_id()) == sorted(r.id for r in selected)
+    assert writer.entries_by_id()["i3"] == [{"location": "incidents/i3/", "text": '<p><a href="../i3/">i3</a></p>'}]
+    assert writer.reads == {r.id: {f"i{r.id[-1]}"} for r in selected}
+    assert sorted(job.search_cache) == sorted(f"{r.collection}/{r.id}/" for r in selected)
+    written = sorted(p.parent.name for p in tmp_path.rglob("index.html"))
+    assert written == sorted(r.id for r in selected)

@@ -252,11 +252,13 @@ class DirectPages:
         try:
             shares = []
             for worker, records in zip(self._workers, self._shares, strict=True):
-                kind, (entries, reads) = worker.recv()
+                kind, (entries, reads, cached) = worker.recv()
                 assert kind == "entries", kind
                 shares.append(entries)
                 self._by_id.update((rec.id, e) for rec, e in zip(records, entries, strict=True))
                 self.reads.update(reads)
+                if self.job.search_cache is not None and self.select is not None:
+                    self.job.search_cache.update(cached)
         finally:
             self.close()
         if self.select is not None:
@@ -277,7 +279,9 @@ class DirectPages:
 
 
 def _work(conn: Any, *, job: Job, records: list[Any]) -> None:
-    """A worker: write its share of the pages (the shells arrive as ("shells", {...})), send the entries."""
+    """A worker: write its share of the pages (the shells arrive as ("shells", {...})), send the entries, the
+    records each page shows (`job.reads_of`) and the search cache's entries of its pages (`job.search_cache`:
+    the build's copy is kept for the next build)."""
 
     def shells(block: bool) -> Mapping[str, Shell] | None:
         if not block and not conn.poll(0):
@@ -288,4 +292,7 @@ def _work(conn: Any, *, job: Job, records: list[Any]) -> None:
         return value
 
     reads: dict[str, set[str]] = {}
-    conn.send(("entries", (write_pages(job, records, shells, reads), reads)))
+    entries = write_pages(job, records, shells, reads)
+    cache = job.search_cache or {}
+    cached = {url: cache[url] for r in records if (url := urls.page_url(r.collection, r.id)) in cache}
+    conn.send(("entries", (entries, reads, cached)))

@@ -5,8 +5,8 @@ the build's own process, behind one interface (`send`, `recv`, `stop`).
 (`mkdocs build`, and in `serve` the record pages an edit changed; the `parallel` option) and this platform may
 fork (`can_fork()`: only on Linux, where fork is safe for this program; macOS forks explicitly, which CPython
 treats as unsafe); else `InProcess` workers. Callers start every job with `pool.start(...)` and split work in
-`pool.size` shares, whichever it is. The build forks (it does not spawn): a child inherits the loaded dataset, the compiled
-templates and MkDocs' configuration for free.
+`pool.size` shares, whichever it is. The build forks (it does not spawn): a child inherits the loaded dataset,
+the compiled templates and MkDocs' configuration for free.
 
 A child never outlives the build:
 - it closes every parent-side pipe end it inherited (its own and other workers'), so when the build dies

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from frontierwatch.data.history import collector_paused
 from frontierwatch.data.models import (
     COLLECTIONS,
     Actor,
@@ -109,9 +110,10 @@ class Dataset:
     def backrefs(self) -> dict[str, list[Backref]]:
         """Target id -> every (record, field path) that refers to it. Built once per dataset."""
         index: dict[str, list[Backref]] = defaultdict(list)
-        for rec in self.all_records():
-            for path, target, _ in references(rec):
-                index[target].append(Backref(rec, path))
+        with collector_paused():  # many small objects: in serve's large heap, collections cost more than this
+            for rec in self.all_records():
+                for path, target, _ in references(rec):
+                    index[target].append(Backref(rec, path))
         return dict(index)
 
     def referrers(self, record_id: str, collection: str | None = None) -> list[Record]:

@@ -127,9 +127,11 @@ EARLIER = Commit("", (), None, "", "", -1)
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Python's cyclic collector off while the history's many small objects are made (as `loader.validate`
-    does for the dataset): each collection it would start rescans the whole loaded dataset, which made the
-    change log three to four times slower at 10,000 incidents. Reference counting still frees the garbage."""
+    """Python's cyclic collector off while many small objects are made (the history, the change log, the
+    dataset's back-references and the view's indexes; `loader.validate` does it for the dataset): each
+    collection it would start rescans the whole loaded dataset (and in `serve`, the last build's too), which
+    made the change log three to four times slower at 10,000 incidents. Reference counting still frees the
+    garbage."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import gc
 import hashlib
 import json
 import os
@@ -19,6 +18,7 @@ from pydantic_core import ErrorDetails
 
 from frontierwatch.data.checks import CheckCache, CheckOptions, run_checks
 from frontierwatch.data.dataset import Dataset
+from frontierwatch.data.history import collector_paused
 from frontierwatch.data.models import COLLECTIONS, MAX_ID_LENGTH, Briefing, Record
 from frontierwatch.data.partial_date import PartialDate
 from frontierwatch.data.problems import WARNING, DataError, Problem, display_path
@@ -120,13 +120,8 @@ def validate(
     """Every problem and warning of a data folder, in one pass."""
     # Loading makes millions of small objects that live on; the cyclic collector would rescan them again
     # and again (a third of the time on 10,000 incidents). Reference counting still frees the garbage.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         dataset, found = _load(Path(data_dir), options, parsed)
-    finally:
-        if enabled:
-            gc.enable()
     return Validation(dataset, [p for p in found if p.kind != WARNING], [p for p in found if p.kind == WARNING])
 
 

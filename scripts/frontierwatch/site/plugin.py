@@ -127,6 +127,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         self.caches = ServeCaches()  # serve: what outlives one build
         self.histories = HistoryCache()  # the git history, read again only when HEAD moves
         self._render_key: str | None = None  # serve: what page HTML may be reused against
+        self._data_stamp: str | None = None  # serve: `loader.folder_stamp` of the data this build loaded
         self.serve_problems: list[Problem] = []  # serve: the data's problems, shown on every page (serve_status)
         self.site_dir = "site"
         self.site_url: str | None = None
@@ -330,7 +331,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         child writes this data's after the pages: `serve_exports`)."""
         assert self.data_dir is not None
         args = self._export_args(self.data_dir)
-        key = None if self.serve_problems else serve_exports.data_key(self.data_dir, [args, self.histories.key])
+        settings_now = [args, self.histories.key]
+        key = None if self.serve_problems else serve_exports.data_key(self.data_dir, settings_now, self._data_stamp)
         options = settings.page_options
 
         def write_first(out: Path) -> list[Any]:
@@ -357,7 +359,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
 
         options = CheckOptions(reject_markup=self.config.reject_markup, check_geography=self.config.check_geography)
         key = str(data_dir)
-        stamp = f"{key}\0{options}\0{folder_stamp(data_dir)}" if self.serving else ""
+        self._data_stamp = folder_stamp(data_dir) if self.serving else None  # the exports' key too
+        stamp = f"{key}\0{options}\0{self._data_stamp}" if self.serving else ""
         unchanged = self.caches.unchanged
         ds: Dataset | None
         problems: list[Problem]

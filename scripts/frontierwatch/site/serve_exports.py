@@ -50,13 +50,14 @@ SITE = "site"
 LIST = "downloads.json"
 
 
-def data_key(data_dir: Path, settings: Sequence[Any]) -> str:
-    """A key of the data folder's files as they are on disk (`loader.folder_stamp`) and of `settings`
-    (everything else the exports depend on: site URL, history, check options)."""
+def data_key(data_dir: Path, settings: Sequence[Any], stamp: str | None = None) -> str:
+    """A key of the data folder's files as they are on disk (`loader.folder_stamp`, or `stamp`: the one the
+    build took when it loaded them) and of `settings` (everything else the exports depend on: site URL,
+    history, check options)."""
     from frontierwatch.data.loader import folder_stamp
 
     h = hashlib.blake2b(repr(tuple(settings)).encode(), digest_size=16)
-    h.update(folder_stamp(data_dir).encode())
+    h.update((stamp if stamp is not None else folder_stamp(data_dir)).encode())
     return h.hexdigest()
 
 

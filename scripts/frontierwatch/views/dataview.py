@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from frontierwatch.data import vocab
 from frontierwatch.data.dataset import Dataset
+from frontierwatch.data.history import collector_paused
 from frontierwatch.data.models import (
     COLLECTIONS,
     Actor,
@@ -56,7 +57,8 @@ class DataView(SeriesQueries, ChronologyQueries):
         hit = cls._cache.get(id(ds))
         if hit is not None and hit[0]() is ds:
             return hit[1]
-        view = cls(ds)
+        with collector_paused():  # indexes of many small objects, in serve's large heap
+            view = cls(ds)
         key = id(ds)
         cls._cache[key] = (weakref.ref(ds, lambda _: cls._cache.pop(key, None)), view)
         return view

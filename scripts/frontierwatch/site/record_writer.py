@@ -13,7 +13,10 @@ The work runs in the build's workers (`workers.Pool`): forked from the moment th
 while MkDocs renders the other pages, the shells handed to them when MkDocs has rendered them; or, during
 `serve`: the pages an edit changes are rendered by forked workers from the start of the rebuild (those the
 plugin must write only once it has the shells, in its own process); where fork is unavailable, in the plugin's
-process once the shells are there.
+process once the shells are there. The serve process has other threads (MkDocs' HTTP server and its request
+handlers, the file watcher); a forked child has only the build's, and uses nothing those others lock: it
+renders with the templates and data the build made before forking, writes files and talks over its pipe
+(`logging`'s locks are made anew in a child; a child that hung would fail the rebuild at the workers' timeout).
 
 The shells and search entries are MkDocs/Material internals: they live in `mkdocs_adapter`.
 """

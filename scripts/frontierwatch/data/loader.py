@@ -220,6 +220,7 @@ def _load(
                 )
                 continue
             files[rid] = path
+            fresh = True  # read now, not kept from an earlier load (which gave it its id)
             if kept is not None:
                 stamp, record, fingerprint = kept.get(path)
                 if record is None:
@@ -227,12 +228,15 @@ def _load(
                     record, fingerprint = _read(path, model, show, problems)
                     if record is not None and fingerprint is not None and len(problems) == before:
                         kept.put(path, stamp, record, fingerprint)
+                else:
+                    fresh = False
                 if record is not None:
                     read_ok.add(str(path))
             else:
                 record, fingerprint = _read(path, model, show, problems)
             if record is not None and fingerprint is not None:
-                record._id = rid
+                if fresh:
+                    record._id = rid
                 records[name][rid] = record
                 positions.add(rid, path, fingerprint)
             else:

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from frontierwatch.data.dataset import Dataset
-from frontierwatch.maps import MapOptions
 from frontierwatch.site import buildcache, incremental, outputs, record_writer, urls
 from frontierwatch.site import mkdocs_adapter as adapter
 from frontierwatch.site.buildcache import ServeCaches
@@ -58,6 +57,8 @@ class BuildSettings:
     #: serve: the workers of the record pages an edit changed (forked where `workers` run in this process);
     #: None: `workers`
     record_workers: Pool | None = None
+    #: serve: the overview map is in the site folder already (written with the exports: `serve_exports`)
+    overview_listed: bool = False
 
 
 class SiteBuild:
@@ -91,6 +92,7 @@ class SiteBuild:
         renderer = Renderer(self.ds, self.settings.page_options)
         # templates compile once per serve session (Jinja checks the source)
         renderer.env.bytecode_cache = caches.bytecode_cache(renderer.env, "pages")
+        renderer.memo = caches.page_memo  # and its year and ledger pages are made again only when they change
         return renderer
 
     # --- start ----------------------------------------------------------------------------------------
@@ -208,14 +210,9 @@ class SiteBuild:
 
     def _maps_writer(self) -> Callable[[], None]:
         s = self.settings
-
-        def options(map_file: str) -> MapOptions:
-            return MapOptions(
-                tile_url=s.tile_url, tile_attribution=s.tile_attribution, map_file=map_file, overview_page="map/"
-            )
-
-        ds, site = self.ds, s.site_dir
-        return lambda: outputs.write_maps(ds, site, options)
+        options = outputs.map_options(s.tile_url, s.tile_attribution)
+        ds, site, overview = self.ds, s.site_dir, not s.overview_listed
+        return lambda: outputs.write_maps(ds, site, options, overview)
 
     # --- serve: write what an edit changed ------------------------------------------------------------
     def _select(self, shells: Mapping[str, str]) -> list[Any]:

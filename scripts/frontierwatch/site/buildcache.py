@@ -24,6 +24,8 @@ one `ServeCaches`:
   (the rebuild that links in the downloads written after an edit, an edit to a page in docs/).
 - `views`: the renderer of the last build (its view, compiled templates, charts, change log) and the Markdown
   pages it generated, reused while the dataset is the same object and the page options are equal.
+- `page_memo`: the year and ledger pages of the last build with what each read (`page_memo.PageMemo`): a new
+  dataset's renderer makes again only those whose records changed.
 
 Every build (`mkdocs build` too) keeps in this user's own folder (`private_folder`) what it would otherwise
 make again from inputs that rarely change: the theme's and the site's compiled templates
@@ -54,6 +56,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from frontierwatch.data.loader import ParsedFiles
+from frontierwatch.site.page_memo import PageMemo
 
 if TYPE_CHECKING:
     from frontierwatch.data.dataset import Dataset
@@ -215,6 +218,7 @@ class ServeCaches:
     parsed: ParsedFiles = field(default_factory=ParsedFiles)
     unchanged: tuple[str, Dataset] | None = None  # (data folder's stamp, its dataset)
     views: RendererCache = field(default_factory=lambda: RendererCache())
+    page_memo: PageMemo = field(default_factory=PageMemo)
 
     def bytecode_cache(self, env: jinja2.Environment, kind: str) -> MemoryBytecodeCache:
         """The bytecode cache for environments of one kind and the same compile settings."""
@@ -241,5 +245,6 @@ class ServeCaches:
         self.parsed = ParsedFiles()
         self.unchanged = None
         self.views = RendererCache()
+        self.page_memo = PageMemo()
         for cache in self.bytecode.values():
             cache.clear()

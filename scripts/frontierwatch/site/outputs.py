@@ -42,18 +42,41 @@ def write_exports(
     ]
 
 
-def write_maps(ds: Any, site: Path, options: Callable[[str], Any]) -> None:
+def write_maps(ds: Any, site: Path, options: Callable[[str], Any], overview: bool = True) -> None:
     """The map assets, the overview map and the one mini map document every record page embeds (each page
     carries its record's part of the map: `fragments.Fragments.mini_map`).
 
-    `options(map_file)` gives the `maps.MapOptions` of the map written at `map_file`."""
+    `options(map_file)` gives the `maps.MapOptions` of the map written at `map_file`; `overview` False: the
+    overview is written elsewhere (serve: by the exports child, `serve_exports`)."""
     maps.write_map_assets(site)
     kept = buildcache.map_documents()  # the folium document an earlier build drew, if any (no folium import)
     maps.DOCUMENTS.update(kept)
-    _write(site / urls.map_file(), maps.overview_map(ds, options(urls.map_file())))
+    if overview:
+        _write(site / urls.map_file(), maps.overview_map(ds, options(urls.map_file())))
     _write(site / urls.mini_map_file(), maps.mini_document(ds, options(urls.mini_map_file())))
     if kept != maps.DOCUMENTS:
         buildcache.keep_map_documents(maps.DOCUMENTS)
+
+
+def write_overview(ds: Any, site: Path, options: Callable[[str], Any]) -> None:
+    """The overview map alone (every located incident: about a second at 10,000 incidents), from the folium
+    document an earlier build drew when there is one."""
+    kept = buildcache.map_documents()
+    maps.DOCUMENTS.update(kept)
+    _write(site / urls.map_file(), maps.overview_map(ds, options(urls.map_file())))
+    if kept != maps.DOCUMENTS:
+        buildcache.keep_map_documents(maps.DOCUMENTS)
+
+
+def map_options(tile_url: str, tile_attribution: str) -> Callable[[str], maps.MapOptions]:
+    """The `maps.MapOptions` of the map written at a site path, for a tile server."""
+
+    def options(map_file: str) -> maps.MapOptions:
+        return maps.MapOptions(
+            tile_url=tile_url, tile_attribution=tile_attribution, map_file=map_file, overview_page="map/"
+        )
+
+    return options
 
 
 def write_theme_files(site: Path, sprite: str | None) -> None:

@@ -23,7 +23,7 @@ from frontierwatch.data import vocab
 from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.history import History
 from frontierwatch.data.models import Record, Relationship
-from frontierwatch.site import escape, history_pages, index_pages, urls
+from frontierwatch.site import escape, history_pages, index_pages, page_memo, urls
 from frontierwatch.site.charts import ChartBook
 from frontierwatch.site.escape import Markup
 from frontierwatch.site.formatting import (
@@ -151,6 +151,8 @@ class Renderer:
         self.charts = ChartBook(self.view)  # one chart cache for every page (drawn before workers fork)
         self.env = self._environment()
         self._templates: dict[str, jinja2.Template] = {}
+        #: serve: the year and ledger pages of the last build, made again only when what they read changed
+        self.memo: page_memo.PageMemo | None = None
         self._index()
 
     # --- setup ----------------------------------------------------------------------------------------
@@ -249,6 +251,8 @@ class Renderer:
 
     def generate(self) -> list[GeneratedPage]:
         """Every Markdown page of the site: all but the record pages (record_pages.py writes those)."""
+        if self.memo is not None:
+            self.memo.begin((self.options, page_memo.templates_stamp(TEMPLATES)))
         pages: list[GeneratedPage] = []
         add = pages.append
         ds = self.ds
@@ -262,17 +266,35 @@ class Renderer:
         add(self._generated(EDITORS, self.page(EDITORS, "editors.md.j2", "Editors' guide"), "Editors' guide"))
         for collection, src in INDEX.items():
             if collection == "claims":
-                pages.extend(self.ledger_pages())
+                pages.extend(self._ledger_kept())
                 continue
             title = INDEX_TITLES[collection]
             meta = {"hide": ["toc"]} if collection in ("sources", "people") else None
             add(self._generated(src, self.page(src, f"{collection}_index.md.j2", title, meta), title))
         for year in self.view.years:
-            pages.extend(self.year_pages(year))
+            pages.extend(self._year_kept(year))
         add(history_pages.page(self))
         # Last: the plugin may fill it in only when the exports (made in the background) are done.
         add(GeneratedPage(DOWNLOADS, self.downloads_page(), "Data downloads"))
+        if self.memo is not None:
+            self.memo.end()
         return pages
+
+    def _year_kept(self, year: int) -> list[GeneratedPage]:
+        """`year_pages(year)`, or (serve) the last build's when what they read is the same (`page_memo`): the year's
+        incidents and the records they refer to, the years and their pages' paths (every page links to them)."""
+        if self.memo is None:
+            return self.year_pages(year)
+        years = (tuple(self.view.years), tuple(self.year_src.items()))
+        reads = self.memo.rows(self.ds, self.view.incidents_in_year(year), year, years)
+        return self.memo.get(("year", year), reads, lambda: self.year_pages(year))
+
+    def _ledger_kept(self) -> list[GeneratedPage]:
+        """`ledger_pages()`, or (serve) the last build's when every claim and what it refers to is the same."""
+        if self.memo is None:
+            return self.ledger_pages()
+        reads = self.memo.rows(self.ds, self.view.claims_newest_first(), tuple(self.ds.claims))
+        return self.memo.get("ledger", reads, self.ledger_pages)
 
     def year_pages(self, year: int) -> list[GeneratedPage]:
         """A year's page; over the limit, its summary by month and the months' (numbered) pages."""

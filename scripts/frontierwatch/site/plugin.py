@@ -335,15 +335,24 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         key = None if self.serve_problems else serve_exports.data_key(self.data_dir, settings_now, self._data_stamp)
         options = settings.page_options
 
-        def write_first(out: Path) -> list[Any]:
-            return outputs.write_exports(ds, out, settings.site_url, options.last_changed, options.history)
+        def write_first(site: Path) -> list[Any]:
+            downloads = outputs.write_exports(
+                ds, site / urls.DOWNLOADS_DIR, settings.site_url, options.last_changed, options.history
+            )
+            serve_exports.write_overview(ds, site, args)
+            return downloads
 
         listed = self.exports.for_build(settings.site_dir, key, write_first)
-        return dataclasses.replace(settings, exports_listed=listed)
+        # The overview map comes with the exports (when they have one: its file is in the site folder now).
+        overview = settings.maps and (settings.site_dir / urls.map_file()).is_file()
+        return dataclasses.replace(settings, exports_listed=listed, overview_listed=overview)
 
     def _export_args(self, data_dir: Path) -> dict[str, Any]:
-        """What the exports child needs to write what this build would (`serve_exports.write`)."""
+        """What the exports child needs to write what this build would (`serve_exports.write`): the exports and
+        the overview map."""
+        maps = {"tile_url": self.config.tile_url, "tile_attribution": self.config.tile_attribution}
         return {
+            "maps": maps if self.config.maps else None,
             "data_dir": str(data_dir),
             "site_url": self.site_url,
             "reject_markup": self.config.reject_markup,

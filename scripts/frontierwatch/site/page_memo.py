@@ -1,0 +1,99 @@
+"""Serve: generated Markdown pages kept from the last build, made again only when what they read changed.
+
+A year's incident pages (its page, or its summary and month pages) and the claims ledger's pages are most of the
+generated Markdown (each lists its rows as a table): at 10,000 incidents, about half a second a rebuild, although
+an edit to one incident changes one year's pages. Each group of pages is kept with what it read (`reads`): the
+records it lists, in order, each followed by the records it refers to (`data.refs.references`: a row shows their
+names), and whatever else its template asks (the years, their pages' paths). The next build takes the kept pages
+when every item read is the same: the same object (`loader.ParsedFiles` keeps the record of a file that did not
+change) or an equal one; else it makes them again.
+
+The memo holds for one set of page options and one version of the templates (`stamp`): anything else, and every
+page is made again. A page's Markdown is a function of what it reads and those two; `tests/site/test_page_memo.py`
+checks that pages taken from the memo are the pages a new renderer makes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from frontierwatch.data.dataset import Dataset
+from frontierwatch.data.refs import references
+
+T = TypeVar("T")
+
+
+def templates_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Every template file under `folder` as it is on disk (path, size, mtime): a template edited while serving
+    makes every page again."""
+    out = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            st = path.stat()
+            out.append((str(path.relative_to(folder)), st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+class PageMemo:
+    """Groups of generated pages by name, with what each read, from the last build (see the module)."""
+
+    def __init__(self) -> None:
+        self._stamp: Any = None
+        self._kept: dict[Hashable, tuple[tuple[Any, ...], Any]] = {}  # the last build's groups
+        self._made: dict[Hashable, tuple[tuple[Any, ...], Any]] = {}  # this build's
+        self._refs: dict[int, tuple[Any, tuple[str, ...]]] = {}  # id(record) -> (record, the ids it refers to)
+        self._refs_made: dict[int, tuple[Any, tuple[str, ...]]] = {}
+        self.reused = 0  # groups taken from the last build in this one (tests, log)
+
+    def begin(self, stamp: Any) -> None:
+        """Start a build whose pages depend on `stamp` (page options, templates) besides what they read."""
+        if self._stamp is None or stamp != self._stamp:
+            self._kept, self._refs = {}, {}
+        self._stamp = stamp
+        self._made, self._refs_made, self.reused = {}, {}, 0
+
+    def end(self) -> None:
+        """The build's pages are all made: they are what the next build may reuse."""
+        self._kept, self._made = self._made, {}
+        self._refs, self._refs_made = self._refs_made, {}
+
+    def get(self, name: Hashable, reads: tuple[Any, ...], make: Callable[[], T]) -> T:
+        """The group `name` made by `make()`, or kept from the last build when it read the same `reads`."""
+        kept = self._kept.get(name)
+        if kept is not None and _same(kept[0], reads):
+            value = kept[1]
+            self.reused += 1
+        else:
+            value = make()
+        self._made[name] = (reads, value)
+        return value
+
+    def rows(self, ds: Dataset, records: Iterable[Any], *more: Any) -> tuple[Any, ...]:
+        """What a list of `records` reads: each record, then each record it refers to (None where there is no such
+        record); then `more`."""
+        out: list[Any] = []
+        add = out.append
+        get = ds.by_id.get
+        for rec in records:
+            add(rec)
+            for target in self._targets(rec):
+                add(get(target))
+        out.extend(more)
+        return tuple(out)
+
+    def _targets(self, rec: Any) -> tuple[str, ...]:
+        key = id(rec)
+        hit = self._refs_made.get(key) or self._refs.get(key)
+        if hit is None or hit[0] is not rec:  # the record object is held: its id is not another's
+            hit = (rec, tuple(target for _, target, _ in references(rec)))
+        self._refs_made[key] = hit
+        return hit[1]
+
+
+def _same(old: Sequence[Any], new: Sequence[Any]) -> bool:
+    """Every item the same object, or of the same type and equal."""
+    return len(old) == len(new) and all(
+        a is b or (type(a) is type(b) and a == b) for a, b in zip(old, new, strict=True)
+    )

@@ -164,3 +164,29 @@ def test_renderer_cache_keeps_a_renderer_only_for_the_same_data_and_options() ->
     assert other is not first and cache.pages(other) is not pages
     again = load(FIXTURE)  # equal data, another object: read again, so rendered again
     assert cache.renderer(again, PageOptions(index_limit=1), lambda: Renderer(again, PageOptions())) is not other
+
+
+def test_text_results_are_made_once_per_input_and_held_for_one_build() -> None:
+    from frontierwatch.site.buildcache import TextResults
+
+    made: list[tuple[str, ...]] = []
+    results = TextResults()
+
+    def get(*parts: str) -> str:
+        def make() -> str:
+            made.append(parts)
+            return "|".join(parts).upper()
+
+        return results.get(parts, make)
+
+    assert get("<p>a</p>", "https://x/") == "<P>A</P>|HTTPS://X/"
+    results.next_build()
+    assert get("<p>a</p>", "https://x/") == "<P>A</P>|HTTPS://X/"  # from the last build
+    assert get("<p>a</p>", "https://y/") == "<P>A</P>|HTTPS://Y/"  # another site address: made again
+    assert get("<p>a</p>https://y/", "") == "<P>A</P>HTTPS://Y/|"  # the parts are kept apart in the key
+    assert len(made) == 3
+    results.next_build()
+    get("<p>b</p>", "")
+    results.next_build()  # the build before asked for no "a": it is forgotten
+    get("<p>a</p>", "https://x/")
+    assert made[-1] == ("<p>a</p>", "https://x/") and len(made) == 5

@@ -30,7 +30,7 @@ PACKAGE = ROOT / "scripts" / "frontierwatch"
 def test_only_the_adapter_imports_mkdocs_or_material() -> None:
     offenders = []
     for path in PACKAGE.rglob("*.py"):
-        if path.name == "mkdocs_adapter.py":
+        if "mkdocs_adapter" in path.relative_to(PACKAGE).parts:  # the adapter (a package)
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
@@ -38,7 +38,7 @@ def test_only_the_adapter_imports_mkdocs_or_material() -> None:
                 names = [node.module]
             bad = [n for n in names if n.split(".")[0] in ("mkdocs", "material")]
             offenders += [f"{path.relative_to(PACKAGE)}: {n}" for n in bad]
-    assert not offenders, f"only site/mkdocs_adapter.py may import MkDocs or Material: {offenders}"
+    assert not offenders, f"only site/mkdocs_adapter/ may import MkDocs or Material: {offenders}"
 
 
 def test_search_index_internals() -> None:
@@ -91,6 +91,37 @@ def test_cache_search_reuses_a_same_pages_entries() -> None:
         made.append((list(index._entries), len(calls)))
     assert made[0][0] == made[1][0] and made[0][1] > 0 and made[1][1] == 0, "the same page was indexed again"
     assert made[2][1] > 0 and "two" in str(made[2][0]), "a changed page kept its old entries"
+
+
+def test_cache_search_indexes_a_changed_page_as_materials_parser_does() -> None:
+    """On a miss, `cache_search` divides a MkDocs page into sections by `search_sections` with Material's index
+    (by Material's parser where that module does not read the page): the entries are Material's own."""
+    from mkdocs.structure.toc import get_toc
+
+    from test_search_sections import MATERIAL_READS, PARSER_CASES  # isort: skip
+
+    toc = [{"level": 2, "id": "a", "name": "A", "children": []}]
+    cases = list(PARSER_CASES.values()) + list(MATERIAL_READS.values())
+    for n, html in enumerate(cases):
+        for meta in ({}, {"search": {"exclude": True}}, {"search": {"boost": 2}}, {"tags": ["x"]}):
+            url = f"p{n}/"
+            index = material_index()
+            plugins = {"material/search": types.SimpleNamespace(search_index=index, config=_search_config())}
+            adapter.cache_search(plugins, {})
+            index.add_entry_from_context(
+                types.SimpleNamespace(url=url, title="T", content=html, toc=get_toc(toc), meta=dict(meta))
+            )
+            theirs = materials_entries(url, "T", html, toc, meta)
+            assert index.entries == theirs, (
+                f"{html!r} {meta}: serve's search entries differ from Material's "
+                f"({first_difference(index.entries, theirs)})"
+            )
+
+
+def _search_config() -> dict[str, Any]:
+    from test_search_sections import _site_search_options  # isort: skip
+
+    return _site_search_options()
 
 
 def test_page_render_internals_that_serve_restores() -> None:

@@ -24,6 +24,8 @@ one `ServeCaches`:
   (the rebuild that links in the downloads written after an edit, an edit to a page in docs/).
 - `views`: the renderer of the last build (its view, compiled templates, charts, change log) and the Markdown
   pages it generated, reused while the dataset is the same object and the page options are equal.
+- `finished`: a MkDocs page's HTML after the plugin's last steps (links hardened, indentation collapsed:
+  `TextResults`), by the HTML the theme made: most pages are the same after an edit.
 - `page_memo`: the year and ledger pages of the last build with what each read (`page_memo.PageMemo`): a new
   dataset's renderer makes again only those whose records changed.
 
@@ -205,6 +207,37 @@ class RendererCache:
         return self._pages
 
 
+class TextResults:
+    """Serve: what a function of text alone made in the last build (or this one), by a digest of its input. What
+    this build did not ask for is forgotten at the next (`next_build`), so it holds about one build's results."""
+
+    def __init__(self) -> None:
+        self._last: dict[bytes, str] = {}
+        self._this: dict[bytes, str] = {}
+
+    def get(self, parts: tuple[str, ...], make: Callable[[], str]) -> str:
+        """`make()`, a function of `parts` alone; its result for the same `parts` when there is one."""
+        h = hashlib.blake2b(digest_size=20)
+        for part in parts:
+            data = part.encode("utf-8", "surrogatepass")
+            h.update(len(data).to_bytes(8, "little"))
+            h.update(data)
+        key = h.digest()
+        hit = self._this.get(key)
+        if hit is None:
+            hit = self._last.get(key)
+            if hit is None:
+                hit = make()
+            self._this[key] = hit
+        return hit
+
+    def next_build(self) -> None:
+        self._last, self._this = self._this, {}
+
+    def clear(self) -> None:
+        self._last, self._this = {}, {}
+
+
 @dataclass
 class ServeCaches:
     """Caches that outlive one build of a `mkdocs serve` session."""
@@ -219,6 +252,7 @@ class ServeCaches:
     unchanged: tuple[str, Dataset] | None = None  # (data folder's stamp, its dataset)
     views: RendererCache = field(default_factory=lambda: RendererCache())
     page_memo: PageMemo = field(default_factory=PageMemo)
+    finished: TextResults = field(default_factory=TextResults)
 
     def bytecode_cache(self, env: jinja2.Environment, kind: str) -> MemoryBytecodeCache:
         """The bytecode cache for environments of one kind and the same compile settings."""
@@ -246,5 +280,6 @@ class ServeCaches:
         self.unchanged = None
         self.views = RendererCache()
         self.page_memo = PageMemo()
+        self.finished.clear()
         for cache in self.bytecode.values():
             cache.clear()

@@ -237,13 +237,18 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         """The theme's icons come from one file, its inline scripts from another, and its scripts for content the
         site cannot have go (before anything else changes the page: they change only what lies around the page's
         content, found as it is); links to other sites (sources, "Edit this page", the footer) open without opener
-        or referrer; the theme's indentation collapses (a shell's once, for all its record pages)."""
+        or referrer; the theme's indentation collapses (a shell's once, for all its record pages). Serve: the last
+        two are taken from the last build for the same HTML (`buildcache.TextResults`: they read nothing else)."""
         if not self.config.enabled:
             return output
         output = self.icons.use_sprite(output, page.content, page.file.dest_uri)
         output = theme_adapter.share_state_script(output, page.content, config)
         output = theme_adapter.drop_unused_scripts(output, page.content, config)
-        output = whitespace.collapse(linksafety.harden_links(output, config.site_url))
+
+        def finish(html: str = output) -> str:
+            return whitespace.collapse(linksafety.harden_links(html, config.site_url))
+
+        output = self.caches.finished.get((output, config.site_url or ""), finish) if self.serving else finish()
         collection = self._shell_of(page)
         if collection is not None and self.build is not None:
             with _worker_errors():  # a worker that already failed says why now
@@ -303,6 +308,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         if not self.serving and self.config.enabled and not self.dirty:
             self.old_site.set_aside(Path(config.site_dir))
         written, self.caches.written = self.caches.written, None  # used once: a failed build forgets it
+        self.caches.finished.next_build()
         self.icons = theme_adapter.IconSprite()
         self.exports.stop()  # the downloads of older data
         self.keeper.set_aside(Path(config.site_dir), written if self.serving and self.config.enabled else None)

@@ -1,0 +1,154 @@
+"""The adapter's part for the site's search index (see the package's docstring): record pages' entries made by a
+new index of the site's own search index class (`SearchEntries`), and serve's reuse of a MkDocs page's entries
+(`cache_search`), whose pages that changed are indexed from `search_sections` too."""
+
+from __future__ import annotations
+
+import hashlib
+import types
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from mkdocs.structure.toc import get_toc
+
+from frontierwatch.site import search_sections
+
+#: Pages kept at most per cache (about 14,000 for the 10,000-incident benchmark); the cache is cleared beyond.
+MAX_PAGES = 50_000
+
+
+class SearchEntries:
+    """Search entries of direct pages, made by a new index of the site's own search index class.
+
+    Material's and MkDocs' search plugins index a page from its URL, title, front matter, HTML and table
+    of contents (`add_entry_from_context`); a stand-in page object carries those. With Material's index, its
+    sections come from `search_sections` (Material's HTMLParser took five times as long); other pages and
+    indexes go through `add_entry_from_context`."""
+
+    def __init__(self, index: Any) -> None:
+        self.index = index
+        self.rules = material_parser_rules(index)
+
+    def add(
+        self, url: str, title: str, body: str, toc: list[dict[str, Any]], meta: Mapping[str, Any]
+    ) -> list[dict[str, Any]]:
+        """Index one page; returns its entries."""
+        meta = dict(meta, title=title)
+        sections = None
+        if self.rules is not None:
+            # Material's SearchIndex.add_entry_from_context, with the sections made by search_sections
+            if (meta.get("search") or {}).get("exclude"):
+                return []
+            sections = search_sections.sections(body, self.rules)
+        tokens: Any = toc  # python-markdown's toc_tokens
+        page = types.SimpleNamespace(url=url, title=title, content=body, toc=get_toc(tokens), meta=meta)
+        entries = _entry_list(self.index)
+        start = len(entries)
+        if sections is None:
+            self.index.add_entry_from_context(page)
+        else:
+            for section in sections:
+                if not section.is_excluded():
+                    self.index.create_entry_for_section(section, page.toc, page.url, page)
+        return entries[start:]
+
+    @staticmethod
+    def add_to_site(plugins: Mapping[str, Any], entries: Sequence[dict[str, Any]]) -> None:
+        """Add `entries` to the site's search index (before the search plugin writes it)."""
+        index = getattr(_search_plugin(plugins), "search_index", None)
+        if index is not None:
+            _entry_list(index).extend(entries)
+
+
+def material_parser_rules(index: Any) -> search_sections.Rules | None:
+    """The tag sets of Material's search `Parser` when `index` is Material's own `SearchIndex` (its
+    `add_entry_from_context` not replaced), for `search_sections`; else None."""
+    from material.plugins.search import plugin as material_search
+
+    if type(index) is not material_search.SearchIndex or "add_entry_from_context" in vars(index):
+        return None
+    parser = material_search.Parser()
+    return search_sections.Rules(
+        void=frozenset(material_search.void), keep=frozenset(parser.keep), skip=frozenset(parser.skip)
+    )
+
+
+def search_index_factory(plugins: Mapping[str, Any]) -> Callable[[], Any] | None:
+    """A factory of empty indexes like the site's search plugin's (None: the site has no search)."""
+    search = _search_plugin(plugins)
+    index = getattr(search, "search_index", None)
+    if index is None:
+        return None
+    index_type, options = type(index), dict(search.config)
+    return lambda: index_type(**options)
+
+
+def search_settings(plugins: Mapping[str, Any]) -> str:
+    """The site's search plugin and its settings, as a key (entries made under other settings differ)."""
+    search = _search_plugin(plugins)
+    settings = sorted((str(k), repr(v)) for k, v in dict(getattr(search, "config", {}) or {}).items())
+    return f"{type(search).__module__}:{settings!r}"
+
+
+def _search_plugin(plugins: Mapping[str, Any]) -> Any:
+    return plugins.get("material/search") or plugins.get("search")  # Material's, or MkDocs' own
+
+
+def _entry_list(index: Any) -> list[dict[str, Any]]:
+    found = getattr(index, "entries", None)  # Material's search plugin
+    return found if found is not None else index._entries  # MkDocs' own
+
+
+#: page URL -> (key of what its entries are made from, its entries)
+SearchPageCache = dict[str, tuple[bytes, list[dict[str, Any]]]]
+
+
+def cache_search(plugins: Mapping[str, Any], cache: SearchPageCache) -> None:
+    """Serve: the site's search index (made anew each build) reuses a page's entries from an earlier build of
+    this process when the page's URL, title, metadata, HTML and table of contents, and the search settings, are
+    the same (the search plugin parses every page's HTML again: 3 s for the year pages at 10,000 incidents).
+    A page that changed is divided into sections by `search_sections` with Material's index, as record pages are
+    (Material's own parser took five times as long: an actor's new name changes every year page listing its
+    incidents), and by the index itself otherwise or where `search_sections` does not read the page.
+
+    Wraps the index instance's `add_entry_from_context` (an internal of both search plugins)."""
+    index = getattr(_search_plugin(plugins), "search_index", None)
+    if index is None or getattr(index, "_fw_cached", False):
+        return
+    original, settings = index.add_entry_from_context, search_settings(plugins)
+    rules = material_parser_rules(index)  # before add_entry_from_context is replaced on the instance
+
+    def index_page(page: Any) -> None:
+        """Material's `add_entry_from_context`, its parser replaced by `search_sections` where it reads the page."""
+        found = search_sections.sections(page.content or "", rules) if rules is not None else None
+        if found is None:
+            original(page)
+        elif not (page.meta.get("search") or {}).get("exclude"):
+            for section in found:
+                if not section.is_excluded():
+                    index.create_entry_for_section(section, page.toc, page.url, page)
+
+    def add_entry_from_context(page: Any) -> None:
+        h = hashlib.blake2b(digest_size=20)
+        meta = repr(sorted(page.meta.items(), key=lambda kv: str(kv[0])))
+        for part in (settings, page.url, page.title, meta, _toc_key(page.toc)):
+            h.update(str(part).encode() + b"\0")
+        h.update((page.content or "").encode())
+        key = h.digest()
+        entries = _entry_list(index)
+        hit = cache.get(page.url)
+        if hit is not None and hit[0] == key:
+            entries.extend(dict(entry) for entry in hit[1])
+            return
+        start = len(entries)
+        index_page(page)
+        if len(cache) >= MAX_PAGES:
+            cache.clear()
+        cache[page.url] = (key, [dict(entry) for entry in entries[start:]])
+
+    index.add_entry_from_context = add_entry_from_context
+    index._fw_cached = True
+
+
+def _toc_key(toc: Iterable[Any]) -> str:
+    return "".join(f"({item.level},{item.title},{item.url},{_toc_key(item.children)})" for item in toc)

@@ -33,6 +33,7 @@ from frontierwatch.site.formatting import (
     label_of,
     value_of,
 )
+from frontierwatch.site.page_memo import PageMemo
 
 __all__ = ["METHODOLOGY", "Fragments"]
 
@@ -81,6 +82,8 @@ class Fragments:
         self._folders: dict[str, frozenset[str]] = {}  # path -> the folders it lies in (`_folders_of`)
         self._linked: list[frozenset[str]] | None = None  # the folders of what is being made links to (`_reuse`)
         self._kept = 0  # what is kept for other pages (`_keep`)
+        #: serve: the incidents table rows of the last build, taken when their records are the same (`page_memo`)
+        self.memo: PageMemo | None = None
 
     # --- links ----------------------------------------------------------------------------------------
     def start_page(self, here: str) -> None:
@@ -271,9 +274,30 @@ class Fragments:
             self.start_page(here)
         rows = [_TABLE_HEAD]
         for i in incidents:
-            rows.append(self._reuse(self._made.rows, i.id, self._incident_row, here, i))
+            if self.memo is None:
+                rows.append(self._reuse(self._made.rows, i.id, self._incident_row, here, i))
+            else:
+                rows.append(self._remembered_row(self._made.rows, here, i))
         rows.append("</tbody>\n</table>\n")
         return Markup("\n".join(rows))
+
+    def _remembered_row(self, made: _Made, here: str, i: Incident) -> Markup:
+        """The row of `i` as `_reuse` gives it, taken from the last build when none of this build's pages of the
+        folder made it yet and the incident and the records it refers to are the same (`page_memo.kept_row`):
+        a row is a function of those and of the folder of the pages it is shared by (`start_page`)."""
+        assert self.memo is not None
+        key = (self.markdown, self._folder.rpartition("/")[0] if self._folder else None, i.id)
+        reads = self.memo.rows(self.ds, (i,))
+        if i.id not in made:
+            kept = self.memo.kept_row(key, reads)
+            if kept is not None:
+                made[i.id] = kept
+                self._keep()
+        out = self._reuse(made, i.id, self._incident_row, here, i)
+        entry = made.get(i.id)
+        if entry is not None and entry[0] is out:
+            self.memo.keep_row(key, reads, entry)
+        return out
 
     def _incident_row(self, here: str, i: Incident) -> Markup:
         text, link = self.text, self.link

@@ -45,19 +45,23 @@ class PageMemo:
         self._made: dict[Hashable, tuple[tuple[Any, ...], Any]] = {}  # this build's
         self._refs: dict[int, tuple[Any, tuple[str, ...]]] = {}  # id(record) -> (record, the ids it refers to)
         self._refs_made: dict[int, tuple[Any, tuple[str, ...]]] = {}
+        self._rows_kept: dict[Hashable, tuple[tuple[Any, ...], Any]] = {}  # table rows (`kept_row`)
+        self._rows_made: dict[Hashable, tuple[tuple[Any, ...], Any]] = {}
         self.reused = 0  # groups taken from the last build in this one (tests, log)
+        self.reused_rows = 0
 
     def begin(self, stamp: Any) -> None:
         """Start a build whose pages depend on `stamp` (page options, templates) besides what they read."""
         if self._stamp is None or stamp != self._stamp:
-            self._kept, self._refs = {}, {}
+            self._kept, self._refs, self._rows_kept = {}, {}, {}
         self._stamp = stamp
-        self._made, self._refs_made, self.reused = {}, {}, 0
+        self._made, self._refs_made, self._rows_made, self.reused, self.reused_rows = {}, {}, {}, 0, 0
 
     def end(self) -> None:
         """The build's pages are all made: they are what the next build may reuse."""
         self._kept, self._made = self._made, {}
         self._refs, self._refs_made = self._refs_made, {}
+        self._rows_kept, self._rows_made = self._rows_made, {}
 
     def get(self, name: Hashable, reads: tuple[Any, ...], make: Callable[[], T]) -> T:
         """The group `name` made by `make()`, or kept from the last build when it read the same `reads`."""
@@ -69,6 +73,20 @@ class PageMemo:
             value = make()
         self._made[name] = (reads, value)
         return value
+
+    def kept_row(self, key: Hashable, reads: tuple[Any, ...]) -> Any:
+        """A table row (`fragments.Fragments.incidents_table`) kept as `key` from the last build when it read the
+        same `reads` (None: make it). A group of pages made again (an actor's new name changes every year's
+        pages) takes its unchanged rows from here."""
+        kept = self._rows_kept.get(key)
+        if kept is None or not _same(kept[0], reads):
+            return None
+        self._rows_made[key] = kept
+        self.reused_rows += 1
+        return kept[1]
+
+    def keep_row(self, key: Hashable, reads: tuple[Any, ...], row: Any) -> None:
+        self._rows_made[key] = (reads, row)
 
     def rows(self, ds: Dataset, records: Iterable[Any], *more: Any) -> tuple[Any, ...]:
         """What a list of `records` reads: each record, then each record it refers to (None where there is no such

@@ -253,6 +253,7 @@ class Renderer:
         """Every Markdown page of the site: all but the record pages (record_pages.py writes those)."""
         if self.memo is not None:
             self.memo.begin((self.options, page_memo.templates_stamp(TEMPLATES)))
+        self.fragments.memo = self.memo
         pages: list[GeneratedPage] = []
         add = pages.append
         ds = self.ds

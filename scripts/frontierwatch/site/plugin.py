@@ -22,7 +22,8 @@
     on_post_template the sitemap lists record pages, not shells; the 404 page's scripts as every page's
     on_post_build    (before search writes its index) wait for the workers; record pages' search entries;
                      the icon sprite and the theme's state script; the old site is deleted;
-                     (serve) start the child that writes this data's exports, when they are not written yet
+                     (serve) start the child that writes this data's exports and overview map, when they are not
+                     written yet
     on_build_error   stop the workers
     on_serve         watch data/ so an edit rebuilds the site, and the exports' signal (rebuild once they are in)
     on_shutdown      (build) the heap is frozen: the process exits next, without the collector's last passes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -190,3 +191,61 @@ def test_text_results_are_made_once_per_input_and_held_for_one_build() -> None:
     results.next_build()  # the build before asked for no "a": it is forgotten
     get("<p>a</p>", "https://x/")
     assert made[-1] == ("<p>a</p>", "https://x/") and len(made) == 5
+
+
+def test_serve_rebuild_renders_the_theme_again_only_for_pages_whose_context_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page's theme render (Material's main.html) is reused while the page, the navigation, the configuration
+    and the templates are the same; a page whose HTML changed, and every page after a change to the navigation
+    or to a template of the theme's override folder, is rendered again, and each equals a build without serve."""
+    config_file = make_project(tmp_path)
+    site = tmp_path / "site"
+    rendered: list[str] = []
+    original = jinja2.Template.render
+
+    def counting(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        page = args[0].get("page") if args and isinstance(args[0], dict) else None
+        if page is not None:
+            rendered.append(page.file.src_uri)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", counting)
+
+    banner = re.compile(rb'\s*<script src="[^"]*_frontierwatch/serve-status\.js"></script>')  # serve only
+
+    def served() -> dict[str, bytes]:
+        rendered.clear()
+        build(load_config(str(config_file), site_dir=str(site)))
+        return {str(p.relative_to(site)): banner.sub(b"", p.read_bytes()) for p in sorted(site.rglob("*.html"))}
+
+    def clean() -> dict[str, bytes]:
+        out = tmp_path / "clean"
+        shutil.rmtree(out, ignore_errors=True)
+        with monkeypatch.context() as m:
+            m.setattr(plugin.FrontierWatchPlugin, "serving", property(lambda self: False))
+            adapter.forget_plugin_instances()
+            build(load_config(str(config_file), site_dir=str(out)))
+            adapter.forget_plugin_instances()
+        return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.html"))}
+
+    first = served()
+    pages = set(rendered)
+    assert "index.md" in pages and "methodology.md" in pages
+    assert served() == first and rendered == []  # nothing changed: no page rendered again
+
+    data = tmp_path / "data" / "incidents" / "fixture-clash.yaml"
+    data.write_text(
+        data.read_text(encoding="utf-8").replace("Militants clash with border guards", "Edited title"), "utf-8"
+    )
+    after_edit = served()
+    assert "index.md" in rendered and "incidents/index.md" in rendered  # they show the title
+    assert "methodology.md" not in rendered and len(rendered) < len(pages)
+    want = clean()
+    assert after_edit == want, [n for n in want if after_edit.get(n) != want[n]][:5]
+
+    overrides = tmp_path / "docs" / "overrides"
+    main = overrides / "main.html"
+    main.write_text(main.read_text(encoding="utf-8").replace("{% block", "{#- edited -#}{% block", 1), "utf-8")
+    served()
+    assert set(rendered) == pages  # a template of the override folder changed: every page rendered again

@@ -124,6 +124,49 @@ def _search_config() -> dict[str, Any]:
     return _site_search_options()
 
 
+def test_the_theme_render_key_covers_what_the_templates_read() -> None:
+    """Serve reuses a page's theme render while its key is the same (`theme_render`): every attribute Material's
+    templates and the site's overrides read of a page, a navigation item or a table of contents item must be in
+    the key, else an edit to it would not show. Material's blog views (`post`, `item.html`, `nav.html`) are not:
+    with the blog plugin, nothing is reused."""
+    import material
+
+    from frontierwatch.site.mkdocs_adapter import theme_render as tr
+
+    folders = [Path(material.__file__).parent / "templates", ROOT / "docs" / "overrides"]
+    text = "\n".join(p.read_text(encoding="utf-8") for folder in folders for p in sorted(folder.rglob("*.html")))
+
+    def read(*names: str) -> set[str]:
+        return {a for name in names for a in re.findall(rf"(?<![\w.]){name}\.([a-zA-Z_]+)", text)}
+
+    structure = {"toc", "previous_page", "next_page", "parent", "ancestors"}  # keyed as a toc and as nav items
+    uncovered = {
+        "page": read("page") - set(tr.PAGE_ATTRIBUTES) - structure,
+        "navigation item": read("nav_item", "parent", "item") - set(tr.NAV_ATTRIBUTES) - {"children", "html", "render"},
+        "table of contents item": read("toc_item", "first") - set(tr.TOC_ATTRIBUTES) - {"children"},
+        "navigation": read("nav") - {"items", "homepage", "html"},
+    }
+    uncovered = {what: names for what, names in uncovered.items() if names}
+    assert not uncovered, (
+        f"the theme's templates read what serve's reuse of a page's render does not key on: {uncovered}; add it "
+        "to PAGE_ATTRIBUTES, NAV_ATTRIBUTES or TOC_ATTRIBUTES in site/mkdocs_adapter/theme_render.py"
+    )
+    for name in tr.UNREAD_CONTEXT:
+        assert not re.search(rf"(?<![\w.]){name}\b", text), f"a template reads {name}, which the key leaves out"
+
+
+def test_mkdocs_renders_a_page_with_the_template_get_template_gives() -> None:
+    """`cache_theme_render` wraps what `env.get_template(name)` returns: MkDocs must take a page's template so and
+    render it with `render(context)`."""
+    from mkdocs.commands import build as mkdocs_build
+
+    source = inspect.getsource(mkdocs_build._build_page)
+    assert "env.get_template(" in source and "template.render(context)" in source, (
+        "MkDocs no longer renders a page with env.get_template(...).render(context): serve's reuse of a page's "
+        "theme render (site/mkdocs_adapter/theme_render.py) would not apply"
+    )
+
+
 def test_page_render_internals_that_serve_restores() -> None:
     from mkdocs.structure.pages import Page
 

@@ -24,6 +24,8 @@ one `ServeCaches`:
   (the rebuild that links in the downloads written after an edit, an edit to a page in docs/).
 - `views`: the renderer of the last build (its view, compiled templates, charts, change log) and the Markdown
   pages it generated, reused while the dataset is the same object and the page options are equal.
+- `theme_pages`: a MkDocs page's theme render (`mkdocs_adapter.cache_theme_render`), by page, with the key of
+  its context (the page, the navigation, the configuration, the templates).
 - `finished`: a MkDocs page's HTML after the plugin's last steps (links hardened, indentation collapsed:
   `TextResults`), by the HTML the theme made: most pages are the same after an edit.
 - `page_memo`: the year and ledger pages of the last build with what each read (`page_memo.PageMemo`): a new
@@ -253,6 +255,7 @@ class ServeCaches:
     views: RendererCache = field(default_factory=lambda: RendererCache())
     page_memo: PageMemo = field(default_factory=PageMemo)
     finished: TextResults = field(default_factory=TextResults)
+    theme_pages: dict[str, Any] = field(default_factory=dict)
 
     def bytecode_cache(self, env: jinja2.Environment, kind: str) -> MemoryBytecodeCache:
         """The bytecode cache for environments of one kind and the same compile settings."""
@@ -281,5 +284,6 @@ class ServeCaches:
         self.views = RendererCache()
         self.page_memo = PageMemo()
         self.finished.clear()
+        self.theme_pages.clear()
         for cache in self.bytecode.values():
             cache.clear()

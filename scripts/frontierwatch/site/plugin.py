@@ -129,6 +129,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         self.histories = HistoryCache()  # the git history, read again only when HEAD moves
         self._render_key: str | None = None  # serve: what page HTML may be reused against
         self._data_stamp: str | None = None  # serve: `loader.folder_stamp` of the data this build loaded
+        self._files_key: str | None = None  # serve: every file's path and URL (`adapter.files_key`)
         self.serve_problems: list[Problem] = []  # serve: the data's problems, shown on every page (serve_status)
         self.site_dir = "site"
         self.site_url: str | None = None
@@ -185,7 +186,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if self.serving:
-            self._render_key = adapter.files_key(files) + adapter.config_key(config)
+            self._files_key = adapter.files_key(files)
+            self._render_key = self._files_key + adapter.config_key(config)
             adapter.cache_search(config.plugins, self.caches.search_pages)
         return nav
 
@@ -199,6 +201,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             env.bytecode_cache = self.caches.bytecode_cache(env, "theme")
         elif env.bytecode_cache is None:  # and are kept on disk between builds
             env.bytecode_cache = buildcache.disk_bytecode_cache(env, "theme")
+        if self.serving and self._files_key is not None:  # a page's theme render, reused while its context is
+            adapter.cache_theme_render(env, adapter.theme_key(config, self._files_key), self.caches.theme_pages)
         return env
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:

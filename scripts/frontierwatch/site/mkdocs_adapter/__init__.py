@@ -3,10 +3,11 @@ modules: this one (MkDocs' API and what record pages, search and `serve` need of
 and `theme_adapter` (Material's markup around every page's content: its icons and inline scripts, changed as text
 after the theme rendered them; it imports neither).
 
-Nothing else in the package imports `mkdocs` or `material`. A package: the search index's part is in `search`
-(re-exported here); callers import `mkdocs_adapter` only. MkDocs 1.x and Material 9 are in maintenance and
-MkDocs 2.0 drops plugins: the project stays pinned, and `tests/site/test_mkdocs_adapter.py` checks each internal
-below with a message naming what an upgrade changed. The internals, by what they are for:
+Nothing else in the package imports `mkdocs` or `material`. A package: the search index's part is in `search`,
+the theme render's in `theme_render` (re-exported here); callers import `mkdocs_adapter` only. MkDocs 1.x and
+Material 9 are in maintenance and MkDocs 2.0 drops plugins: the project stays pinned, and
+`tests/site/test_mkdocs_adapter.py` checks each internal below with a message naming what an upgrade changed.
+The internals, by what they are for:
 
 - Record pages are written into "shell" pages that MkDocs renders with the theme (`Shell`): Material's table
   of contents item markup (`md-nav__item`), its hidden table of contents sidebar (`hide: [toc]`: cut out), its
@@ -19,6 +20,8 @@ below with a message naming what an upgrade changed. The internals, by what they
   `search_sections` (Material's `Parser` mirrored, its tag sets read here) go to `create_entry_for_section`.
 - Serve reuses a page's search entries while the page is the same (`search.cache_search`: it wraps the index
   instance's `add_entry_from_context`) and indexes a changed page from `search_sections`, as record pages are.
+- Serve reuses a page's theme render (Material's `main.html`) while its context is the same
+  (`theme_render.cache_theme_render`: it wraps the templates `env.get_template` gives MkDocs for pages).
 - `serve` reuses a page's HTML when its Markdown did not change (`cache_render`): it replaces `Page.render`
   and restores `content`, `toc`, `_title_from_render`, `present_anchor_ids` and `links_to_anchors`.
 - `serve` polls a small data folder faster (`watch`): the livereload observer's `_timeout`.
@@ -56,6 +59,7 @@ from frontierwatch.site.mkdocs_adapter.search import (
     search_index_factory,
     search_settings,
 )
+from frontierwatch.site.mkdocs_adapter.theme_render import ThemeRenderCache, cache_theme_render, theme_key
 
 __all__ = [
     "MAX_PAGES",
@@ -68,12 +72,15 @@ __all__ = [
     "PluginError",
     "SearchEntries",
     "SearchPageCache",
+    "ThemeRenderCache",
     "cache_search",
+    "cache_theme_render",
     "event_priority",
     "material_parser_rules",
     "opt",
     "search_index_factory",
     "search_settings",
+    "theme_key",
 ]
 
 # --- shell pages: record pages inside Material's page --------------------------------------------------

@@ -4,8 +4,9 @@ The serve writes again only the record pages an edit changed, their mini maps' d
 (`site/incremental.py`); this test is what makes that safe. It runs `mkdocs serve` on a free port over a small
 synthetic dataset, edits YAML files
 of every kind the issue names (an incident's title; an actor's name, shown on many pages; a new incident; a
-deletion; a reference made dangling, which serve reports and does not build, then fixed; and a move of an
-incident to another place and date), waits for each rebuild, and compares the
+deletion; a reference made dangling, which serve reports and does not build, then fixed; a move of an incident
+to another place and date; a date within the year, which changes one year's page), then a hand-written page in
+docs/ and the theme's override template, waits for each rebuild, and compares the
 serve's site folder with a clean build of the same data, file by file, byte for byte. Then a series of 20 edits
 (titles, actor names, new and deleted incidents), each shown before the next, and one comparison at the end.
 Serve writes the downloads after the pages, in a child process (`site/serve_exports.py`); every comparison
@@ -211,8 +212,14 @@ def test_serve_after_edits_equals_a_clean_build(tmp_path: Path) -> None:
         _assert_same_site(serve.site(), project, tmp_path, "the first build")
         incidents = sorted((data / "incidents").glob("*.yaml"))
         unreferenced = [p for p in incidents if not any(p.stem in q.read_text() for q in data.rglob("*.yaml"))]
+        dated = [p for p in incidents[8:] if re.search(r"(?m)^date: '?\d{4}-\d{2}-\d{2}", p.read_text())]
         edits = [
             ("an incident's title", lambda: _edit(incidents[3], "title: Synthetic", "title: Renamed")),
+            # one year page changes (its rows' order), and the record pages; the other years' pages are kept
+            (
+                "an incident's date within its year",
+                lambda: _set(dated[0], r"(?m)^date: ('?)(\d{4})-\d{2}-\d{2}", r"date: \g<1>\g<2>-01-01"),
+            ),
             ("an actor's name", lambda: _edit(data / "actors/synthetic-actor-0.yaml", "name: ", "name: Renamed ")),
             (
                 "a new incident",
@@ -231,7 +238,14 @@ def test_serve_after_edits_equals_a_clean_build(tmp_path: Path) -> None:
                 ),
             ),
         ]
-        for what, edit in edits:
+        # Edits outside data/: a hand-written page, and the theme's override template (every page's theme render
+        # and every record page changes).
+        about, main = project / "docs" / "about.md", project / "docs" / "overrides" / "main.html"
+        outside = [
+            ("an edit in docs/", lambda: _edit(about, "\n", "\nAn edited sentence.\n")),
+            ("an edit of the theme's override", lambda: _edit(main, "{% block", "{#- edited -#}{% block")),
+        ]
+        for what, edit in edits + outside:
             time.sleep(1.1)  # a new mtime second for the polling observer
             before = serve.builds()
             edit()
@@ -243,8 +257,8 @@ def test_serve_after_edits_equals_a_clean_build(tmp_path: Path) -> None:
                 continue
             serve.wait_until_settled(before)
             _assert_same_site(serve.site(), project, tmp_path, what)
-        # Every rebuild kept the previous one's pages and wrote fewer than all of them (the rebuilds that only
-        # bring the new downloads change no record).
+        # Every rebuild after a data edit kept the previous one's pages and wrote fewer than all of them (the
+        # rebuilds that only bring the new downloads, or follow an edit outside data/, change no record).
         scoped = [(changed, pages) for changed, pages in _written(serve.lines) if changed]
         assert len(scoped) == len(edits) - 1, serve.lines  # the bad data changes nothing served
         assert all(pages < records for _, pages in scoped), scoped

@@ -1,4 +1,4 @@
-"""The theme's icons, drawn from one sprite file (`theme_adapter.IconSprite`), and its state script, in Chromium.
+"""The theme's icons, drawn from one sprite file (`theme_markup.IconSprite`), and its state script, in Chromium.
 
 Every icon shown in the header, the drawer, the search box, the edit button and the back-to-top button draws (its
 `<use>` finds its drawing: a non-empty box) and shows (it has a fill colour, and a screenshot of it has pixels that

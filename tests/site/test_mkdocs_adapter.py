@@ -1,5 +1,5 @@
-"""Every MkDocs or Material internal the project relies on (all in the adapter: `frontierwatch.site.mkdocs_adapter`
-and `frontierwatch.site.theme_adapter`), each checked against the installed versions: a failure here names what an
+"""Every MkDocs or Material internal the project relies on (all in the adapter package,
+`frontierwatch.site.mkdocs_adapter`), each checked against the installed versions: a failure here names what an
 upgrade changed."""
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ import pytest
 from mkdocs.config import load_config
 
 from frontierwatch.site import mkdocs_adapter as adapter
-from frontierwatch.site import theme_adapter, urls
+from frontierwatch.site import urls
+from frontierwatch.site.mkdocs_adapter import theme_markup
 
 from test_search_sections import first_difference, material_index, materials_entries  # isort: skip
 
@@ -313,7 +314,7 @@ def test_material_writes_its_icons_as_the_sprite_expects() -> None:
         for name in icons:
             assert f'"{name}"' in source or name.split("/")[1] in (ROOT / "mkdocs.yml").read_text(), (template, name)
             page = f"<p>x</p>{_icon(name)}"
-            drawn = theme_adapter.IconSprite().use_sprite(page, "<p>x</p>", "incidents/x/index.html")
+            drawn = theme_markup.IconSprite().use_sprite(page, "<p>x</p>", "incidents/x/index.html")
             assert re.fullmatch(r'<p>x</p><svg viewBox="[^"]+"><use xlink:href="[^"]+#i[0-9a-f]{6}"/></svg>', drawn), (
                 f"Material's icon {name} is no longer written as the sprite expects (the page keeps it inline): "
                 f"{_icon(name)[:120]}"
@@ -324,7 +325,7 @@ def test_icons_around_the_content_come_from_the_sprite_by_a_path_for_the_pages_d
     search, close = _icon("material/magnify"), _icon("material/close")
     content = f"<article>{search}<svg id='chart'></svg></article>"  # a page's own SVG stays as it is
     page = f"<header>{search}{close}</header>{content}<footer>{search}</footer>"
-    sprite = theme_adapter.IconSprite()
+    sprite = theme_markup.IconSprite()
     deep = sprite.use_sprite(page, content, "incidents/x/index.html")
     top = sprite.use_sprite(page, content, "index.html")
     assert content in deep and deep.count(search) == 1  # only the content's copy
@@ -351,7 +352,7 @@ def test_icons_that_would_not_draw_the_same_from_the_sprite_stay_inline() -> Non
         f'<svg {ns} viewBox="0 0 24 24"><path d="M0 0h1v1z"></svg>',  # not well-formed XML
         f'<svg {ns} viewBox="0 0 24 24" class="x"><path d="M0 0h1v1z"/></svg>',  # more than Material's attributes
     ]
-    sprite = theme_adapter.IconSprite()
+    sprite = theme_markup.IconSprite()
     for svg in kept:
         assert sprite.use_sprite(f"<b>{svg}</b>", "", "index.html") == f"<b>{svg}</b>", svg
     assert sprite.document() is None
@@ -369,11 +370,11 @@ def test_the_tabbed_content_script_goes_when_no_page_can_have_tabs() -> None:
     assert "pymdownx.tabbed" not in config.markdown_extensions
     content = f"<article>{tabbed[0]}</article>"
     page = f"<main>{content}{tabbed[0]}</main>"
-    assert theme_adapter.drop_unused_scripts(page, content, config) == f"<main>{content}</main>", (
+    assert theme_markup.drop_unused_scripts(page, content, config) == f"<main>{content}</main>", (
         "the tabbed-content script in Material's template is no longer the one drop_unused_scripts removes"
     )
     config.markdown_extensions.append("pymdownx.tabbed")
-    assert theme_adapter.drop_unused_scripts(page, content, config) == page
+    assert theme_markup.drop_unused_scripts(page, content, config) == page
 
 
 #: Material's inline scripts that `static/theme-state.js` does the work of (mkdocs-material 9.8.2):
@@ -417,17 +418,17 @@ def test_materials_inline_scripts_become_one_shared_file_where_the_scheme_is_res
     config = load_config(str(ROOT / "mkdocs.yml"))
     src = {"../..": "../../", ".": "", "/fw/": "/fw/"}[base] + urls.THEME_STATE_SCRIPT
     tag = f'<script src="{src}"></script>'
-    shared = theme_adapter.share_state_script(page, content, config)
+    shared = theme_markup.share_state_script(page, content, config)
     assert shared == f"<head><link></head><body><form>switch</form>{tag}<main>{content}</main></body>", (
         "Material's inline scripts are no longer the ones share_state_script replaces"
     )
     # A site without a palette switch: the file goes where the <head> script was.
     without = page.replace(palette, "")
     expected = without.replace(state + "<link>", tag + "<link>")
-    assert theme_adapter.share_state_script(without, content, config) == expected
+    assert theme_markup.share_state_script(without, content, config) == expected
     # Another scope than the site's (`extra.scope`): Material's scripts stay.
     config.extra["scope"] = "/"
-    assert theme_adapter.share_state_script(page, content, config) == page
+    assert theme_markup.share_state_script(page, content, config) == page
 
 
 # --- record pages' search entries: search_sections mirrors Material's search Parser -------------------------

@@ -200,7 +200,7 @@ def test_every_page_advertises_the_feed(site: Path) -> None:
 
 def test_every_page_draws_the_themes_icons_from_the_sprite(site: Path) -> None:
     """Material's icons (header, drawer, search, edit and back-to-top buttons) are drawn from one sprite file
-    (`theme_adapter.IconSprite`): no page carries a copy, and every reference finds its drawing. A Material
+    (`theme_markup.IconSprite`): no page carries a copy, and every reference finds its drawing. A Material
     upgrade that writes its icons another way leaves them inline, and fails here."""
     import xml.etree.ElementTree as ET
 
@@ -225,7 +225,7 @@ def test_every_page_draws_the_themes_icons_from_the_sprite(site: Path) -> None:
 
 def test_every_page_loads_the_themes_state_from_one_file_where_the_scheme_is_restored(site: Path) -> None:
     """Material's inline scripts (the storage helpers in <head>, the scheme restored after the palette switch) are
-    one file of the site on every page, the 404 page included (`theme_adapter.share_state_script`), loaded
+    one file of the site on every page, the 404 page included (`theme_markup.share_state_script`), loaded
     synchronously right after the palette switch: the scheme is set before the content is drawn."""
     pages = [p for p in site.rglob("*.html") if "maps" not in p.relative_to(site).parts]
     assert len(pages) > 100 and site / "404.html" in pages

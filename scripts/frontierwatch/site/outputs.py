@@ -81,8 +81,8 @@ def map_options(tile_url: str, tile_attribution: str) -> Callable[[str], maps.Ma
 
 def write_theme_files(site: Path, sprite: str | None) -> None:
     """What the theme's part of every page loads from the site: the icons the pages draw
-    (`theme_adapter.IconSprite.document`, when a page draws one) and the script of the theme's state
-    (`theme_adapter.share_state_script`)."""
+    (`theme_markup.IconSprite.document`, when a page draws one) and the script of the theme's state
+    (`theme_markup.share_state_script`)."""
     if sprite is not None:
         _write(site / urls.ICON_SPRITE, sprite)
     script = files("frontierwatch.site").joinpath("static/theme-state.js").read_text(encoding="utf-8")

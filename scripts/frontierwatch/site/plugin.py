@@ -16,9 +16,9 @@
     on_page_context  "Edit this page": none on generated index pages; a placeholder on shells; shells get a
                      pruned nav (a link per section)
     on_post_page     the theme's icons are drawn from one sprite file, its inline scripts are one shared file,
-                     scripts for content the site cannot have are dropped (`theme_adapter`); links to other sites get
-                     rel="noopener noreferrer"; indentation collapses (`whitespace`); a rendered shell goes
-                     to the writers
+                     scripts for content the site cannot have are dropped (`theme_markup`); links to other
+                     sites get rel="noopener noreferrer"; indentation collapses (`whitespace`); a rendered shell
+                     goes to the writers
     on_post_template the sitemap lists record pages, not shells; the 404 page's scripts as every page's
     on_post_build    (before search writes its index) wait for the workers; record pages' search entries;
                      the icon sprite and the theme's state script; the old site is deleted;
@@ -61,7 +61,6 @@ from frontierwatch.site import (
     outputs,
     serve_exports,
     serve_status,
-    theme_adapter,
     urls,
     whitespace,
 )
@@ -69,52 +68,16 @@ from frontierwatch.site import mkdocs_adapter as adapter
 from frontierwatch.site.build import BuildSettings, SiteBuild
 from frontierwatch.site.buildcache import ServeCaches
 from frontierwatch.site.incremental import Written
-from frontierwatch.site.mkdocs_adapter import BasePlugin, Config, Files, MkDocsConfig, PluginError, opt
+from frontierwatch.site.mkdocs_adapter import BasePlugin, Files, MkDocsConfig, PluginError, theme_markup
 from frontierwatch.site.pages import PageOptions
+from frontierwatch.site.plugin_options import FrontierWatchConfig
 
 log = logging.getLogger("mkdocs.plugins.frontierwatch")
 
 #: Environment variable that overrides `data_dir` (benchmarks point it at a synthetic dataset).
 DATA_ENV = "FRONTIERWATCH_DATA"
-OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 #: Data folders with fewer files than this are polled every 0.1 s during `serve`.
 FAST_POLL_FILES = 2000
-
-
-class FrontierWatchConfig(Config):
-    """Options, grouped by prefix like Material's plugin configs."""
-
-    enabled = opt.Type(bool, default=True)
-
-    # Data: where the records are and which checks run (the hostile-data test turns reject_markup off).
-    data_dir = opt.Type(str, default="data")
-    reject_markup = opt.Type(bool, default=True)
-    check_geography = opt.Type(bool, default=True)
-    git_dates = opt.Type(bool, default=True)  # read the records' history from git (dates, history, What changed)
-    history_depth = opt.Type(int, default=5000)  # newest commits read; older changes are summarised
-
-    # Maps: written as standalone HTML files and embedded with iframes (issue 5).
-    maps = opt.Type(bool, default=True)
-    tile_url = opt.Type(str, default=OSM_TILES)
-    tile_attribution = opt.Type(str, default=OSM_ATTRIBUTION)
-
-    # Exports: the open-data files of the downloads page (issue 6).
-    exports = opt.Type(bool, default=True)
-
-    # Speed: maps, exports and record pages are written by forked processes while MkDocs renders the other
-    # pages (not during `serve`). Incident pages leave the search index when there are more of them than
-    # search_incident_limit (the index is downloaded by every reader who searches).
-    parallel = opt.Type(bool, default=True)
-    search_incident_limit = opt.Type(int, default=2000)
-
-    # Pages: how long lists get before they are cut (with a link to the rest).
-    list_limit = opt.Type(int, default=50)
-    index_limit = opt.Type(int, default=500)
-    graph_limit = opt.Type(int, default=150)
-    snippets_dir = opt.Type(str, default="_snippets")
-
-
 class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
     supports_multiple_instances = False
 
@@ -135,7 +98,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         self.site_url: str | None = None
         self.keeper = incremental.Keeper()  # serve: the last build's record pages, and this build's
         self.exports = serve_exports.DeferredExports()  # serve: the downloads, written after the pages
-        self.icons = theme_adapter.IconSprite()  # the theme's icons the pages of this build draw
+        self.icons = theme_markup.IconSprite()  # the theme's icons the pages of this build draw
 
     @property
     def serving(self) -> bool:
@@ -247,8 +210,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         if not self.config.enabled:
             return output
         output = self.icons.use_sprite(output, page.content, page.file.dest_uri)
-        output = theme_adapter.share_state_script(output, page.content, config)
-        output = theme_adapter.drop_unused_scripts(output, page.content, config)
+        output = theme_markup.share_state_script(output, page.content, config)
+        output = theme_markup.drop_unused_scripts(output, page.content, config)
 
         def finish(html: str = output) -> str:
             return whitespace.collapse(linksafety.harden_links(html, config.site_url))
@@ -262,7 +225,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         if self.config.enabled and template_name.endswith(".html"):  # 404.html
-            output_content = theme_adapter.share_state_script(output_content, None, config)
+            output_content = theme_markup.share_state_script(output_content, None, config)
             return linksafety.harden_links(output_content, config.site_url)
         if self.build is not None and template_name == "sitemap.xml":
             return adapter.sitemap(output_content, config.site_url, self.build.record_urls())
@@ -314,7 +277,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             self.old_site.set_aside(Path(config.site_dir))
         written, self.caches.written = self.caches.written, None  # used once: a failed build forgets it
         self.caches.finished.next_build()
-        self.icons = theme_adapter.IconSprite()
+        self.icons = theme_markup.IconSprite()
         self.exports.stop()  # the downloads of older data
         self.keeper.set_aside(Path(config.site_dir), written if self.serving and self.config.enabled else None)
 

@@ -9,10 +9,10 @@ from urllib.parse import urljoin
 
 MAPS_DIR = "maps"
 ASSETS_DIR = "assets/frontierwatch"
-#: The theme's icons, one copy each, that every page draws from (`theme_adapter.IconSprite`).
+#: The theme's icons, one copy each, that every page draws from (`theme_markup.IconSprite`).
 ICON_SPRITE = f"{ASSETS_DIR}/icons.svg"
 #: What the theme keeps in the reader's browser and the scheme they chose, for every page
-#: (`theme_adapter.share_state_script`). Two folders down: the file finds the site's root as `../..` from its address.
+#: (`theme_markup.share_state_script`). Two folders down: the file finds the site's root as `../..` from its address.
 THEME_STATE_SCRIPT = f"{ASSETS_DIR}/theme-state.js"
 #: Where the site publishes the exports (the data downloads, the feed).
 DOWNLOADS_DIR = "downloads"

@@ -1,10 +1,10 @@
-"""The adapter to MkDocs and Material: every MkDocs or Material name or internal the project relies on, in two
-modules: this one (MkDocs' API and what record pages, search and `serve` need of MkDocs' and Material's pipeline)
-and `theme_adapter` (Material's markup around every page's content: its icons and inline scripts, changed as text
-after the theme rendered them; it imports neither).
+"""The adapter to MkDocs and Material: every MkDocs or Material name or internal the project relies on, in one
+package: this module (MkDocs' API and what record pages and `serve` need of MkDocs' and Material's pipeline),
+`search` (Material's search index) and `theme_render` (serve's reuse of a page's theme render), both re-exported
+here, and `theme_markup` (Material's markup around every page's content: its icons and inline scripts, changed
+as text after the theme rendered them; it imports neither).
 
-Nothing else in the package imports `mkdocs` or `material`. A package: the search index's part is in `search`,
-the theme render's in `theme_render` (re-exported here); callers import `mkdocs_adapter` only. MkDocs 1.x and
+Nothing else in the package imports `mkdocs` or `material`. MkDocs 1.x and
 Material 9 are in maintenance and MkDocs 2.0 drops plugins: the project stays pinned, and
 `tests/site/test_mkdocs_adapter.py` checks each internal below with a message naming what an upgrade changed.
 The internals, by what they are for:

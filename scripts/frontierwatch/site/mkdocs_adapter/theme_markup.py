@@ -1,5 +1,5 @@
-"""The adapter's second module: Material's markup around every page's content, changed as text once the theme
-has rendered a page (`mkdocs_adapter` holds the rest of the adapter; this module imports neither MkDocs nor
+"""The adapter's part for Material's markup around every page's content, changed as text once the theme has
+rendered a page (the rest of the adapter is the package's other modules; this one imports neither MkDocs nor
 Material). `tests/site/test_mkdocs_adapter.py` checks each internal against the installed Material:
 
 - Material's icons are drawn from one sprite file of the site (`IconSprite`): its icon markup as its templates

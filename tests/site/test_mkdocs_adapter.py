@@ -529,3 +529,48 @@ def test_materials_search_parser_is_the_one_search_sections_mirrors() -> None:
         "material/plugins/search/plugin.py): make frontierwatch/site/search_sections.py do what it does now "
         f"(the tests above compare them), then set MATERIAL_PARSER_SHA256 to {digest}"
     )
+
+
+def _livereload_server(tmp_path: Path, built: Any) -> Any:
+    from mkdocs.livereload import LiveReloadServer
+
+    return LiveReloadServer(builder=built.set, host="127.0.0.1", port=0, root=str(tmp_path))
+
+
+def test_a_watched_folder_rebuilds_on_the_systems_notice_not_by_polling(tmp_path: Path) -> None:
+    """`watch` asks the system (inotify) to tell of changes and asks MkDocs' server for a rebuild as its own
+    watcher does (`_want_rebuild`, `_rebuild_cond` of mkdocs.livereload.LiveReloadServer). If MkDocs renamed
+    them, the folder would fall back to polling and this fails."""
+    import threading
+
+    folder = tmp_path / "data"
+    (folder / "incidents").mkdir(parents=True)
+    built = threading.Event()
+    server = _livereload_server(tmp_path, built)
+    try:
+        adapter.watch(server, folder, fast=False)
+        assert server._watched_paths == {}, "MkDocs' LiveReloadServer changed: the data folder is polled again"
+        loop = threading.Thread(target=server._build_loop, daemon=True)
+        loop.start()
+        assert not built.wait(0.5)  # nothing changed: no rebuild
+        (folder / "incidents" / "x.yaml").write_text("title: x\n", encoding="utf-8")
+        assert built.wait(5), "an edit in the watched folder asked for no rebuild"
+    finally:
+        with server._rebuild_cond:
+            server._shutdown = True
+            server._rebuild_cond.notify_all()
+        adapter.stop_watching()
+    assert not adapter._NOTIFIERS
+
+
+def test_a_folder_the_system_cannot_watch_is_polled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import watchdog.observers
+    from watchdog.observers.polling import PollingObserver
+
+    monkeypatch.setattr(watchdog.observers, "Observer", PollingObserver)  # a system without notifications
+    server = _livereload_server(tmp_path, threading.Event())
+    adapter.watch(server, tmp_path, fast=True)
+    assert list(server._watched_paths) == [str(tmp_path)]
+    assert not adapter._NOTIFIERS

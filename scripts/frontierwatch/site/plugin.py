@@ -252,6 +252,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         self.old_site.wait()
 
     def on_shutdown(self) -> None:
+        adapter.stop_watching()
         self.keeper.drop()
         self.exports.close()
         self.old_site.wait()

@@ -542,6 +542,7 @@ def test_a_watched_folder_rebuilds_on_the_systems_notice_not_by_polling(tmp_path
     watcher does (`_want_rebuild`, `_rebuild_cond` of mkdocs.livereload.LiveReloadServer). If MkDocs renamed
     them, the folder would fall back to polling and this fails."""
     import threading
+    import time
 
     folder = tmp_path / "data"
     (folder / "incidents").mkdir(parents=True)
@@ -552,9 +553,15 @@ def test_a_watched_folder_rebuilds_on_the_systems_notice_not_by_polling(tmp_path
         assert server._watched_paths == {}, "MkDocs' LiveReloadServer changed: the data folder is polled again"
         loop = threading.Thread(target=server._build_loop, daemon=True)
         loop.start()
-        assert not built.wait(0.5)  # nothing changed: no rebuild
-        (folder / "incidents" / "x.yaml").write_text("title: x\n", encoding="utf-8")
+        record = folder / "incidents" / "x.yaml"
+        record.write_text("title: x\n", encoding="utf-8")
         assert built.wait(5), "an edit in the watched folder asked for no rebuild"
+        time.sleep(0.3)
+        built.clear()
+        assert record.read_text(encoding="utf-8") == "title: x\n"  # what every rebuild does: not a change
+        assert not built.wait(1), "reading a file asked for a rebuild: each rebuild would ask for the next"
+        record.write_text("title: y\n", encoding="utf-8")
+        assert built.wait(5)
     finally:
         with server._rebuild_cond:
             server._shutdown = True

@@ -55,6 +55,7 @@ from frontierwatch.site import (
     buildcache,
     chart_render,
     history_pages,
+    idle_collector,
     incremental,
     linksafety,
     old_site,
@@ -85,6 +86,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         self.command: str | None = None  # "serve" or "build" (on_startup)
         self.dirty = False  # `--dirty`: MkDocs does not empty the site folder (on_startup)
         self.old_site = old_site.OldSite()  # build: the last build's site, deleted by a thread
+        self.collector = idle_collector.IdleCollector()  # serve: the cyclic collector waits for the idle moments
         self.data_dir: Path | None = None
         self.dataset: Dataset | None = None
         self.build: SiteBuild | None = None
@@ -244,15 +246,20 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         if self.serving and self.data_dir is not None:
             self.exports.after_build(self._export_args(self.data_dir))
         self.old_site.wait()
+        if self.serving:
+            self.collector.built()
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop()
         chart_render.stop_engine()
         self.keeper.writing = None
         self.old_site.wait()
+        if self.serving:
+            self.collector.built()
 
     def on_shutdown(self) -> None:
         adapter.stop_watching()
+        self.collector.stop()
         self.keeper.drop()
         self.exports.close()
         self.old_site.wait()
@@ -276,6 +283,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         that the next build writes again only what an edit changed (`incremental.Keeper`)."""
         if not self.serving and self.config.enabled and not self.dirty:
             self.old_site.set_aside(Path(config.site_dir))
+        if self.serving and self.dataset is not None:  # a rebuild: no full collection in it (`idle_collector`)
+            self.collector.building()
         written, self.caches.written = self.caches.written, None  # used once: a failed build forgets it
         self.caches.finished.next_build()
         self.icons = theme_markup.IconSprite()

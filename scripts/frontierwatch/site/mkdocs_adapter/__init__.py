@@ -318,7 +318,14 @@ _NOTIFIERS: list[Any] = []  # the observers `watch` started (`stop_watching`)
 
 def _notified_of_changes(server: Any, folder: Path) -> bool:
     """Have the system's notifications of `folder` ask `server` for a rebuild; False: they cannot."""
-    from watchdog.events import FileSystemEvent, FileSystemEventHandler
+    from watchdog.events import (
+        EVENT_TYPE_CREATED,
+        EVENT_TYPE_DELETED,
+        EVENT_TYPE_MODIFIED,
+        EVENT_TYPE_MOVED,
+        FileSystemEvent,
+        FileSystemEventHandler,
+    )
     from watchdog.observers import Observer
     from watchdog.observers.polling import PollingObserver
 
@@ -326,9 +333,13 @@ def _notified_of_changes(server: Any, folder: Path) -> bool:
     if Observer is PollingObserver or condition is None or not hasattr(server, "_want_rebuild"):
         return False
 
+    changes = {EVENT_TYPE_CREATED, EVENT_TYPE_DELETED, EVENT_TYPE_MODIFIED, EVENT_TYPE_MOVED}
+
     class AskForRebuild(FileSystemEventHandler):
         def on_any_event(self, event: FileSystemEvent) -> None:
-            if event.is_directory:
+            # A change, not a read: inotify also tells of files opened and closed unwritten, which every
+            # rebuild does to the data files (the polling MkDocs does sees changes only).
+            if event.is_directory or event.event_type not in changes:
                 return
             with condition:
                 server._want_rebuild = True

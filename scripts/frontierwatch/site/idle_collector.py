@@ -1,0 +1,53 @@
+"""Serve: Python's cyclic collector waits while the site rebuilds, and runs once the server is idle.
+
+At 10,000 incidents the serve process holds millions of objects, and a full collection that falls due during a
+rebuild (about one rebuild in two) examines them all: 0.6 s of an editor's wait for the page. While a rebuild
+runs, the collector is off (reference counting still frees almost all garbage: the collector only finds
+cycles); a moment after it ends, a full collection runs on a timer thread and the collector is on again until
+the next rebuild. A rebuild that starts before the timer fires cancels it: the next one collects for both.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+
+class IdleCollector:
+    """`building()` when a rebuild starts, `built()` when it ended (or failed), `stop()` when serve ends."""
+
+    def __init__(self, delay: float = 1.0) -> None:
+        self.delay = delay
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+
+    def building(self) -> None:
+        with self._lock:
+            self._cancel()
+            gc.disable()
+
+    def built(self) -> None:
+        with self._lock:
+            self._cancel()
+            timer = self._timer = threading.Timer(self.delay, self._collect)
+            timer.daemon = True
+            timer.name = "collector when idle"
+            timer.start()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._cancel()
+            gc.enable()
+
+    def _cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _collect(self) -> None:
+        with self._lock:
+            if self._timer is None or self._timer is not threading.current_thread():
+                return  # cancelled by a rebuild that started meanwhile
+            self._timer = None
+            gc.enable()
+        gc.collect()

@@ -3,8 +3,10 @@
 At 10,000 incidents the serve process holds millions of objects, and a full collection that falls due during a
 rebuild (about one rebuild in two) examines them all: 0.6 s of an editor's wait for the page. While a rebuild
 runs, the collector is off (reference counting still frees almost all garbage: the collector only finds
-cycles); a moment after it ends, a full collection runs on a timer thread and the collector is on again until
-the next rebuild. A rebuild that starts before the timer fires cancels it: the next one collects for both.
+cycles); once the server has been idle for `delay` seconds after it, a full collection runs on a timer thread
+and the collector is on again until the next rebuild. A rebuild that starts before the timer fires cancels it:
+the next one collects for both. The delay is long enough that an editor saving again within it (or the serve
+benchmark's edits, a second apart) does not wait for a collection holding the interpreter's lock.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import threading
 class IdleCollector:
     """`building()` when a rebuild starts, `built()` when it ended (or failed), `stop()` when serve ends."""
 
-    def __init__(self, delay: float = 1.0) -> None:
+    def __init__(self, delay: float = 3.0) -> None:
         self.delay = delay
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None

@@ -162,3 +162,14 @@ def test_the_map_document_drawn_once_is_kept_and_a_build_that_finds_it_writes_th
     assert drew and third == first
     assert kept.read_text(encoding="utf-8").startswith("[[")
     assert len(kept.read_text(encoding="utf-8")) > 100
+
+
+def test_compiled_templates_are_kept_apart_once_the_filters_change(cache_dir: Path, monkeypatch) -> None:
+    """Jinja's optimizer runs filters and `finalize` on constant expressions when it compiles, so compiled code
+    carries what they returned: another version of the modules that define them compiles afresh."""
+    env = jinja2.Environment()
+    first = buildcache.disk_bytecode_cache(env, "test")
+    monkeypatch.setattr(buildcache, "_filters_source", lambda: "another version of the filters")
+    second = buildcache.disk_bytecode_cache(env, "test")
+    assert isinstance(first, jinja2.FileSystemBytecodeCache) and isinstance(second, jinja2.FileSystemBytecodeCache)
+    assert first.pattern != second.pattern

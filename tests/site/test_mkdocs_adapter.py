@@ -426,6 +426,11 @@ def test_materials_inline_scripts_become_one_shared_file_where_the_scheme_is_res
     without = page.replace(palette, "")
     expected = without.replace(state + "<link>", tag + "<link>")
     assert theme_markup.share_state_script(without, content, config) == expected
+    # A script before the palette switch uses the helpers (a dismissed announcement): they stay in <head>, the
+    # file where Material's <head> script was, and Material's palette script where it was.
+    announce = "<script>var content=__md_get('__announce')</script>"
+    early = page.replace("<body>", f"<body>{announce}")
+    assert theme_markup.share_state_script(early, content, config) == early.replace(state + "<link>", tag + "<link>")
     # Another scope than the site's (`extra.scope`): Material's scripts stay.
     config.extra["scope"] = "/"
     assert theme_markup.share_state_script(page, content, config) == page
@@ -562,6 +567,10 @@ def test_a_watched_folder_rebuilds_on_the_systems_notice_not_by_polling(tmp_path
         assert not built.wait(1), "reading a file asked for a rebuild: each rebuild would ask for the next"
         record.write_text("title: y\n", encoding="utf-8")
         assert built.wait(5)
+        time.sleep(0.3)
+        built.clear()
+        (folder / "incidents").rename(tmp_path / "moved-out")  # a folder deleted to the bin: told of alone
+        assert built.wait(5), "a folder moved out of the watched one asked for no rebuild"
     finally:
         with server._rebuild_cond:
             server._shutdown = True

@@ -116,9 +116,20 @@ def disk_bytecode_cache(env: jinja2.Environment, kind: str) -> jinja2.BytecodeCa
     folder = private_folder()
     if folder is None:
         return None
-    key = f"{template_signature(env, kind)}|jinja2 {jinja2.__version__}"
+    versions = [importlib.metadata.version(p) for p in ("jinja2", "mkdocs", "mkdocs-material")]
+    key = f"{template_signature(env, kind)}|{versions}|{_filters_source()}"
     digest = hashlib.sha256(key.encode()).hexdigest()[:16]
     return jinja2.FileSystemBytecodeCache(str(folder), pattern=f"templates-{digest}-%s.cache")
+
+
+#: The modules that define the templates' filters, globals and `finalize`: Jinja's optimizer runs them on
+#: constant expressions at compile time, so the compiled code carries what they returned then.
+_FILTER_MODULES = ("pages.py", "escape.py", "record_pages.py", "formatting.py", "fragments.py", "urls.py")
+
+
+def _filters_source() -> str:
+    folder = Path(__file__).parent
+    return hashlib.sha256(b"".join((folder / name).read_bytes() for name in _FILTER_MODULES)).hexdigest()
 
 
 #: A map document: (map folder, tile zoom) -> (head, middle, tail) (`maps.DOCUMENTS`).

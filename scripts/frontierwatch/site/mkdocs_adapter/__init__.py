@@ -338,8 +338,10 @@ def _notified_of_changes(server: Any, folder: Path) -> bool:
     class AskForRebuild(FileSystemEventHandler):
         def on_any_event(self, event: FileSystemEvent) -> None:
             # A change, not a read: inotify also tells of files opened and closed unwritten, which every
-            # rebuild does to the data files (the polling MkDocs does sees changes only).
-            if event.is_directory or event.event_type not in changes:
+            # rebuild does to the data files (the polling MkDocs does sees changes only). A folder's own events
+            # count but "modified" (its entries changed: their own events say so): a folder moved out of data/
+            # or deleted is told of as the folder alone.
+            if event.event_type not in changes or (event.is_directory and event.event_type == EVENT_TYPE_MODIFIED):
                 return
             with condition:
                 server._want_rebuild = True

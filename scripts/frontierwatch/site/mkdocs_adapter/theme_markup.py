@@ -143,7 +143,10 @@ def _shared_state_script(theme: str) -> str:
     src = ("" if base in (".", "./") else base if base.endswith("/") else base + "/") + urls.THEME_STATE_SCRIPT
     tag = f'<script src="{html.escape(src)}"></script>'
     palette = _PALETTE_SCRIPT.search(theme, state.end())
-    if palette is None:  # no palette switch: the file goes where the <head> script was
+    if palette is None or "__md_" in theme[state.end() : palette.start()]:
+        # No palette switch; or a script before it uses the helpers (Material's dismissed announcement, its
+        # outdated-version notice): the file goes where the <head> script was, and Material's palette script
+        # stays (the file's restore of the scheme waits for a <body>, which a <head> script has not).
         return theme[: state.start()] + tag + theme[state.end() :]
     return theme[: state.start()] + theme[state.end() : palette.start()] + tag + theme[palette.end() :]
 

@@ -1,7 +1,7 @@
 """`idle_collector.IdleCollector`: the cyclic collector off during a serve rebuild, a full collection once idle.
 
-The collector is Python's, one per process: other tests' threads may switch it too, so these tests watch what
-`IdleCollector` asks of it through a stand-in for the `gc` module."""
+The collector is Python's, one per process: other tests' serve builds leave idle collectors whose timers may
+switch it too, so these tests watch what their own `IdleCollector` asks of a stand-in for the `gc` module."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import time
 
 import pytest
 
-from frontierwatch.site import idle_collector
 from frontierwatch.site.idle_collector import IdleCollector
 
 
@@ -35,15 +34,13 @@ class Collector:
 
 
 @pytest.fixture
-def gc(monkeypatch: pytest.MonkeyPatch) -> Collector:
-    fake = Collector()
-    monkeypatch.setattr(idle_collector, "gc", fake)
-    return fake
+def gc() -> Collector:
+    return Collector()
 
 
 @pytest.fixture
 def collector(gc: Collector):
-    c = IdleCollector(delay=0.05)
+    c = IdleCollector(delay=0.05, collector=gc)
     yield c
     c.stop()
 

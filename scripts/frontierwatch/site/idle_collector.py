@@ -13,20 +13,23 @@ from __future__ import annotations
 
 import gc
 import threading
+from types import ModuleType
+from typing import Any
 
 
 class IdleCollector:
     """`building()` when a rebuild starts, `built()` when it ended (or failed), `stop()` when serve ends."""
 
-    def __init__(self, delay: float = 3.0) -> None:
+    def __init__(self, delay: float = 3.0, collector: ModuleType | Any = gc) -> None:
         self.delay = delay
+        self.gc = collector  # the `gc` module (tests watch a stand-in)
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
 
     def building(self) -> None:
         with self._lock:
             self._cancel()
-            gc.disable()
+            self.gc.disable()
 
     def built(self) -> None:
         with self._lock:
@@ -39,7 +42,7 @@ class IdleCollector:
     def stop(self) -> None:
         with self._lock:
             self._cancel()
-            gc.enable()
+            self.gc.enable()
 
     def _cancel(self) -> None:
         if self._timer is not None:
@@ -51,5 +54,5 @@ class IdleCollector:
             if self._timer is None or self._timer is not threading.current_thread():
                 return  # cancelled by a rebuild that started meanwhile
             self._timer = None
-            gc.enable()
-        gc.collect()
+            self.gc.enable()
+        self.gc.collect()

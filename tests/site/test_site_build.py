@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -213,8 +214,8 @@ def test_every_page_draws_the_themes_icons_from_the_sprite(site: Path) -> None:
         theme = html[: html.find("<article")] if "<article" in html else html
         assert '<svg xmlns="http://www.w3.org/2000/svg" viewBox' not in theme, f"{page}: an icon of the theme inline"
         refs = re.findall(r'<use xlink:href="([^"#]+)#([^"]+)"/>', html)
-        # logo (header, drawer), menu, palette (2), search (header, field), back, clear, back to top (+ edit)
-        assert len(refs) >= 10, f"{page}: {len(refs)} icons from the sprite"
+        # logo (header, drawer), menu, back to top (+ edit); the palette and search icons are in header.js
+        assert len(refs) >= 4, f"{page}: {len(refs)} icons from the sprite"
         for path, icon in refs:
             assert (page.parent / path).resolve() == (site / urls.ICON_SPRITE).resolve(), (page, path)
             assert icon in ids, (page, icon)
@@ -238,9 +239,35 @@ def test_every_page_loads_the_themes_state_from_one_file_where_the_scheme_is_res
             assert srcs[0] == "/frontier-watch/" + urls.THEME_STATE_SCRIPT, srcs[0]
         else:
             assert (page.parent / srcs[0]).resolve() == (site / urls.THEME_STATE_SCRIPT).resolve(), (page, srcs[0])
-        after_switch = re.search(r"</form>\s*<script src=\"[^\"]*theme-state\.js\"></script>", html)
-        assert after_switch, f"{page}: not right after the palette switch"
+        if page == site / "404.html":  # the 404 page keeps the header's controls inline
+            assert re.search(r"</form>\s*<script src=\"[^\"]*theme-state\.js\"></script>", html), page
+        else:  # right after header.js, which writes the palette switch before itself
+            assert re.search(r"header\.js\"></script><script src=\"[^\"]*theme-state\.js\"></script>", html), page
     assert (site / urls.THEME_STATE_SCRIPT).is_file()
+
+
+def test_every_page_loads_the_headers_controls_and_the_themes_configuration_from_one_file(site: Path) -> None:
+    """Material's colour-scheme switch, search box and bundle configuration (which work only with JavaScript) are
+    written by one file of the site (`theme_markup.HeaderControls`, `static/header.js`): no page but the 404 page
+    carries them, every page loads the file right before the state script, and the file holds them with their
+    icons from the sprite and their addresses from the site's root."""
+    pages = [p for p in site.rglob("*.html") if "maps" not in p.relative_to(site).parts and p.name != "404.html"]
+    assert len(pages) > 100
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        for inline in ('data-md-component="palette"', 'data-md-component="search"', 'id="__config"'):
+            assert inline not in html, (page, inline)
+        srcs = re.findall(r'<script src="([^"]*header\.js)"></script>', html)
+        assert len(srcs) == 1 and (page.parent / srcs[0]).resolve() == (site / urls.HEADER_SCRIPT).resolve(), page
+    script = (site / urls.HEADER_SCRIPT).read_text(encoding="utf-8")
+    parts = json.loads(re.search(r"var parts = (\{.*\});\n", script).group(1))
+    assert 'data-md-component="palette"' in parts["before"] and 'data-md-component="search"' in parts["after"]
+    assert "../" not in parts["before"] + parts["after"], "a page-relative address in the shared markup"
+    assert parts["after"].count('xlink:href="@icons@#') >= 3 and "base" not in parts["config"]
+    assert (site / parts["search"]).is_file(), parts["search"]  # the search worker, from the site's root
+    assert parts["config"]["features"] and parts["config"]["translations"]["search.result.none"]
+    not_found = (site / "404.html").read_text(encoding="utf-8")
+    assert 'data-md-component="search"' in not_found and 'id="__config"' in not_found
 
 
 def test_short_records_have_no_table_of_contents_sidebar(site: Path, ds) -> None:

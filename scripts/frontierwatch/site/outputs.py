@@ -79,12 +79,15 @@ def map_options(tile_url: str, tile_attribution: str) -> Callable[[str], maps.Ma
     return options
 
 
-def write_theme_files(site: Path, sprite: str | None) -> None:
+def write_theme_files(site: Path, sprite: str | None, header: str | None) -> None:
     """What the theme's part of every page loads from the site: the icons the pages draw
-    (`theme_markup.IconSprite.document`, when a page draws one) and the script of the theme's state
+    (`theme_markup.IconSprite.document`, when a page draws one), the header's controls
+    (`theme_markup.HeaderControls.script`, when a page loads them) and the script of the theme's state
     (`theme_markup.share_state_script`)."""
     if sprite is not None:
         _write(site / urls.ICON_SPRITE, sprite)
+    if header is not None:
+        _write(site / urls.HEADER_SCRIPT, header)
     script = files("frontierwatch.site").joinpath("static/theme-state.js").read_text(encoding="utf-8")
     _write(site / urls.THEME_STATE_SCRIPT, script)
 

@@ -15,13 +15,13 @@
                      tables (HTML blocks) replace their markers
     on_page_context  "Edit this page": none on generated index pages; a placeholder on shells; shells get a
                      pruned nav (a link per section)
-    on_post_page     the theme's icons are drawn from one sprite file, its inline scripts are one shared file,
-                     scripts for content the site cannot have are dropped (`theme_markup`); links to other
-                     sites get rel="noopener noreferrer"; indentation collapses (`whitespace`); a rendered shell
-                     goes to the writers
+    on_post_page     the theme's icons are drawn from one sprite file, its inline scripts and the header's
+                     controls are shared files, scripts for content the site cannot have are dropped
+                     (`theme_markup`); links to other sites get rel="noopener noreferrer"; indentation
+                     collapses (`whitespace`); a rendered shell goes to the writers
     on_post_template the sitemap lists record pages, not shells; the 404 page's scripts as every page's
     on_post_build    (before search writes its index) wait for the workers; record pages' search entries;
-                     the icon sprite and the theme's state script; the old site is deleted;
+                     the icon sprite, the header's controls and the state script; the old site is deleted;
                      (serve) start the child that writes this data's exports and overview map, when they are not
                      written yet
     on_build_error   stop the workers
@@ -79,6 +79,8 @@ log = logging.getLogger("mkdocs.plugins.frontierwatch")
 DATA_ENV = "FRONTIERWATCH_DATA"
 #: Data folders with fewer files than this are polled every 0.1 s during `serve`.
 FAST_POLL_FILES = 2000
+
+
 class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
     supports_multiple_instances = False
 
@@ -100,7 +102,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         self.site_url: str | None = None
         self.keeper = incremental.Keeper()  # serve: the last build's record pages, and this build's
         self.exports = serve_exports.DeferredExports()  # serve: the downloads, written after the pages
-        self.icons = theme_markup.IconSprite()  # the theme's icons the pages of this build draw
+        # the theme's icons the pages of this build draw, and the header's controls they load
+        self.icons, self.header = theme_markup.IconSprite(), theme_markup.HeaderControls()
 
     @property
     def serving(self) -> bool:
@@ -194,7 +197,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         if collection is not None:
             # Every record page's edit link is its YAML file's, or none when the data is outside the project.
             assert self.data_dir is not None
-            page.edit_url = adapter.EDIT if _edit_url(config, self.data_dir / "x.yaml") else None
+            page.edit_url = adapter.EDIT if _edit_urls(config, self.data_dir)("x.yaml") else None
             # Record pages link to each section, not to every page of the nav (a copy of it in each page).
             context["nav"] = adapter.pruned_nav(nav, urls.src_url(f"{collection}/index.md"))
         if self.build is not None and page.file.src_uri in self.build.generated:
@@ -204,15 +207,15 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         return context
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
-        """The theme's icons come from one file, its inline scripts from another, and its scripts for content the
-        site cannot have go (before anything else changes the page: they change only what lies around the page's
-        content, found as it is); links to other sites (sources, "Edit this page", the footer) open without opener
-        or referrer; the theme's indentation collapses (a shell's once, for all its record pages). Serve: the last
-        two are taken from the last build for the same HTML (`buildcache.TextResults`: they read nothing else)."""
+        """The theme's icons, inline scripts and header controls come from shared files, its scripts for content
+        the site cannot have go (first: they change only what lies around the page's content); links to other sites
+        open without opener or referrer; indentation collapses (a shell's once, for all its record pages). Serve:
+        the last two are the last build's for the same HTML (`buildcache.TextResults`: they read nothing else)."""
         if not self.config.enabled:
             return output
         output = self.icons.use_sprite(output, page.content, page.file.dest_uri)
         output = theme_markup.share_state_script(output, page.content, config)
+        output = self.header.move_to_script(output, page.content, page.file.dest_uri)
         output = theme_markup.drop_unused_scripts(output, page.content, config)
 
         def finish(html: str = output) -> str:
@@ -242,7 +245,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             self.caches.written, self.keeper.writing = self.keeper.writing, None
         chart_render.stop_engine()  # a site without charts did not use it
         if self.config.enabled:
-            outputs.write_theme_files(Path(config.site_dir), self.icons.document())
+            outputs.write_theme_files(Path(config.site_dir), self.icons.document(), self.header.script())
         if self.serving and self.data_dir is not None:
             self.exports.after_build(self._export_args(self.data_dir))
         self.old_site.wait()
@@ -287,7 +290,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
             self.collector.building()
         written, self.caches.written = self.caches.written, None  # used once: a failed build forgets it
         self.caches.finished.next_build()
-        self.icons = theme_markup.IconSprite()
+        self.icons, self.header = theme_markup.IconSprite(), theme_markup.HeaderControls()
         self.exports.stop()  # the downloads of older data
         self.keeper.set_aside(Path(config.site_dir), written if self.serving and self.config.enabled else None)
 
@@ -471,11 +474,6 @@ def _worker_errors() -> Iterator[None]:
         yield
     except RuntimeError as error:
         raise PluginError(f"frontierwatch: {error}") from None
-
-
-def _edit_url(config: MkDocsConfig, data_file: Path) -> str | None:
-    project = Path(config.config_file_path or ".").resolve().parent
-    return urls.edit_url(config.edit_uri, config.repo_url, project, Path(config.docs_dir), data_file)
 
 
 def _edit_urls(config: MkDocsConfig, data_dir: Path) -> Callable[[str], str | None]:

@@ -14,6 +14,9 @@ ICON_SPRITE = f"{ASSETS_DIR}/icons.svg"
 #: What the theme keeps in the reader's browser and the scheme they chose, for every page
 #: (`theme_markup.share_state_script`). Two folders down: the file finds the site's root as `../..` from its address.
 THEME_STATE_SCRIPT = f"{ASSETS_DIR}/theme-state.js"
+#: The header's colour-scheme switch and search box and the theme's configuration, written into every page
+#: (`theme_markup.HeaderControls`). Beside the state script and the icons: it finds both from its address.
+HEADER_SCRIPT = f"{ASSETS_DIR}/header.js"
 #: Where the site publishes the exports (the data downloads, the feed).
 DOWNLOADS_DIR = "downloads"
 

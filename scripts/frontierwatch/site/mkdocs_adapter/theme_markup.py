@@ -9,6 +9,10 @@ Material). `tests/site/test_mkdocs_adapter.py` checks each internal against the 
   `__md_scope`, `__md_get`, `__md_set`, `__md_hash`; `partials/javascripts/palette.html`: the reader's colour
   scheme restored before the page is drawn) are one shared file of the site (`share_state_script`,
   `static/theme-state.js`).
+- The header's controls that work only with JavaScript, Material's colour-scheme switch
+  (`partials/palette.html`) and search box (`partials/search.html`), and the theme's configuration for its
+  bundle (`__config`, `base.html`), are written into each page by one shared file of the site
+  (`HeaderControls`, `static/header.js`).
 - A page carries no script for content the site cannot have (`drop_unused_scripts`): Material's
   `partials/javascripts/content.html` opens a `pymdownx.tabbed` tab named by the URL's fragment.
 
@@ -19,12 +23,15 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
+import posixpath
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
-from frontierwatch.site import urls
+from frontierwatch.site import urls, whitespace
 
 if TYPE_CHECKING:
     from frontierwatch.site.mkdocs_adapter import MkDocsConfig
@@ -149,6 +156,119 @@ def _shared_state_script(theme: str) -> str:
         # stays (the file's restore of the scheme waits for a <body>, which a <head> script has not).
         return theme[: state.start()] + tag + theme[state.end() :]
     return theme[: state.start()] + theme[state.end() : palette.start()] + tag + theme[palette.end() :]
+
+
+# --- the header's controls that need JavaScript, from one file ---------------------------------------------
+#: Material's colour-scheme switch (`partials/palette.html`), right before the state script
+#: (`share_state_script`), then its search button and dialog (`partials/search.html`).
+_PALETTE = re.compile(r'<form class="md-header__option" data-md-component="palette">.*?</form>\s*', re.S)
+_STATE_TAG = re.compile(
+    r'<script src="([^"<>]*)' + re.escape(urls.THEME_STATE_SCRIPT.rpartition("/")[2]) + r'"></script>'
+)
+_SEARCH = re.compile(
+    r'\s*<label class="md-header__button md-icon" for="__search">.*?</label>\s*'
+    r'<div class="md-search" data-md-component="search" role="dialog">',
+    re.S,
+)
+_DIV = re.compile(r"<(/?)div\b[^>]*>")
+#: The theme's configuration for its bundle (`base.html`), read by the bundle once, when it loads.
+_CONFIG = re.compile(r'<script id="__config" type="application/json">([^<]*)</script>\s*')
+#: Where the sprite's address goes in the markup kept in the shared file (it is relative to each page).
+_ICONS = "@icons@"
+
+
+class HeaderControls:
+    """Material writes into every page its colour-scheme switch, its search box and the configuration its
+    bundle reads (about 3.4 KB of each page, the same in every one). None of them does anything without
+    JavaScript: the switch's buttons are `hidden` until the bundle shows them, and search runs in a worker.
+    `move_to_script` leaves in their place one shared file of the site (`urls.HEADER_SCRIPT`, written by
+    `script()` once the pages are rendered, from the markup the theme rendered in this build), loaded
+    synchronously right before the state script: it writes the same markup where Material wrote it, before
+    the state script restores the reader's scheme (which reads the switch) and long before the bundle at the
+    end of the page mounts them. A reader without JavaScript gets a header without controls that could not
+    work.
+
+    The bundle reads its configuration once, when it loads; under instant navigation the header stays and
+    the configuration is not read again. Its two page-relative addresses, `base` and the search worker's
+    `search`, are resolved by the file from its own address: the site's root is two folders above it, as
+    for the state script. A page whose markup differs from the first page's (nothing in this site's
+    templates makes it so) keeps its own."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, Any] | None = None
+
+    def move_to_script(self, output: str, content: str | None, page_file: str) -> str:
+        """`output` (a whole page, `page_file` its site path) with the controls and the configuration written
+        by the shared file; unchanged when they are not found as expected (a Material upgrade: the test of
+        this adapter says which) or when they differ from the first page's."""
+        start = output.find(content) if content else -1
+        if start < 0:
+            return output
+        head, after = output[:start], output[start:]
+        state = _STATE_TAG.search(head)
+        palette = _PALETTE.search(head, 0, state.start()) if state else None
+        search = _SEARCH.match(head, state.end()) if state else None
+        config = _CONFIG.search(after)
+        if state is None or palette is None or palette.end() != state.start() or search is None or config is None:
+            return output
+        search_end = _element_end(head, search.end())
+        settings = _site_settings(config.group(1), page_file)
+        if search_end < 0 or settings is None:
+            return output
+        icons = urls.relative(page_file, urls.ICON_SPRITE)
+        before_markup, after_markup = head[palette.start() : palette.end()], head[state.end() : search_end]
+        if _ICONS in before_markup + after_markup:
+            return output
+        parts = {
+            "before": whitespace.collapse(before_markup.replace(icons, _ICONS)).strip(),
+            "after": whitespace.collapse(after_markup.replace(icons, _ICONS)).strip(),
+            **settings,
+        }
+        if self.parts is None:
+            self.parts = parts
+        elif parts != self.parts:
+            return output
+        tag = f'<script src="{state.group(1)}{urls.HEADER_SCRIPT.rpartition("/")[2]}"></script>'
+        head = head[: palette.start()] + tag + state.group(0) + head[search_end:]
+        return head + after[: config.start()] + after[config.end() :]
+
+    def script(self) -> str | None:
+        """The shared file (JavaScript), or None when no page has its controls written by it."""
+        if self.parts is None:
+            return None
+        code = files("frontierwatch.site").joinpath("static/header.js").read_text(encoding="utf-8")
+        data = json.dumps(self.parts, ensure_ascii=True, sort_keys=True)
+        return code.replace("/*HEADER_PARTS*/null", data)
+
+
+def _element_end(text: str, pos: int) -> int:
+    """Where the `div` opened just before `pos` ends (after its closing tag), or -1."""
+    depth = 1
+    for m in _DIV.finditer(text, pos):
+        depth += -1 if m.group(1) else 1
+        if depth == 0:
+            return m.end()
+    return -1
+
+
+def _site_settings(config_json: str, page_file: str) -> dict[str, Any] | None:
+    """The bundle's configuration without its page-relative addresses, and the search worker's address from the
+    site's root; None unless `base` is the site's root as seen from the page (a relative address)."""
+    try:
+        config = json.loads(config_json)
+    except ValueError:
+        return None
+    if not isinstance(config, dict) or not isinstance(config.get("base"), str):
+        return None
+    folder = page_file.rpartition("/")[0]
+    base, search = config.pop("base"), config.pop("search", None)
+    if base.startswith("/") or ":" in base or posixpath.normpath(posixpath.join(folder, base)) != ".":
+        return None
+    if search is not None:
+        if not isinstance(search, str) or search.startswith("/") or ":" in search:
+            return None
+        search = posixpath.normpath(posixpath.join(folder, search))
+    return {"config": config, "search": search}
 
 
 # --- no script for content the site cannot have ------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
 import feedparser
@@ -15,7 +16,7 @@ from frontierwatch.cli import main
 from frontierwatch.data.loader import load
 from frontierwatch.data.models import Briefing
 from frontierwatch.data.yamlio import parse
-from frontierwatch.exports import FORMATS, context
+from frontierwatch.exports import FORMATS, ZIPPED, context
 from frontierwatch.exports import feed as feed_mod
 from frontierwatch.exports.citation import render_cff
 
@@ -96,11 +97,18 @@ def test_citation_cff_follows_the_cff_schema(path: Path, tmp_path: Path, ds) -> 
 
 
 def test_cli_writes_every_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    out = tmp_path / "out"
+    """By default as the site publishes them (`exports.ZIPPED` zipped); `--unzipped`, the same files plain."""
+    out, plain = tmp_path / "out", tmp_path / "plain"
     assert main(["export", "--out", str(out), "--data-dir", str(FIXTURE), "--site-url", SITE]) == 0
-    names = {p.name for p in out.iterdir()}
+    assert main(["export", "--unzipped", "--out", str(plain), "--data-dir", str(FIXTURE), "--site-url", SITE]) == 0
     golden = {p.name for p in (Path(__file__).parents[1] / "golden" / "exports").iterdir()}
-    assert names == golden | {"frontierwatch.db", "frontierwatch-data.zip"}  # binaries have no golden copy
+    unzipped = golden | {"frontierwatch.db", "frontierwatch-data.zip"}  # binaries have no golden copy
+    assert {p.name for p in plain.iterdir()} == unzipped
+    assert {p.name for p in out.iterdir()} == (unzipped - ZIPPED) | {f"{name}.zip" for name in ZIPPED}
+    for name in ZIPPED:
+        with zipfile.ZipFile(out / f"{name}.zip") as zf:
+            assert zf.namelist() == [name] and zf.read(name) == (plain / name).read_bytes(), name
+            assert zf.getinfo(name).date_time == (1980, 1, 1, 0, 0, 0)  # nothing of the build's moment
     assert "wrote" in capsys.readouterr().out
 
 

@@ -134,7 +134,7 @@ def test_builds_under_different_hash_seeds_are_byte_identical(tmp_path: Path) ->
         outs.append(out)
     names = sorted(p.relative_to(outs[0]).as_posix() for p in outs[0].rglob("*") if p.is_file())
     assert names == sorted(p.relative_to(outs[1]).as_posix() for p in outs[1].rglob("*") if p.is_file())
-    assert "frontierwatch.db" in names and "frontierwatch-data.zip" in names
+    assert "frontierwatch.db.zip" in names and "frontierwatch-data.zip" in names  # zips too: nothing of the moment
     for name in names:
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,8 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> dict:
     out = tmp_path_factory.mktemp("stix")
     cmd = [sys.executable, "-m", "frontierwatch", "export", "--format", "stix", "--out", str(out)]
     subprocess.run([*cmd, "--data-dir", str(ROOT / "data"), "--no-git-dates"], check=True, capture_output=True)
-    return json.loads((out / "frontierwatch.stix.json").read_text(encoding="utf-8"))
+    with zipfile.ZipFile(out / "frontierwatch.stix.json.zip") as zf:  # as the site publishes it
+        return json.loads(zf.read("frontierwatch.stix.json").decode("utf-8"))
 
 
 def _records(collection: str) -> dict[str, dict]:

@@ -18,9 +18,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out)
     changed = gitdates.last_changed(args.data_dir) if args.git_dates else {}
     if args.format == "all":
-        files = write_all(ds, out, args.site_url, changed)
+        files = write_all(ds, out, args.site_url, changed, zipped=args.zipped)
     else:
-        files = write(ds, out, args.format, args.site_url, changed)
+        files = write(ds, out, args.format, args.site_url, changed, zipped=args.zipped)
     for f in files:
         print(f"wrote {f.path} ({plural(f.size, 'byte')}, {plural(f.records, 'record')})")
     return 0
@@ -42,5 +42,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         dest="git_dates",
         action="store_false",
         help="date the feed's entries by the records' own dates, not by their last commit",
+    )
+    p.add_argument(
+        "--unzipped",
+        dest="zipped",
+        action="store_false",
+        help="write the SQLite database, the JSON dataset and the STIX bundle as they are, not zipped as the site "
+        "publishes them",
     )
     p.set_defaults(func=_cmd_export)

@@ -11,6 +11,7 @@ import itertools
 import json
 import re
 import uuid
+import zipfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -207,3 +208,22 @@ class Counted(Iterator[T]):
         item = next(self._items)
         self.count += 1
         return item
+
+
+#: A zip entry's timestamp: the earliest a zip can store, so it says nothing about the build.
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def write_zip(zip_path: Path, entries: Iterable[tuple[str, Path]]) -> None:
+    """A zip of `(name in the zip, file)` entries in the given order, each deflated, with a fixed timestamp and
+    permissions: the same files give the same bytes on any machine. Read in chunks: the STIX bundle at 50,000
+    incidents is about 180 MB."""
+    with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as zf:  # level 6: 5% over 9, 2-6x faster
+        for name, path in entries:
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3  # Unix, whatever system builds it
+            with path.open("rb") as src, zf.open(info, "w") as dst:
+                while chunk := src.read(1 << 20):
+                    dst.write(chunk)

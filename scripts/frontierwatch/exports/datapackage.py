@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import csv
 import json
-import zipfile
 from pathlib import Path
 from typing import Any
 
 from frontierwatch import __version__
-from frontierwatch.exports.common import LICENCE_URLS, Context
+from frontierwatch.exports.common import LICENCE_URLS, Context, write_zip
 from frontierwatch.exports.csv_acled import safe_cell
 from frontierwatch.exports.tables import SHARED, Table, build
 
@@ -32,8 +31,6 @@ FOLDER = "frontierwatch-data"
 SHARES = (SHARED,)  # the flat tables, made once for both this format and the SQLite database
 DESCRIPTOR = "datapackage.json"
 ZIP_NAME = f"{FOLDER}.zip"
-#: The zip's entry timestamp: the earliest a zip can store, so it says nothing about the build.
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def write_csv(table: Table, path: Path) -> None:
@@ -131,13 +128,7 @@ def write_package(ctx: Context, folder: Path, zip_path: Path) -> list[Table]:
     for t in tables:
         write_csv(t, folder / f"{t.name}.csv")
         names.append(f"{t.name}.csv")
-    with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name in names:
-            info = zipfile.ZipInfo(f"{FOLDER}/{name}", date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3  # Unix, whatever system builds it
-            zf.writestr(info, (folder / name).read_bytes(), compresslevel=9)
+    write_zip(zip_path, [(f"{FOLDER}/{name}", folder / name) for name in names])
     return tables
 
 

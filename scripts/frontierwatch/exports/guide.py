@@ -58,6 +58,23 @@ GUIDE: dict[str, tuple[str, str]] = {
         "Zotero or any reference manager; `cffconvert` turns it into BibTeX.",
     ),
 }
+#: A file published zipped (`exports.ZIPPED`): its own format and tools, once unzipped.
+ZIPPED_GUIDE: dict[str, tuple[str, str]] = {
+    "frontierwatch.db.zip": (
+        "SQLite 3 database, zipped",
+        "Unzip; then `datasette frontierwatch.db`, DB Browser for SQLite, or `sqlite3.connect()` / `pandas.read_sql`.",
+    ),
+    "frontierwatch.json.zip": (
+        "JSON (whole dataset), zipped",
+        "Unzip; then `json.load`; records are keyed by id within each collection; check it with "
+        "frontierwatch.schema.json.",
+    ),
+    "frontierwatch.stix.json.zip": (
+        "STIX 2.1 bundle (JSON), zipped",
+        "Unzip; then import frontierwatch.stix.json into OpenCTI (Data > Import) or MISP; `stix2.parse()` in Python.",
+    ),
+}
+GUIDE.update(ZIPPED_GUIDE)
 TABLE_FOLDER = "frontierwatch-data/"
 TABLE = (
     "CSV table, UTF-8",

@@ -29,7 +29,7 @@ def write_exports(
     """Every export format into `out_dir`; the downloads page's list of them (the fields it shows).
     `last_changed` (data file -> date of its last commit) dates the feed's entries."""
     shown = [f.name for f in dataclasses.fields(Download)]
-    written = exports.write_all(ds, out_dir, site_url, last_changed, history)
+    written = exports.write_all(ds, out_dir, site_url, last_changed, history, zipped=True)
     feed = out_dir / FEED
     if feed.is_file():
         # The feed's home is the site root, where every page's <head> advertises it (docs/overrides/main.html):

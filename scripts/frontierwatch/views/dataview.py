@@ -304,10 +304,10 @@ class DataView(SeriesQueries, ChronologyQueries):
                 lo, hi = lo - 1, hi + 1
 
         place = self.ds.places.get(inc.place)
-        near(self.incidents_at_exactly(inc.place), f"same place ({place.label if place else inc.place})", 4)
+        near(self.incidents_at_exactly(inc.place), f"same place: {place.label if place else inc.place}", 4)
         for a in inc.actors:
             if _value(a.role) in ("perpetrator", "claimant"):
-                near(self._of_actor.get(a.actor, []), f"same actor ({self.ds.label(a.actor)})", 2)
+                near(self._of_actor.get(a.actor, []), f"same actor: {self.ds.label(a.actor)}", 2)
         return list(found.values())[:limit]
 
     def citing(self, source_id: str) -> list[tuple[str, list[Record]]]:

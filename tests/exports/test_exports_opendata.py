@@ -294,3 +294,19 @@ def test_what_formats_share_is_made_once_and_let_go_after_its_last_format(
     assert sorted(made) == ["incidents.csv rows", "tables"]
     assert held["sqlite"] == ["tables"] and held["csv"] == [] and held["excel"] == ["incidents.csv rows"]
     assert all(held[f] == [] for f in ("geojson", "json", "stix", "atom", "citation"))
+
+
+def test_a_zip_that_fails_half_way_is_not_left_behind(tmp_path: Path) -> None:
+    """`common.write_zip` on failure (a file gone, a full disk, Ctrl-C) leaves no zip: zipfile closes what it has
+    on the way out, which would be a valid zip holding part of the files, indistinguishable from a whole one."""
+    from frontierwatch.exports.common import write_zip
+
+    first = tmp_path / "first.json"
+    first.write_text("{}", encoding="utf-8")
+    target = tmp_path / "out.zip"
+    with pytest.raises(FileNotFoundError):
+        write_zip(target, [("first.json", first), ("second.json", tmp_path / "missing.json")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["first.json"], "a partial zip was left"
+    write_zip(target, [("first.json", first)])
+    with zipfile.ZipFile(target) as zf:
+        assert zf.namelist() == ["first.json"] and zf.read("first.json") == b"{}"

@@ -477,7 +477,7 @@ def _worker_errors() -> Iterator[None]:
 
 
 def _edit_urls(config: MkDocsConfig, data_dir: Path) -> Callable[[str], str | None]:
-    """Data file (relative to the data folder) -> its edit URL (`_edit_url`, the folders resolved once)."""
+    """Data file (relative to the data folder) -> its edit URL (`urls.edit_urls`, the folders resolved once)."""
     project = Path(config.config_file_path or ".").resolve().parent
     edit = urls.edit_urls(config.edit_uri, config.repo_url, project, Path(config.docs_dir))
     return lambda data_file: edit(data_dir / data_file)

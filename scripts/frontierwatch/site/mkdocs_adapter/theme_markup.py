@@ -161,7 +161,8 @@ def _shared_state_script(theme: str) -> str:
 # --- the header's controls that need JavaScript, from one file ---------------------------------------------
 #: Material's colour-scheme switch (`partials/palette.html`), right before the state script
 #: (`share_state_script`), then its search button and dialog (`partials/search.html`).
-_PALETTE = re.compile(r'<form class="md-header__option" data-md-component="palette">.*?</form>\s*', re.S)
+_PALETTE_START = '<form class="md-header__option" data-md-component="palette">'
+_PALETTE = re.compile(re.escape(_PALETTE_START) + r".*?</form>\s*", re.S)
 _STATE_TAG = re.compile(
     r'<script src="([^"<>]*)' + re.escape(urls.THEME_STATE_SCRIPT.rpartition("/")[2]) + r'"></script>'
 )
@@ -183,10 +184,14 @@ class HeaderControls:
     JavaScript: the switch's buttons are `hidden` until the bundle shows them, and search runs in a worker.
     `move_to_script` leaves in their place one shared file of the site (`urls.HEADER_SCRIPT`, written by
     `script()` once the pages are rendered, from the markup the theme rendered in this build), loaded
-    synchronously right before the state script: it writes the same markup where Material wrote it, before
-    the state script restores the reader's scheme (which reads the switch) and long before the bundle at the
-    end of the page mounts them. A reader without JavaScript gets a header without controls that could not
-    work.
+    synchronously right before the state script: it writes the switch where Material wrote it and the search
+    box right after itself (before the state script, which draws nothing), before the state script restores
+    the reader's scheme (which reads the switch) and long before the bundle at the end of the page mounts
+    them. A reader without JavaScript gets a header without controls that could not work.
+
+    The file's address carries a version (`?v=`, a hash of its text): it holds the theme's markup and the
+    hashed address of Material's search worker, so a reader's browser must not keep an older one once the
+    theme or the site changes them.
 
     The bundle reads its configuration once, when it loads; under instant navigation the header stays and
     the configuration is not read again. Its two page-relative addresses, `base` and the search worker's
@@ -196,6 +201,8 @@ class HeaderControls:
 
     def __init__(self) -> None:
         self.parts: dict[str, Any] | None = None
+        self._script: str | None = None  # the file, once the first page's parts are known
+        self._version = ""
 
     def move_to_script(self, output: str, content: str | None, page_file: str) -> str:
         """`output` (a whole page, `page_file` its site path) with the controls and the configuration written
@@ -206,10 +213,12 @@ class HeaderControls:
             return output
         head, after = output[:start], output[start:]
         state = _STATE_TAG.search(head)
-        palette = _PALETTE.search(head, 0, state.start()) if state else None
-        search = _SEARCH.match(head, state.end()) if state else None
-        config = _CONFIG.search(after)
-        if state is None or palette is None or palette.end() != state.start() or search is None or config is None:
+        if state is None:
+            return output
+        palette = _PALETTE.match(head, max(0, head.rfind(_PALETTE_START, 0, state.start())))
+        search = _SEARCH.match(head, state.end())
+        config = _CONFIG.search(after, len(content or ""))  # after the page's own text: never taken for it
+        if palette is None or palette.end() != state.start() or search is None or config is None:
             return output
         search_end = _element_end(head, search.end())
         settings = _site_settings(config.group(1), page_file)
@@ -226,19 +235,19 @@ class HeaderControls:
         }
         if self.parts is None:
             self.parts = parts
+            code = files("frontierwatch.site").joinpath("static/header.js").read_text(encoding="utf-8")
+            self._script = code.replace("/*HEADER_PARTS*/null", json.dumps(parts, ensure_ascii=True, sort_keys=True))
+            self._version = hashlib.blake2b(self._script.encode(), digest_size=4).hexdigest()
         elif parts != self.parts:
             return output
-        tag = f'<script src="{state.group(1)}{urls.HEADER_SCRIPT.rpartition("/")[2]}"></script>'
+        name = urls.HEADER_SCRIPT.rpartition("/")[2]
+        tag = f'<script src="{state.group(1)}{name}?v={self._version}"></script>'
         head = head[: palette.start()] + tag + state.group(0) + head[search_end:]
         return head + after[: config.start()] + after[config.end() :]
 
     def script(self) -> str | None:
         """The shared file (JavaScript), or None when no page has its controls written by it."""
-        if self.parts is None:
-            return None
-        code = files("frontierwatch.site").joinpath("static/header.js").read_text(encoding="utf-8")
-        data = json.dumps(self.parts, ensure_ascii=True, sort_keys=True)
-        return code.replace("/*HEADER_PARTS*/null", data)
+        return self._script
 
 
 def _element_end(text: str, pos: int) -> int:

@@ -153,7 +153,12 @@ def test_export_file_metadata_for_a_downloads_page(tmp_path: Path) -> None:
         "citation",
         "format",
         "how_to_open",
+        "unzipped_size",
     }
+    assert all(f.unzipped_size is None for f in files)  # written unzipped
+    zipped = {f.name: f for f in write_all(load(FIXTURE), tmp_path / "zipped", SITE_URL, zipped=True)}
+    stix = zipped["frontierwatch.stix.json.zip"]
+    assert stix.unzipped_size == (tmp_path / "frontierwatch.stix.json").stat().st_size > stix.size
     from dataclasses import replace
 
     assert [replace(files[0], size=n).human_size for n in (812, 14_200, 1_300_000)] == ["812 B", "14.2 kB", "1.3 MB"]

@@ -179,6 +179,24 @@ def test_downloads_page_lists_every_file_with_format_and_how_to_open(site: Path)
     assert "ACLED" in text and "unknown" in text
 
 
+def test_downloads_page_gives_each_zipped_files_size_unzipped(site: Path) -> None:
+    """The SQLite database, the JSON dataset and the STIX bundle are published zipped (`exports.ZIPPED`), each
+    one file in its zip; the page says the file's size once unzipped, from the file itself."""
+    import zipfile
+
+    from frontierwatch.exports import ZIPPED
+    from frontierwatch.site.formatting import human_size
+
+    html = read(site, "downloads/")
+    for name in sorted(ZIPPED):
+        assert not (site / "downloads" / name).exists(), name
+        with zipfile.ZipFile(site / "downloads" / f"{name}.zip") as zf:
+            assert zf.namelist() == [name] and zf.testzip() is None
+            unzipped = zf.getinfo(name).file_size
+        row = re.search(rf'<a href="{re.escape(name)}\.zip" download>.*?</tr>', html, re.S)
+        assert row and f"({human_size(unzipped)} unzipped)" in row.group(0), name
+
+
 def test_every_page_advertises_the_feed(site: Path) -> None:
     """Material's `extrahead` block (docs/overrides/main.html) puts the feed link in every page's head; a
     Material upgrade that drops the block or the override fails here."""

@@ -62,6 +62,7 @@ class ExportFile:
     citation: str = ""
     format: str = ""  # what the file is, in a reader's words ("CSV (ACLED columns)")
     how_to_open: str = ""  # one line: which tool opens it, and how
+    unzipped_size: int | None = None  # bytes of the file a zip of `ZIPPED` holds (None: not such a zip)
 
     @property
     def human_size(self) -> str:
@@ -86,6 +87,7 @@ class ExportFile:
             "citation": self.citation,
             "format": self.format,
             "how_to_open": self.how_to_open,
+            "unzipped_size": self.unzipped_size,
         }
 
 
@@ -149,7 +151,9 @@ def _write(ctx: Context, out_dir: Path, formats: list[str], zipped: bool) -> lis
         for n, module in enumerate(modules):
             for name, media_type, records, description in module.write(ctx, out_dir):
                 path = out_dir / name
+                unzipped_size = None
                 if zipped and name in ZIPPED:
+                    unzipped_size = path.stat().st_size
                     name, media_type, path = _zip(path)
                 files.append(
                     ExportFile(
@@ -163,6 +167,7 @@ def _write(ctx: Context, out_dir: Path, formats: list[str], zipped: bool) -> lis
                         citation=ctx.citation,
                         format=guide.format_of(name),
                         how_to_open=guide.how_to_open(name),
+                        unzipped_size=unzipped_size,
                     )
                 )
             # What no format still to come shares goes now, not at the end of the run (the flat tables after

@@ -92,6 +92,7 @@ class Download:
     citation: str = ""
     format: str = ""
     how_to_open: str = ""
+    unzipped_size: int | None = None  # a zipped file's size unzipped
 
 
 @dataclass(frozen=True)

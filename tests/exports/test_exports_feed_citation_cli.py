@@ -110,6 +110,11 @@ def test_cli_writes_every_format(tmp_path: Path, capsys: pytest.CaptureFixture[s
             assert zf.namelist() == [name] and zf.read(name) == (plain / name).read_bytes(), name
             assert zf.getinfo(name).date_time == (1980, 1, 1, 0, 0, 0)  # nothing of the build's moment
     assert "wrote" in capsys.readouterr().out
+    # One folder written both ways in turn holds only the last run's form of each file.
+    assert main(["export", "--unzipped", "--out", str(out), "--data-dir", str(FIXTURE), "--site-url", SITE]) == 0
+    assert {p.name for p in out.iterdir()} == unzipped
+    assert main(["export", "--out", str(plain), "--data-dir", str(FIXTURE), "--site-url", SITE]) == 0
+    assert {p.name for p in plain.iterdir()} == (unzipped - ZIPPED) | {f"{name}.zip" for name in ZIPPED}
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))

@@ -155,6 +155,8 @@ def _write(ctx: Context, out_dir: Path, formats: list[str], zipped: bool) -> lis
                 if zipped and name in ZIPPED:
                     unzipped_size = path.stat().st_size
                     name, media_type, path = _zip(path)
+                elif name in ZIPPED:  # a zipped form from an earlier run would be an older copy beside it
+                    path.with_name(name + ".zip").unlink(missing_ok=True)
                 files.append(
                     ExportFile(
                         name=name,

@@ -47,7 +47,6 @@ VOCAB_ANCHORS = {
 }
 
 
-
 def fmt_date(value: PartialDate | None) -> str:
     return value.human() if value is not None else ""
 
@@ -121,5 +120,3 @@ def human_size(size: int) -> str:
             return f"{size:,} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
         size /= 1024  # type: ignore[assignment]
     return str(size)
-
-

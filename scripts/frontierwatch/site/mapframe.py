@@ -19,4 +19,3 @@ both check who sent a message and what it holds: the map hears only its parent, 
 from __future__ import annotations
 
 SANDBOX = "allow-scripts allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation"
-

@@ -32,7 +32,7 @@ def test_claims_and_source_dates_are_not_events() -> None:
     v = DataView.of(load(ROOT / "data"))
     kinds = {f.kind for e in v.timeline_events() for f in (e.head, *e.also)}
     assert "claim" not in kinds and "source" not in kinds
-    text = {p.src_uri: p.content for p in pages.generate(load(ROOT / "data"))}["timeline.md"]
+    text = {p.src_uri: p.text for p in pages.generate(load(ROOT / "data"))}["timeline.md"]
     assert "Claims are not events" in text and "32 claims" in text
     assert text.count("founds Jamaat Ansarullah") == 1 and text.count("Tehrik-e-Taliban Tajikistan founded") == 1
 
@@ -50,12 +50,12 @@ def test_two_incidents_on_one_day_at_one_place_stay_two_events(tmp_path: Path) -
 
 
 def test_years_and_months_with_marks() -> None:
-    text = {p.src_uri: p.content for p in pages.generate(load(ROOT / "data"))}["timeline.md"]
+    text = {p.src_uri: p.text for p in pages.generate(load(ROOT / "data"))}["timeline.md"]
     assert text.index("## 2025 { #y2025 }") < text.index("### 2025, month not given") < text.index("### January 2025")
     assert "### December 2025 { #y2025-12 }" in text
-    assert "TTT-linked infiltrators clash with Tajik security forces</a> · incident · *inferred*" in text
-    assert "*until June 2025* · *count: more than 10*" in text
-    assert "- **24 December** · " in text
+    assert "TTT-linked infiltrators clash with Tajik security forces</a> · incident · <em>inferred</em>" in text
+    assert "<em>until June 2025</em> · <em>count: more than 10</em>" in text
+    assert "<li><strong>24 December</strong> · " in text
 
 
 def test_too_many_incidents_are_counted_per_year_not_listed() -> None:

@@ -3,9 +3,12 @@
     python tests/benchmarks/bench_index_pages.py [--data /tmp/syn10k/data] [--incidents 10000]
 
 Generates the synthetic dataset if the folder is missing, renders every generated Markdown page
-(`pages.Renderer.generate`) and converts each with python-markdown and the extensions of `mkdocs.yml`, as
-MkDocs does. Prints, per kind of page (year, month, index, ...), the pages, their Markdown size, the
-render and conversion time (CPU seconds), and the largest page; then the totals. Figures only: no budget.
+(`pages.Renderer.generate`, with maps and an empty downloads list, as a build does) and converts each with
+python-markdown and the extensions of `mkdocs.yml` (read by MkDocs' `load_config`), then puts its HTML blocks
+in place (`GeneratedPage.fill`), as MkDocs and the plugin do. The long tables and lists that `md_blocks`
+converts are part of the render time. Prints, per kind of page (year, month, index, ...), the pages, their
+Markdown size, the conversion time (CPU seconds) and the largest page; then the totals. Figures only: no
+budget. Run with another checkout's interpreter to compare (the script uses only `pages` and `loader`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import markdown
-import yaml
+from mkdocs.config import load_config
 
 from frontierwatch.data import loader, synthetic
 from frontierwatch.site import pages
@@ -35,17 +38,8 @@ def kind_of(src: str) -> str:
 
 
 def extensions() -> tuple[list[str], dict[str, dict[str, object]]]:
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-    names: list[str] = []
-    settings: dict[str, dict[str, object]] = {}
-    for ext in config["markdown_extensions"]:
-        if isinstance(ext, dict):
-            (name, conf), *_ = ext.items()
-            names.append(name)
-            settings[name] = {k: v for k, v in (conf or {}).items() if k == "permalink"}
-        else:
-            names.append(ext)
-    return names, settings
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    return config["markdown_extensions"], config["mdx_configs"]
 
 
 def main() -> int:
@@ -57,7 +51,7 @@ def main() -> int:
         synthetic.generate(args.data, incidents=args.incidents)
     ds = loader.load(args.data)
     t0 = time.process_time()
-    generated = pages.Renderer(ds, pages.PageOptions()).generate()
+    generated = pages.Renderer(ds, pages.PageOptions(maps=True, downloads=[])).generate()
     render_s = time.process_time() - t0
     names, settings = extensions()
     md = markdown.Markdown(extensions=names, extension_configs=settings)
@@ -65,7 +59,7 @@ def main() -> int:
     for page in generated:
         md.reset()
         t = time.process_time()
-        md.convert(page.content)
+        page.fill(md.convert(page.content))
         took = time.process_time() - t
         row = rows[kind_of(page.src_uri)]
         row[0] += 1

@@ -101,11 +101,11 @@ def test_every_internal_link_resolves(ds, generated) -> None:
         urls.page_url(rec.collection, rec.id) for rec in ds.all_records()
     }
     for src, page in generated.items():
-        for target, _anchor in LINK.findall(page.content):
+        for target, _anchor in LINK.findall(page.text):
             resolved = posixpath.normpath(posixpath.join(posixpath.dirname(src), target))
             assert resolved in generated or resolved in hand_written, f"{src} links to {target} ({resolved})"
         here = urls.src_url(src)
-        for target, _anchor in HREF.findall(page.content):
+        for target, _anchor in HREF.findall(page.text):  # the HTML blocks' links too
             if target.endswith((".csv", ".json", ".xml", ".cff", ".html", ".geojson")) or not target:
                 continue
             resolved = posixpath.normpath(posixpath.join(here, target)) + "/"
@@ -113,7 +113,7 @@ def test_every_internal_link_resolves(ds, generated) -> None:
 
 
 def test_index_pages_link_to_record_pages(generated) -> None:
-    places = generated["places/index.md"].content
+    places = generated["places/index.md"].text
     assert '<a href="fixture-district/">Maimai</a>' in places  # places/index.html -> places/fixture-district/
     assert "Maymay" in places  # spellings, for search
 
@@ -169,7 +169,7 @@ def test_claims_ledger_and_denials(generated) -> None:
 
 
 def test_places_border_first(generated) -> None:
-    text = generated["places/index.md"].content
+    text = generated["places/index.md"].text
     assert text.index("On the border with Tajikistan") < text.index(">Maimai</a>") < text.index("All other places")
 
 
@@ -205,9 +205,13 @@ def test_no_maps_no_iframes(ds) -> None:
 
 
 def test_long_lists_are_cut_with_a_pointer(ds) -> None:
-    out = {p.src_uri: p.content for p in pages.generate(ds, PageOptions(list_limit=1, index_limit=1))}
+    out = {p.src_uri: p.text for p in pages.generate(ds, PageOptions(list_limit=1, index_limit=1))}
     assert "## Latest 1 incidents" in out["incidents/index.md"]
     assert "too many for one page" in out["timeline.md"]
+    # The pointer ends the year's list (a block python-markdown does not read): the year page's URL, as MkDocs
+    # makes it of `[incidents in 2010](incidents/2010.md)`.
+    assert '<li>1 incidents: <a href="../incidents/2010/">incidents in 2010</a></li>' in out["timeline.md"]
+    assert '<li>\n<p>2 incidents: <a href="../incidents/2025/">incidents in 2025</a></p>\n</li>' in out["timeline.md"]
 
 
 def test_timeline_counts_left_out_incidents_in_a_sentence_of_their_own(ds) -> None:

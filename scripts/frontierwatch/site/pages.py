@@ -6,12 +6,16 @@ Independent of MkDocs: `generate(ds, options)` returns `GeneratedPage`s (a `src_
 the plugin turns them into virtual files. Every `{{ ... }}` in a Markdown template is escaped for Markdown
 by the environment's `finalize`, unless it is `Markup`: the HTML fragments (links, badges, sources, the
 incidents table: `fragments.py`, the same for every page kind) and the network graph's SVG (`network.py`, every
-label escaped as XML); front matter with `escape.front_matter`.
+label escaped as XML); front matter with `escape.front_matter`. Long tables and lists skip python-markdown (it
+was most of the main process's time on these pages): a template marks a Markdown one `{% filter md_block %}`
+(converted by `md_blocks`) or hands HTML to `html_block(...)`; the Markdown gets a marker and the page keeps the
+HTML in `GeneratedPage.blocks`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +27,7 @@ from frontierwatch.data import vocab
 from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.history import History
 from frontierwatch.data.models import Record, Relationship
-from frontierwatch.site import escape, history_pages, index_pages, page_memo, urls
+from frontierwatch.site import escape, history_pages, index_pages, md_blocks, page_memo, urls
 from frontierwatch.site.charts import ChartBook
 from frontierwatch.site.escape import Markup
 from frontierwatch.site.formatting import (
@@ -114,6 +118,10 @@ class PageOptions:
     history: History | None = None  # the records' history from git (None: not read, e.g. git_dates off)
 
 
+#: What `Renderer._html_block` puts in a page's Markdown where a block goes.
+_MARKER = re.compile(r'<div class="fw-block" data-fw-block="[0-9]+"></div>')
+
+
 @dataclass(frozen=True)
 class GeneratedPage:
     src_uri: str
@@ -128,11 +136,22 @@ class GeneratedPage:
     blocks: Mapping[str, str] = field(default_factory=dict)
 
     def fill(self, html: str) -> str:
-        """The page's HTML (python-markdown's output of `content`) with its blocks in place of their markers."""
-        for marker, block in self.blocks.items():
-            if marker not in html:
-                raise ValueError(f"{self.src_uri}: the converted page lost the marker of an HTML block")
-            html = html.replace(marker, block, 1)
+        """The page's HTML (python-markdown's output of `content`) with its blocks in place of their markers
+        (in one pass: the timeline has a block a month)."""
+        if not self.blocks:
+            return html
+        placed: set[str] = set()
+
+        def place(match: re.Match[str]) -> str:
+            marker = match.group()
+            if marker in placed or marker not in self.blocks:
+                return marker
+            placed.add(marker)
+            return self.blocks[marker]
+
+        html = _MARKER.sub(place, html)
+        if len(placed) != len(self.blocks):
+            raise ValueError(f"{self.src_uri}: the converted page lost the marker of an HTML block")
         return html
 
     @property
@@ -163,6 +182,7 @@ class Renderer:
         self.fragments = Fragments(self.ds, markdown=True)
         env = environment(TEMPLATES, self.fragments, finalize=_finalize, keep_trailing_newline=True)
         env.filters.update(
+            md_block=self._md_block,
             html=lambda v: Markup(escape.html(v)),
             attr=lambda v: Markup(escape.attr(v)),
             raw=Markup,
@@ -178,13 +198,23 @@ class Renderer:
         return env
 
     def _html_block(self, html: Markup) -> Markup:
-        """An HTML block (a long table) kept out of python-markdown: the page gets a marker, which the plugin
-        replaces with the HTML after conversion (`GeneratedPage.fill`). Converting raw HTML costs python-markdown
-        as much as a Markdown table (about 0.5 s a MB); a year's table is the bulk of the generated pages. Data
-        can write no marker: every data string is escaped, `<` included."""
+        """An HTML block (a long table or list) kept out of python-markdown: the page gets a marker, which the
+        plugin replaces with the HTML after conversion (`GeneratedPage.fill`). Converting raw HTML costs
+        python-markdown as much as a Markdown table (about 0.5 s a MB); a year's table is the bulk of the generated
+        pages. Data can write no marker: every data string is escaped, `<` included."""
         marker = f'<div class="fw-block" data-fw-block="{len(self._blocks)}"></div>'
         self._blocks[marker] = str(html).rstrip("\n")
         return Markup(marker + "\n")
+
+    @jinja2.pass_context
+    def _md_block(self, ctx: Any, markdown: str) -> Markup:
+        """A long Markdown table or list of a template (`{% filter md_block %}`), converted here to the HTML
+        python-markdown would make of it (`md_blocks`) and kept out of python-markdown as an HTML block."""
+        try:
+            html = md_blocks.to_html(markdown)
+        except ValueError as error:
+            raise ValueError(f"{ctx['here']}: {error}") from None
+        return self._html_block(Markup(html))
 
     def _generated(self, src: str, content: str, title: str, **fields: Any) -> GeneratedPage:
         """A generated page with the HTML blocks its rendering made (`_html_block`)."""

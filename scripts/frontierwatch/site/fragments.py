@@ -168,11 +168,6 @@ class Fragments:
             return Markup(urls.relative(here, target_src) + fragment)
         return Markup(self.url(here, urls.src_url(target_src) + fragment))
 
-    def page_link(self, here: str, target_src: str, text: Any) -> Markup:
-        """A link to the page whose Markdown file is `target_src` as HTML, its URL as MkDocs makes it of
-        `[text](page.md)`: for a part of a Markdown page that python-markdown does not read (`md_blocks`)."""
-        return Markup(f'<a href="{self.url(here, urls.src_url(target_src))}">{self.text(text)}</a>')
-
     def link(self, here: str, target: Record | str | None, text: Any = None, title: Any = None) -> Markup:
         """A link to a record's page (label escaped; `title` an optional tooltip); the escaped text or id
         when there is no such record."""
@@ -330,16 +325,6 @@ class Fragments:
         context_free = {"anchor": self.anchor}
         here_bound = {
             name: bound(getattr(self, name))
-            for name in (
-                "href",
-                "page_link",
-                "link",
-                "term_link",
-                "badge",
-                "sources",
-                "iframe",
-                "record_map",
-                "incidents_table",
-            )
+            for name in ("href", "link", "term_link", "badge", "sources", "iframe", "record_map", "incidents_table")
         }
         return context_free | here_bound

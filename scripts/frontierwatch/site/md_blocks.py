@@ -13,10 +13,10 @@ character references, whitespace collapsed) and the HTML fragments (`fragments.F
 every cell and item is checked: outside its tags it may hold no character that starts inline Markdown (a
 backslash, backtick, `*`, `_`, `[`, `{`, `<`, `>`, or `&` that begins no character reference), and inside them
 no backslash, backtick or `[` (python-markdown reads those before it keeps raw HTML as it is); a template that
-writes emphasis or a Markdown link in a block writes HTML instead (`<strong>`, `page_link`). The list shapes are
-the ones the templates write (python-markdown's rules for loose lists have more cases): one tight list, items
-with nested items, then optionally a blank line and one last item. Anything else raises ValueError, which the
-tests meet before an editor can (`tests/site/test_md_blocks.py` compares every shape with python-markdown).
+writes emphasis in a block writes HTML instead (`<strong>`, `<em>`). The list shape is the one the templates
+write (python-markdown's rules for loose lists have more cases): one tight list, its items optionally with nested
+items. Anything else raises ValueError, which the tests meet before an editor can (`tests/site/test_md_blocks.py`
+compares every shape with python-markdown).
 """
 
 from __future__ import annotations
@@ -102,30 +102,17 @@ def table(markdown: str) -> str:
 
 # --- bullet lists ---------------------------------------------------------------------------------------
 def bullets(markdown: str) -> str:
-    """A bullet list as python-markdown writes it: `- item` lines, each optionally followed by `    - nested`
-    lines; then optionally a blank line and one last `- item`, which makes python-markdown's list loose there
-    (that item and the one before the blank line become paragraphs)."""
-    blocks = re.split(r"\n(?:[ ]*\n)+", markdown.strip("\n"))
-    if len(blocks) > 2 or (len(blocks) == 2 and "\n" in blocks[1]):
-        raise ValueError("a list of more than one block, or a last block of more than one line: write it as HTML")
+    """A tight bullet list as python-markdown writes it: `- item` lines, each optionally followed by
+    `    - nested` lines, no blank line between them (a blank line makes python-markdown's list loose)."""
     items: list[tuple[str, list[str]]] = []
-    for line in blocks[0].split("\n"):
+    for line in markdown.strip("\n").split("\n"):
         if (m := _ITEM.match(line)) is not None:
             items.append((_item_text(line, m), []))
         elif (m := _NESTED.match(line)) is not None and items:
             items[-1][1].append(_item_text(line, m))
         else:
-            raise ValueError(f"not a list item or nested item: {line!r}")
-    out = [_item(text, nested, loose=False) for text, nested in items[:-1]]
-    if len(blocks) == 1:
-        out.append(_item(*items[-1], loose=False))
-    else:
-        last = _ITEM.match(blocks[1])
-        if last is None:
-            raise ValueError(f"not a list item: {blocks[1]!r}")
-        out.append(_item(*items[-1], loose=True))
-        out.append(_item(_item_text(blocks[1], last), [], loose=True))
-    return "<ul>\n" + "".join(out) + "</ul>"
+            raise ValueError(f"not a list item or nested item of a tight list: {line!r}")
+    return "<ul>\n" + "".join(_item(text, nested) for text, nested in items) + "</ul>"
 
 
 def _item_text(line: str, marker: re.Match[str]) -> str:
@@ -135,8 +122,6 @@ def _item_text(line: str, marker: re.Match[str]) -> str:
     return _plain(text)
 
 
-def _item(text: str, nested: list[str], *, loose: bool) -> str:
+def _item(text: str, nested: list[str]) -> str:
     sub = "<ul>\n" + "".join(f"<li>{t}</li>\n" for t in nested) + "</ul>\n" if nested else ""
-    if loose:
-        return f"<li>\n<p>{text}</p>\n{sub}</li>\n"
     return f"<li>{text}{sub}</li>\n"

@@ -263,3 +263,19 @@ except ProcessLookupError:
 """
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
     assert out.stdout.strip() == "gone"
+
+
+def test_each_chart_is_made_once_for_prepare_and_the_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`prepare` (before the workers fork) and the home page ask for the same charts: the series behind them, which
+    read every incident, are counted once."""
+    v = DataView.of(load(SMALL))
+    asked: list[str] = []
+    for name in ("incidents_per_year", "fatalities_per_year", "incidents_by_type"):
+        series = getattr(v, name)
+        monkeypatch.setattr(v, name, lambda series=series, name=name: asked.append(name) or series())
+    book = ChartBook(v)
+    book.prepare()
+    html = book.incidents_per_year() + book.fatalities_per_year() + book.incidents_by_type()
+    assert html.count("<figure") == 3
+    assert sorted(asked) == ["fatalities_per_year", "incidents_by_type", "incidents_per_year"]
+    assert book.incidents_per_year() == ChartBook(v).incidents_per_year()  # the same figure as a new book's

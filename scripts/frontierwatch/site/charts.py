@@ -65,32 +65,41 @@ class ChartBook:
 
     def __init__(self, view: DataView) -> None:
         self.view = view
+        #: Each chart made once: `prepare` and the pages ask for the same ones (the view, and so every chart, is
+        #: one dataset's; the home page's three read every incident).
+        self._made: dict[tuple[str, str], Chart | None] = {}
 
     def prepare(self) -> None:
         draw_many(chart.spec for chart in self._all())
 
     def _all(self) -> Iterable[Chart]:
-        for make in (self.incidents_chart, self.fatalities_chart, self.types_chart):
-            chart = make()
+        for name in ("incidents", "fatalities", "types"):
+            chart = self._chart(name)
             if chart is not None:
                 yield chart
         for actor in self.view.ds.actors.values():
-            chart = self.size_chart(actor)
+            chart = self._chart("size", actor)
             if chart is not None:
                 yield chart
 
+    def _chart(self, name: str, actor: Actor | None = None) -> Chart | None:
+        key = (name, actor.id if actor is not None else "")
+        if key not in self._made:
+            self._made[key] = self.size_chart(actor) if actor is not None else getattr(self, f"{name}_chart")()
+        return self._made[key]
+
     # Template entry points: the figure, or nothing.
     def incidents_per_year(self) -> Markup:
-        return _html(self.incidents_chart())
+        return _html(self._chart("incidents"))
 
     def fatalities_per_year(self) -> Markup:
-        return _html(self.fatalities_chart())
+        return _html(self._chart("fatalities"))
 
     def incidents_by_type(self) -> Markup:
-        return _html(self.types_chart())
+        return _html(self._chart("types"))
 
     def size(self, actor: Actor) -> Markup:
-        return _html(self.size_chart(actor))
+        return _html(self._chart("size", actor))
 
     # The charts themselves.
     def incidents_chart(self) -> Chart | None:

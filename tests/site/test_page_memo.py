@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from frontierwatch.data.loader import ParsedFiles, load_with_problems
 from frontierwatch.data.synthetic import generate as synth
 from frontierwatch.site import page_memo
+from frontierwatch.site.fragments import Fragments
 from frontierwatch.site.pages import GeneratedPage, PageOptions, Renderer
 
 #: Small enough that busy years are split into month pages and the ledger into numbered pages.
@@ -112,3 +114,47 @@ def test_other_options_or_templates_make_every_page_again(tmp_path: Path, data: 
     stamp = page_memo.templates_stamp(folder)
     (folder / "pages" / "a.md.j2").write_text("ab", encoding="utf-8")
     assert page_memo.templates_stamp(folder) != stamp
+
+
+def test_the_ledger_made_again_keeps_the_rows_of_claims_that_did_not_change(data: Path) -> None:
+    """A claim's edit makes the ledger's pages again, from the last build's rows of every other claim (an actor's
+    new name likewise remakes the rows of the claims about it, not the whole ledger)."""
+    parsed, memo = ParsedFiles(), page_memo.PageMemo()
+    _pages(data, parsed, memo)
+    before = _pages(data, parsed, memo)  # nothing changed: every year and the ledger kept whole
+    rows_elsewhere = memo.reused_rows  # the latest incidents of the home and incidents pages
+    _set(_first(data, "claims"), r"^attributed_to: .*$", "attributed_to: someone *else* | `x`")
+    after = _pages(data, parsed, memo)
+    ledger = [src for src in after if src.startswith("claims/")]
+    assert len(ledger) > 1 and any(after[src] != before[src] for src in ledger)
+    claims = len(list((data / "claims").glob("*.yaml")))
+    assert memo.reused_rows - rows_elsewhere == claims - 1
+    clean = _pages(data, ParsedFiles(), None)
+    assert all(after[src] == clean[src] for src in ledger)
+
+
+def test_rows_of_pages_kept_whole_are_kept_for_the_next_edit(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An incident's title edit makes one year's pages again and keeps the others whole; an actor's new name next
+    makes every year listing the actor again, from the rows of every incident that does not name it (kept whole
+    the build before, not made then): the rows made are those of the incidents naming the actor."""
+    parsed, memo = ParsedFiles(), page_memo.PageMemo()
+    _pages(data, parsed, memo)
+    _set(_first(data, "incidents"), r"^title: .*$", "title: Renamed for the rows")
+    _pages(data, parsed, memo)
+    actor = _first(data, "actors")
+    naming = {p.stem for p in (data / "incidents").glob("*.yaml") if f"actor: {actor.stem}\n" in p.read_text("utf-8")}
+    assert naming
+    made: list[str] = []
+    row = Fragments._incident_row
+
+    def counted(self: Fragments, here: str, i: Any) -> Any:
+        if re.fullmatch(r"incidents/(year-)?\d{4}(/.*)?\.md", here):  # a year's or a month's page
+            made.append(i.id)
+        return row(self, here, i)
+
+    monkeypatch.setattr(Fragments, "_incident_row", counted)
+    _set(actor, r"^name: .*$", "name: Renamed for the rows")
+    after = _pages(data, parsed, memo)
+    assert made and set(made) == naming
+    monkeypatch.undo()
+    assert after == _pages(data, ParsedFiles(), None)

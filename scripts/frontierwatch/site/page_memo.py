@@ -8,6 +8,9 @@ names), and whatever else its template asks (the years, their pages' paths). The
 when every item read is the same: the same object (`loader.ParsedFiles` keeps the record of a file that did not
 change) or an equal one; else it makes them again.
 
+Table rows are kept the same way (`kept_row`: the incidents table's, the claims ledger's), so that a group made
+again takes the rows whose records did not change; a group kept whole keeps its rows for the build after it.
+
 The memo holds for one set of page options and one version of the templates (`stamp`): anything else, and every
 page is made again. A page's Markdown is a function of what it reads and those two; `tests/site/test_page_memo.py`
 checks that pages taken from the memo are the pages a new renderer makes.
@@ -41,12 +44,14 @@ class PageMemo:
 
     def __init__(self) -> None:
         self._stamp: Any = None
-        self._kept: dict[Hashable, tuple[tuple[Any, ...], Any]] = {}  # the last build's groups
-        self._made: dict[Hashable, tuple[tuple[Any, ...], Any]] = {}  # this build's
+        # the last build's groups and this build's: what each read, its pages, the keys of the rows it made
+        self._kept: dict[Hashable, tuple[tuple[Any, ...], Any, tuple[Hashable, ...]]] = {}
+        self._made: dict[Hashable, tuple[tuple[Any, ...], Any, tuple[Hashable, ...]]] = {}
         self._refs: dict[int, tuple[Any, tuple[str, ...]]] = {}  # id(record) -> (record, the ids it refers to)
         self._refs_made: dict[int, tuple[Any, tuple[str, ...]]] = {}
         self._rows_kept: dict[Hashable, tuple[tuple[Any, ...], Any]] = {}  # table rows (`kept_row`)
         self._rows_made: dict[Hashable, tuple[tuple[Any, ...], Any]] = {}
+        self._group_rows: list[Hashable] | None = None  # the rows the group being made takes or makes
         self.reused = 0  # groups taken from the last build in this one (tests, log)
         self.reused_rows = 0
 
@@ -64,14 +69,25 @@ class PageMemo:
         self._rows_kept, self._rows_made = self._rows_made, {}
 
     def get(self, name: Hashable, reads: tuple[Any, ...], make: Callable[[], T]) -> T:
-        """The group `name` made by `make()`, or kept from the last build when it read the same `reads`."""
+        """The group `name` made by `make()`, or kept from the last build when it read the same `reads`. A group
+        kept keeps its rows for the next build too: an edit after one that changed a single year (an actor's
+        new name after an incident's title) finds every other year's rows."""
         kept = self._kept.get(name)
         if kept is not None and _same(kept[0], reads):
-            value = kept[1]
+            value, rows = kept[1], kept[2]
             self.reused += 1
+            for key in rows:
+                row = self._rows_kept.get(key)
+                if row is not None:
+                    self._rows_made.setdefault(key, row)
         else:
-            value = make()
-        self._made[name] = (reads, value)
+            outer, self._group_rows = self._group_rows, []
+            try:
+                value = make()
+                rows = tuple(self._group_rows)
+            finally:
+                self._group_rows = outer
+        self._made[name] = (reads, value, rows)
         return value
 
     def kept_row(self, key: Hashable, reads: tuple[Any, ...]) -> Any:
@@ -82,11 +98,15 @@ class PageMemo:
         if kept is None or not _same(kept[0], reads):
             return None
         self._rows_made[key] = kept
+        if self._group_rows is not None:
+            self._group_rows.append(key)
         self.reused_rows += 1
         return kept[1]
 
     def keep_row(self, key: Hashable, reads: tuple[Any, ...], row: Any) -> None:
         self._rows_made[key] = (reads, row)
+        if self._group_rows is not None:
+            self._group_rows.append(key)
 
     def rows(self, ds: Dataset, records: Iterable[Any], *more: Any) -> tuple[Any, ...]:
         """What a list of `records` reads: each record, then each record it refers to (None where there is no such

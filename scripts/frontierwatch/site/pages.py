@@ -190,6 +190,7 @@ class Renderer:
         )
         env.globals.update(
             html_block=self._html_block,
+            kept=self._kept,
             md=lambda v: Markup(escape.md(v)),
             raw=Markup,  # for trusted hand-written snippets only
             charts=self.charts,
@@ -205,6 +206,21 @@ class Renderer:
         marker = f'<div class="fw-block" data-fw-block="{len(self._blocks)}"></div>'
         self._blocks[marker] = str(html).rstrip("\n")
         return Markup(marker + "\n")
+
+    @jinja2.pass_context
+    def _kept(self, ctx: Any, record: Record, make: Any) -> Markup:
+        """`make(record)`, a template's macro for one record's row of a long table; serve: the row it made on the
+        same page in the last build while the record and the records it refers to are the same (`page_memo`): an
+        actor's new name is in the rows that name it, not in every row of the claims ledger."""
+        if self.memo is None:
+            return Markup(make(record))
+        key = ("row", ctx["here"], make.name, record.id)
+        reads = self.memo.rows(self.ds, (record,))
+        row = self.memo.kept_row(key, reads)
+        if row is None:
+            row = Markup(make(record))
+            self.memo.keep_row(key, reads, row)
+        return row
 
     @jinja2.pass_context
     def _md_block(self, ctx: Any, markdown: str) -> Markup:

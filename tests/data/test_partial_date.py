@@ -114,6 +114,13 @@ def test_ordering_is_total_and_antisymmetric(a: PartialDate, b: PartialDate) -> 
         assert hash(a) == hash(b) and str(a) == str(b)
 
 
+@given(close_dates, close_dates)
+def test_the_sort_key_orders_as_the_dates_do(a: PartialDate, b: PartialDate) -> None:
+    """Sorts key on `sort_key` (ints compare in C): the same order, and equal keys only for equal dates."""
+    assert (a.sort_key() < b.sort_key()) == (a < b)
+    assert (a.sort_key() == b.sort_key()) == (a == b)
+
+
 @given(close_dates, close_dates, close_dates)
 def test_ordering_is_transitive(a: PartialDate, b: PartialDate, c: PartialDate) -> None:
     x, y, z = sorted([a, b, c])

@@ -77,13 +77,15 @@ class PartialDate:
         month = self.month or 12
         return dt.date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
 
-    def _key(self) -> tuple[int, int, int, int]:
-        return (self.year, self.month or 0, self.day or 0, 0)
+    def sort_key(self) -> tuple[int, int, int]:
+        """The date's place in the order, as a tuple of ints: two dates compare as their keys do (equal keys, equal
+        dates). A sort of many records keys on it: tuples of ints compare in C, dates call `__lt__`."""
+        return (self.year, self.month or 0, self.day or 0)
 
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, PartialDate):
             return NotImplemented
-        return self._key() < other._key()
+        return self.sort_key() < other.sort_key()
 
     def __str__(self) -> str:
         if self.month is None:

@@ -97,7 +97,7 @@ class ChronologyQueries:
         if not skip_incidents:
             for i in self.incidents_oldest_first:
                 add(_incident_fact(ds, i))
-        facts.sort(key=lambda f: (f.date, _PRIORITY.get(f.kind, 9), f.kind, f.record.id, f.what))
+        facts.sort(key=lambda f: (f.date.sort_key(), _PRIORITY.get(f.kind, 9), f.kind, f.record.id, f.what))
         return facts
 
     def timeline_events(self, skip_incidents: bool = False) -> list[Event]:

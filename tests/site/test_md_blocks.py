@@ -221,8 +221,11 @@ class _Block(HTMLParser):
 
 @pytest.mark.parametrize("src", BLOCK_PAGES)
 def test_hostile_text_in_a_block_is_shown_as_written(hostile_pages, src: str) -> None:
-    """No element, attribute or link comes from the data; the payload shows as text."""
-    blocks = [_Block(block) for block in hostile_pages[0][src].blocks.values()]
+    """No element, attribute or link comes from the data; the payload shows as text (in the blocks md_blocks
+    converted: the network's graph is an HTML block of its own, tested with the charts)."""
+    converted = {html.rstrip("\n") for _, html in hostile_pages[1]}
+    blocks = [_Block(block) for block in hostile_pages[0][src].blocks.values() if block in converted]
+    assert blocks
     for block in blocks:
         assert block.tags <= ALLOWED, block.tags - ALLOWED
         assert {name for name, _ in block.attrs} <= {"href", "title", "class", "style"}

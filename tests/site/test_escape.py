@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
+from typing import Any
 
 import markdown
 import pytest
@@ -222,3 +223,13 @@ def test_md_link_title_keeps_the_link_whole(value: str) -> None:
     links = re.findall(r'<a href="([^"]*)" title="([^"]*)">text</a>', out)
     assert len(links) == 1 and links[0][0] == "page.md", out
     assert html.unescape(links[0][1]) == re.sub(r"\s+", " ", value).strip()
+
+
+def test_front_matter_kept_is_the_block_of_the_same_values() -> None:
+    """Front matter is kept by the repr of its values: values that differ only in type get blocks of their own."""
+    meta: dict[str, Any] = {"title": "Incidents in 2020", "hide": ["toc"]}
+    first = escape.front_matter(meta)
+    assert escape.front_matter(dict(meta)) is first
+    assert escape.front_matter({"title": "Incidents in 2021", "hide": ["toc"]}) != first
+    assert yaml.safe_load(escape.front_matter({"title": "1", "n": 1})[4:-4]) == {"title": "1", "n": 1}
+    assert yaml.safe_load(escape.front_matter({"title": "1", "n": "1"})[4:-4]) == {"title": "1", "n": "1"}

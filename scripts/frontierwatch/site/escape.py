@@ -147,10 +147,25 @@ _SafeDumper.add_representer(str, _str_presenter)
 _SafeDumper.add_representer(Markup, _str_presenter)
 
 
+#: Front matter by the repr of its values (strings, numbers, lists, dicts: equal reprs, equal values): a serve
+#: rebuild that makes a year's pages again dumps none of their titles again. At most `_FRONT_KEPT` of them.
+_FRONT: dict[str, str] = {}
+_FRONT_KEPT = 4096
+
+
 def front_matter(meta: dict[str, Any]) -> str:
     """A YAML front-matter block. String values are HTML-escaped (Material prints `title` unescaped)
     and double-quoted by a safe dumper, so no value can end the block or inject a key."""
+    key = repr(meta)
+    block = _FRONT.get(key)
+    if block is None:
+        if len(_FRONT) >= _FRONT_KEPT:
+            _FRONT.clear()
+        block = _FRONT[key] = _front_matter(meta)
+    return block
 
+
+def _front_matter(meta: dict[str, Any]) -> str:
     def clean(value: Any) -> Any:
         if isinstance(value, str):
             return attr(value)

@@ -68,6 +68,39 @@ def test_search_plugins_index_pages_through_their_index_instance() -> None:
         assert "self.search_index.add_entry_from_context(" in source, f"{plugin} indexes pages another way"
 
 
+def test_materials_search_event_leaves_a_page_without_search_attributes_as_it_is() -> None:
+    """Serve replaces Material's search `on_page_context` in MkDocs' list of handlers (`PluginCollection.events`)
+    by one that only indexes a page without a `data-search-*` attribute: Material's expression removes only those,
+    so the page's HTML and its entries are what Material's own handler makes of it, with or without them."""
+    from material.plugins.search.plugin import SearchPlugin
+
+    source = inspect.getsource(SearchPlugin.on_page_context)
+    assert "self.search_index.add_entry_from_context(page)" in source, "Material indexes a page another way"
+    assert re.search(r're\.sub\(\s*r"\\s\?data-search-\\w\+=', source), "Material cleans a page otherwise now"
+    pages = [
+        "<h2 id='a'>A</h2><p>plain text, data-search and search- but no attribute</p>",
+        '<h2 id="a" data-search-exclude="">A</h2><p>x</p><div data-search-exclude="x"><p>hidden</p></div>',
+    ]
+    made = []
+    for patched in (False, True):
+        config = load_config(str(ROOT / "mkdocs.yml"))
+        search = config.plugins["material/search"]
+        search.on_config(config)
+        handlers = config.plugins.events["page_context"]
+        at = next(n for n, h in enumerate(handlers) if getattr(h, "__self__", None) is search)
+        if patched:
+            adapter.cache_search(config.plugins, {})
+            assert getattr(handlers[at], "__self__", None) is not search, "Material's handler is still in the list"
+            assert config.plugins._event_origins[handlers[at]] == "material/search"
+        for n, html in enumerate(pages):
+            page = types.SimpleNamespace(url=f"p{n}/", title="T", content=html, toc=[], meta={})
+            handlers[at]({}, page=page, config=config, nav=None)
+            made.append(page.content)
+        made.append(search.search_index.entries)
+    assert made[:3] == made[3:]
+    assert made[0] == pages[0] and 'data-search-exclude="x"' not in made[1] and made[1] != pages[1]
+
+
 def test_cache_search_reuses_a_same_pages_entries() -> None:
     from mkdocs.contrib.search import search_index as mkdocs_search
     from mkdocs.structure.toc import get_toc

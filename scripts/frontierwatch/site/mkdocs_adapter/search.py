@@ -111,7 +111,9 @@ def cache_search(plugins: Mapping[str, Any], cache: SearchPageCache) -> None:
     (Material's own parser took five times as long: an actor's new name changes every year page listing its
     incidents), and by the index itself otherwise or where `search_sections` does not read the page.
 
-    Wraps the index instance's `add_entry_from_context` (an internal of both search plugins)."""
+    Wraps the index instance's `add_entry_from_context` (an internal of both search plugins); and Material's
+    page event (`_index_clean_pages`)."""
+    _index_clean_pages(plugins)
     index = getattr(_search_plugin(plugins), "search_index", None)
     if index is None or getattr(index, "_fw_cached", False):
         return
@@ -148,6 +150,38 @@ def cache_search(plugins: Mapping[str, Any], cache: SearchPageCache) -> None:
 
     index.add_entry_from_context = add_entry_from_context
     index._fw_cached = True
+
+
+def _index_clean_pages(plugins: Mapping[str, Any]) -> None:
+    """Material's search plugin, once it has indexed a page (`on_page_context`), takes every `data-search-*`
+    attribute out of the page's HTML by a regular expression over all of it: a tenth of a second a rebuild at
+    10,000 incidents (the year pages' tables), for pages that have none. Its method in MkDocs' list of the event's
+    handlers (`PluginCollection.events`, an internal) is replaced by one that indexes a page without any such
+    attribute and leaves its HTML as it is (what the expression does to it), and calls Material's for the others."""
+    from material.plugins.search.plugin import SearchPlugin
+
+    search = plugins.get("material/search")
+    handlers = getattr(plugins, "events", {}).get("page_context")
+    if search is None or handlers is None:
+        return
+    for n, method in enumerate(handlers):
+        if getattr(method, "__self__", None) is not search or getattr(method, "__func__", None) is not (
+            SearchPlugin.on_page_context
+        ):
+            continue
+
+        def on_page_context(
+            context: Any, *, page: Any, config: Any, nav: Any, materials: Any = method, plugin: Any = search
+        ) -> Any:
+            if plugin.config.enabled and "data-search-" not in (page.content or ""):
+                plugin.search_index.add_entry_from_context(page)
+                return None
+            return materials(context, page=page, config=config, nav=nav)
+
+        handlers[n] = on_page_context
+        origins = getattr(plugins, "_event_origins", None)
+        if isinstance(origins, dict) and method in origins:
+            origins[on_page_context] = origins[method]
 
 
 def _toc_key(toc: Iterable[Any]) -> str:

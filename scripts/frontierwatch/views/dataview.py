@@ -401,6 +401,7 @@ class DataView(SeriesQueries, ChronologyQueries):
             ),
         ]
 
+
 #: A dated fact on the timeline: (date, kind, record, what happened).
 
 

@@ -133,3 +133,35 @@ def test_kept_checks_report_what_a_fresh_load_reports_through_a_series_of_edits(
     # the edits did find problems of each kind (a test of the cache that found none would prove nothing)
     for kind in ("after the data cut-off", "is already the name of", "no record 'fixture-distrikt'", "HTML"):
         assert any(kind in message for message in found), (kind, found)
+
+
+def test_a_load_takes_the_stamps_folder_stamp_took(tmp_path: Path, monkeypatch: object) -> None:
+    """Serve stamps the data folder, then loads it: the load takes each file's stamp from the folder's (no second
+    stat). A file saved in between is read the next time, when the folder's stamp has changed too."""
+    data = tmp_path / "data"
+    shutil.copytree(MINIMAL, data)
+    parsed = ParsedFiles()
+    first, _ = load_with_problems(data, parsed=parsed)
+    stamped = loader.folder_stamp(data, parsed.new_stamps())
+    stats: list[str] = []
+    original = loader.os.stat
+
+    def counting(path: object, *args: object, **kwargs: object) -> object:
+        stats.append(str(path))
+        return original(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader.os, "stat", counting)  # type: ignore[attr-defined]
+    seen = _reads(monkeypatch)
+    again, problems = load_with_problems(data, parsed=parsed)
+    records_stated = [s for s in stats if s.endswith(".yaml") and not s.endswith("briefing.yaml")]
+    assert not problems and seen == ["briefing.yaml"] and not records_stated, stats
+    _same(again, first)
+
+    incident = sorted((data / "incidents").glob("*.yaml"))[0]
+    incident.write_text(incident.read_text(encoding="utf-8").replace("title: ", "title: Saved ", 1), encoding="utf-8")
+    assert loader.folder_stamp(data) != stamped
+    seen.clear()
+    loader.folder_stamp(data, parsed.new_stamps())
+    edited, problems = load_with_problems(data, parsed=parsed)
+    assert not problems and incident.name in seen
+    assert edited is not None and edited.by_id[incident.stem].title.startswith("Saved ")  # type: ignore[union-attr]

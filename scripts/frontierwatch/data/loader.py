@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -61,6 +62,14 @@ class ParsedFiles:
         self._root: Path | None = None
         self._files: dict[str, tuple[tuple[int, int, int, int], Record, int]] = {}
         self.checks = CheckCache()
+        #: The stamps `folder_stamp` took of the files just before this load (`new_stamps`): not taken again.
+        self._stamps: dict[str, tuple[int, int, int, int]] = {}
+
+    def new_stamps(self) -> dict[str, tuple[int, int, int, int]]:
+        """An empty dict for `folder_stamp` to fill, from which the next load takes each file's stamp (a moment
+        old) where it has one, not from the file system again: a file changed since is read again next time."""
+        self._stamps = {}
+        return self._stamps
 
     def for_root(self, root: Path) -> ParsedFiles:
         """Itself, emptied when it last read another folder."""
@@ -70,12 +79,15 @@ class ParsedFiles:
 
     def get(self, path: Path) -> tuple[tuple[int, int, int, int], Record | None, int | None]:
         """The file's stamp, and its kept record and fingerprint (None, None: read it)."""
-        try:
-            st = os.stat(path)
-        except OSError:
-            return (0, 0, 0, 0), None, None
-        stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-        kept = self._files.get(str(path))
+        name = str(path)
+        stamp = self._stamps.get(name)
+        if stamp is None:
+            try:
+                st = os.stat(path)
+            except OSError:
+                return (0, 0, 0, 0), None, None
+            stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        kept = self._files.get(name)
         if kept is not None and kept[0] == stamp:
             return stamp, kept[1], kept[2]
         return stamp, None, None
@@ -84,14 +96,16 @@ class ParsedFiles:
         self._files[str(path)] = (stamp, record, fingerprint)
 
     def forget(self, keep: set[str]) -> None:
-        """Drop the files not in `keep` (deleted or failed this time)."""
+        """Drop the files not in `keep` (deleted or failed this time); the load is over (its stamps go)."""
         for name in set(self._files) - keep:
             del self._files[name]
+        self._stamps = {}
 
 
-def folder_stamp(data_dir: Path | str) -> str:
+def folder_stamp(data_dir: Path | str, stamps: dict[str, tuple[int, int, int, int]] | None = None) -> str:
     """A digest of every file under `data_dir` as it is on disk (path, size, mtime, ctime, inode): equal stamps,
-    the same files unchanged (a save changes the times; a rename or a new file the paths)."""
+    the same files unchanged (a save changes the times; a rename or a new file the paths). `stamps`: each
+    regular file's (size, mtime, ctime, inode) by path, for the load that follows (`ParsedFiles.use_stamps`)."""
     h = hashlib.blake2b(digest_size=16)
     for top, dirs, names in os.walk(data_dir):
         dirs.sort()
@@ -102,6 +116,8 @@ def folder_stamp(data_dir: Path | str) -> str:
             except OSError:
                 continue
             h.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n".encode())
+            if stamps is not None and stat.S_ISREG(st.st_mode):
+                stamps[path] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
     return h.hexdigest()
 
 

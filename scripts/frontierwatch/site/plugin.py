@@ -355,7 +355,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
 
         options = CheckOptions(reject_markup=self.config.reject_markup, check_geography=self.config.check_geography)
         key = str(data_dir)
-        self._data_stamp = folder_stamp(data_dir) if self.serving else None  # the exports' key too
+        # the exports' key too; each file's stamp is kept for the load (not taken twice)
+        self._data_stamp = folder_stamp(data_dir, self.caches.parsed.new_stamps()) if self.serving else None
         stamp = f"{key}\0{options}\0{self._data_stamp}" if self.serving else ""
         unchanged = self.caches.unchanged
         ds: Dataset | None

@@ -10,7 +10,6 @@ import inspect
 import re
 import sys
 import types
-import xml.etree.ElementTree as ET
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,6 @@ from mkdocs.config import load_config
 
 from frontierwatch.site import mkdocs_adapter as adapter
 from frontierwatch.site import urls
-from frontierwatch.site.mkdocs_adapter import theme_markup
 
 from test_search_sections import first_difference, material_index, materials_entries  # isort: skip
 
@@ -321,154 +319,6 @@ def test_material_renders_a_pruned_nav_as_one_link_per_section() -> None:
     assert re.search(r'<a href="../.." title="[^"]*" class="md-nav__button md-logo"', drawer), "nav.homepage unused"
 
 
-# --- the theme's icons from one sprite; no script for content the site cannot have -------------------------------
-MATERIAL = resources.files("material") / "templates"
-#: Where Material includes the icons of every page, and the icon each draws in this site (mkdocs.yml's palette).
-ICON_INCLUDES = {
-    "partials/header.html": ["material/menu", "material/magnify"],
-    "partials/logo.html": ["material/library"],
-    "partials/palette.html": ["material/weather-night", "material/weather-sunny"],
-    "partials/search.html": ["material/magnify", "material/arrow-left", "material/close"],
-    "partials/top.html": ["material/arrow-up"],
-    "partials/actions.html": ["material/file-edit-outline"],
-}
-
-
-def _icon(name: str) -> str:
-    return (MATERIAL / ".icons" / f"{name}.svg").read_text(encoding="utf-8")
-
-
-def test_material_writes_its_icons_as_the_sprite_expects() -> None:
-    """`IconSprite` moves icons written as Material's templates include them (`.icons/<set>/<name>.svg`): the
-    root with only its namespace and viewBox, a drawing without ids or references."""
-    for template, icons in ICON_INCLUDES.items():
-        source = (MATERIAL / template).read_text(encoding="utf-8")
-        assert '{% include ".icons/" ~' in source, f"Material's {template} no longer includes its icons as SVG files"
-        for name in icons:
-            assert f'"{name}"' in source or name.split("/")[1] in (ROOT / "mkdocs.yml").read_text(), (template, name)
-            page = f"<p>x</p>{_icon(name)}"
-            drawn = theme_markup.IconSprite().use_sprite(page, "<p>x</p>", "incidents/x/index.html")
-            assert re.fullmatch(r'<p>x</p><svg viewBox="[^"]+"><use xlink:href="[^"]+#i[0-9a-f]{6}"/></svg>', drawn), (
-                f"Material's icon {name} is no longer written as the sprite expects (the page keeps it inline): "
-                f"{_icon(name)[:120]}"
-            )
-
-
-def test_icons_around_the_content_come_from_the_sprite_by_a_path_for_the_pages_depth() -> None:
-    search, close = _icon("material/magnify"), _icon("material/close")
-    content = f"<article>{search}<svg id='chart'></svg></article>"  # a page's own SVG stays as it is
-    page = f"<header>{search}{close}</header>{content}<footer>{search}</footer>"
-    sprite = theme_markup.IconSprite()
-    deep = sprite.use_sprite(page, content, "incidents/x/index.html")
-    top = sprite.use_sprite(page, content, "index.html")
-    assert content in deep and deep.count(search) == 1  # only the content's copy
-    refs = re.findall(r'<use xlink:href="([^"]+)"/>', deep)
-    assert [r.split("#")[0] for r in refs] == ["../../assets/frontierwatch/icons.svg"] * 3
-    assert refs[0] == refs[2] != refs[1]  # one id an icon
-    assert (
-        re.findall(r'<use xlink:href="([^"]+)"/>', top)[0] == "assets/frontierwatch/icons.svg#" + refs[0].split("#")[1]
-    )
-    document = sprite.document()
-    assert document is not None
-    root = ET.fromstring(document)  # an SVG document
-    groups = root.findall("./{http://www.w3.org/2000/svg}defs/{http://www.w3.org/2000/svg}g")
-    assert sorted(g.get("id") for g in groups) == sorted({r.split("#")[1] for r in refs})
-    drawing = re.fullmatch(r"<svg [^>]+>(.*)</svg>", search.strip(), re.S)
-    assert drawing and f'<g id="{refs[0].split("#")[1]}">{drawing.group(1)}</g>' in document
-
-
-def test_icons_that_would_not_draw_the_same_from_the_sprite_stay_inline() -> None:
-    ns = 'xmlns="http://www.w3.org/2000/svg"'
-    kept = [
-        f'<svg {ns} viewBox="0 0 24 24"><path id="p" d="M0 0h1v1z"/></svg>',  # an id
-        f'<svg {ns} viewBox="0 0 24 24"><use href="#p"/></svg>',  # a reference
-        f'<svg {ns} viewBox="0 0 24 24"><path d="M0 0h1v1z"></svg>',  # not well-formed XML
-        f'<svg {ns} viewBox="0 0 24 24" class="x"><path d="M0 0h1v1z"/></svg>',  # more than Material's attributes
-    ]
-    sprite = theme_markup.IconSprite()
-    for svg in kept:
-        assert sprite.use_sprite(f"<b>{svg}</b>", "", "index.html") == f"<b>{svg}</b>", svg
-    assert sprite.document() is None
-    # A page whose content is not found as it is: nothing changes.
-    icon = _icon("material/menu")
-    assert sprite.use_sprite(icon + "<p>a</p>", "<p>b</p>", "index.html") == icon + "<p>a</p>"
-
-
-def test_the_tabbed_content_script_goes_when_no_page_can_have_tabs() -> None:
-    script = (MATERIAL / "partials/javascripts/content.html").read_text(encoding="utf-8")
-    found = re.findall(r"<script>.*?</script>", script)
-    tabbed = [s for s in found if "__tabbed_" in s]
-    assert tabbed, "Material's partials/javascripts/content.html no longer has its tabbed-content script"
-    config = load_config(str(ROOT / "mkdocs.yml"))
-    assert "pymdownx.tabbed" not in config.markdown_extensions
-    content = f"<article>{tabbed[0]}</article>"
-    page = f"<main>{content}{tabbed[0]}</main>"
-    assert theme_markup.drop_unused_scripts(page, content, config) == f"<main>{content}</main>", (
-        "the tabbed-content script in Material's template is no longer the one drop_unused_scripts removes"
-    )
-    config.markdown_extensions.append("pymdownx.tabbed")
-    assert theme_markup.drop_unused_scripts(page, content, config) == page
-
-
-#: Material's inline scripts that `static/theme-state.js` does the work of (mkdocs-material 9.8.2):
-#: `partials/javascripts/base.html` (the storage helpers) and `partials/javascripts/palette.html` (the scheme restored).
-MATERIAL_STATE_SCRIPTS_SHA256 = "f79242d39452210a4c633e6b84c4af62cc7446b04099a0e23eda770282ee8430"
-
-
-def _state_scripts() -> list[str]:
-    found = []
-    for name in ("base.html", "palette.html"):
-        text = (MATERIAL / "partials/javascripts" / name).read_text(encoding="utf-8")
-        script = re.search(r"<script>.*?</script>", text, re.S)
-        assert script, f"Material's partials/javascripts/{name} has no inline script any more"
-        found.append(script.group(0))
-    return found
-
-
-def test_theme_state_js_does_the_work_of_materials_inline_scripts() -> None:
-    """`share_state_script` swaps Material's two inline scripts for `static/theme-state.js`, written to do what they
-    do: a Material that changes them fails here (its pages keep its own scripts as long as they no longer match)."""
-    scripts = _state_scripts()
-    assert hashlib.sha256("\n".join(scripts).encode()).hexdigest() == MATERIAL_STATE_SCRIPTS_SHA256, (
-        "Material changed its inline scripts (partials/javascripts/base.html, palette.html): make scripts/"
-        "frontierwatch/site/static/theme-state.js do what they do now, then update MATERIAL_STATE_SCRIPTS_SHA256"
-    )
-    header = (MATERIAL / "partials/header.html").read_text(encoding="utf-8")
-    assert re.search(
-        r'\{% include "partials/palette.html" %\}.*?\{% include "partials/javascripts/palette.html" %\}', header, re.S
-    ), "Material no longer restores the scheme right after the palette switch (theme-state.js goes there)"
-    js = (ROOT / "scripts/frontierwatch/site/static/theme-state.js").read_text(encoding="utf-8")
-    assert 'var __md_scope = new URL("../..", document.currentScript.src);' in js
-    assert urls.THEME_STATE_SCRIPT.count("/") == 2, "theme-state.js finds the site's root two folders above itself"
-
-
-@pytest.mark.parametrize("base", ["../..", ".", "/fw/"])
-def test_materials_inline_scripts_become_one_shared_file_where_the_scheme_is_restored(base: str) -> None:
-    state, palette = _state_scripts()
-    state = state.replace("{{ config.extra.scope | d(base_url) }}", base)
-    content = f"<article>{state}</article>"  # a page's own text, even one that quotes the script, stays as it is
-    page = f"<head>{state}<link></head><body><form>switch</form>{palette}<main>{content}</main></body>"
-    config = load_config(str(ROOT / "mkdocs.yml"))
-    src = {"../..": "../../", ".": "", "/fw/": "/fw/"}[base] + urls.THEME_STATE_SCRIPT
-    tag = f'<script src="{src}"></script>'
-    shared = theme_markup.share_state_script(page, content, config)
-    assert shared == f"<head><link></head><body><form>switch</form>{tag}<main>{content}</main></body>", (
-        "Material's inline scripts are no longer the ones share_state_script replaces"
-    )
-    # A site without a palette switch: the file goes where the <head> script was.
-    without = page.replace(palette, "")
-    expected = without.replace(state + "<link>", tag + "<link>")
-    assert theme_markup.share_state_script(without, content, config) == expected
-    # A script before the palette switch uses the helpers (a dismissed announcement): they stay in <head>, the
-    # file where Material's <head> script was, and Material's palette script where it was.
-    announce = "<script>var content=__md_get('__announce')</script>"
-    early = page.replace("<body>", f"<body>{announce}")
-    assert theme_markup.share_state_script(early, content, config) == early.replace(state + "<link>", tag + "<link>")
-    # Another scope than the site's (`extra.scope`): Material's scripts stay.
-    config.extra["scope"] = "/"
-    assert theme_markup.share_state_script(page, content, config) == page
-
-
 # --- record pages' search entries: search_sections mirrors Material's search Parser -------------------------
 SITE_URL = "https://frontier-watch.github.io/frontier-watch/"
 #: Material's search parser as search_sections mirrors it (mkdocs-material 9.8.2): `Parser`, `Element`, `Section`,
@@ -482,7 +332,7 @@ def _record_pages_of(data: Path, **load_options: Any) -> list[tuple[str, str, st
     from frontierwatch.data.checks import CheckOptions
     from frontierwatch.data.history import read_history
     from frontierwatch.data.loader import load
-    from frontierwatch.site import escape, history_pages, linksafety, urls
+    from frontierwatch.site import escape, history_pages, linksafety
     from frontierwatch.site.pages import PageOptions, Renderer
     from frontierwatch.site.record_pages import RecordPages
 
@@ -554,7 +404,6 @@ def test_record_pages_search_entries_are_materials(
 def test_materials_search_parser_is_the_one_search_sections_mirrors() -> None:
     """A tripwire for what the cases above may not reach: any change to Material's Parser, Element, Section,
     `void` or `add_entry_from_context` fails here until search_sections.py is checked against it."""
-    import hashlib
 
     from material.plugins.search import plugin as material_search
 

@@ -1,6 +1,6 @@
 """The adapter's part for Material's markup around every page's content, changed as text once the theme has
 rendered a page (the rest of the adapter is the package's other modules; this one imports neither MkDocs nor
-Material). `tests/site/test_mkdocs_adapter.py` checks each internal against the installed Material:
+Material). `tests/site/test_theme_markup.py` checks each internal against the installed Material:
 
 - Material's icons are drawn from one sprite file of the site (`IconSprite`): its icon markup as its templates
   include it (`.icons/<set>/<name>.svg`), its CSS styling the outer `<svg>` (`fill: currentcolor`), and its

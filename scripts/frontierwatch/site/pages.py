@@ -27,7 +27,7 @@ from frontierwatch.data import vocab
 from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.history import History
 from frontierwatch.data.models import Record, Relationship
-from frontierwatch.site import escape, history_pages, index_pages, md_blocks, page_memo, urls
+from frontierwatch.site import escape, history_pages, index_pages, index_reads, md_blocks, page_memo, urls
 from frontierwatch.site.charts import ChartBook
 from frontierwatch.site.escape import Markup
 from frontierwatch.site.formatting import (
@@ -171,7 +171,7 @@ class Renderer:
         self.charts = ChartBook(self.view)  # one chart cache for every page (drawn before workers fork)
         self.env = self._environment()
         self._templates: dict[str, jinja2.Template] = {}
-        #: serve: the year and ledger pages of the last build, made again only when what they read changed
+        #: serve: the year, ledger and index pages of the last build, made again only when what they read changed
         self.memo: page_memo.PageMemo | None = None
         self._index()
 
@@ -316,9 +316,7 @@ class Renderer:
             if collection == "claims":
                 pages.extend(self._ledger_kept())
                 continue
-            title = INDEX_TITLES[collection]
-            meta = {"hide": ["toc"]} if collection in ("sources", "people") else None
-            add(self._generated(src, self.page(src, f"{collection}_index.md.j2", title, meta), title))
+            add(self._index_kept(collection, src))
         for year in self.view.years:
             pages.extend(self._year_kept(year))
         add(history_pages.page(self))
@@ -336,6 +334,20 @@ class Renderer:
         years = (tuple(self.view.years), tuple(self.year_src.items()))
         reads = self.memo.rows(self.ds, self.view.incidents_in_year(year), year, years)
         return self.memo.get(("year", year), reads, lambda: self.year_pages(year))
+
+    def _index_kept(self, collection: str, src: str) -> GeneratedPage:
+        """A section's index page, or (serve) the last build's when what its template shows is the same
+        (`index_reads`; the indexes not listed there are made every build)."""
+        title = INDEX_TITLES[collection]
+        meta = {"hide": ["toc"]} if collection in ("sources", "people") else None
+
+        def make() -> GeneratedPage:
+            return self._generated(src, self.page(src, f"{collection}_index.md.j2", title, meta), title)
+
+        read = index_reads.READS.get(collection)
+        if self.memo is None or read is None:
+            return make()
+        return self.memo.get(("index", collection), read(self.memo, self), make)
 
     def _ledger_kept(self) -> list[GeneratedPage]:
         """`ledger_pages()`, or (serve) the last build's when every claim and what it refers to is the same."""

@@ -1,4 +1,4 @@
-"""Serve keeps the year and ledger pages of the last build (`site/page_memo.py`): after any edit, the pages it
+"""Serve keeps the year, ledger and index pages of the last build (`site/page_memo.py`): after any edit, the pages it
 takes from the memo or makes again are the pages a new renderer makes from the edited data."""
 
 from __future__ import annotations
@@ -58,7 +58,50 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
     ),
     ("an incident moved to another year", _move),
     ("an incident deleted", lambda d: (d / "incidents" / "a-new-incident.yaml").unlink()),
+    # what the index pages show of records they do not list (`index_reads`): each edit fails the test if not read
+    ("an incident at another place", lambda d: _set(_first(d, "incidents"), r"^place: .*$", f"place: {_BORDER}")),
+    ("a place inside another", lambda d: _append(d / "places" / "synthetic-place-4.yaml", f"parent: {_BORDER}")),
+    (
+        "an incident in the place inside",
+        lambda d: _set(_first(d, "incidents"), r"^place: .*$", "place: synthetic-place-4"),
+    ),
+    ("an actor's area on the border", lambda d: _set(_first(d, "actors"), r"^- place: .*$", f"- place: {_BORDER}")),
+    ("an actor's short name", lambda d: _set(_first(d, "actors"), r"^short_name: .*$", "short_name: Short *x*")),
+    ("an actor's area's role", lambda d: _set(_first(d, "actors"), r"^  role: camp$", "  role: base")),
+    ("a leader's role", lambda d: _set(_first(d, "actors"), r"^  role: leader$", "  role: deputy | `x`")),
+    ("a person's status", lambda d: _set(_first(d, "people"), r"^status: .*$", "status: dead")),
+    ("an old incident's fatalities", lambda d: _most_fatalities(_oldest(d))),
+    ("a second source", lambda d: _copy(d / "sources" / "synthetic-source.yaml", "second-source.yaml")),
+    (
+        "an incident citing the second",
+        lambda d: _set(_first(d, "incidents"), r"^- source: .*$", "- source: second-source"),
+    ),
 ]
+
+#: A place the synthetic data marks as on the border (the places index lists the actors with an area there).
+_BORDER = "synthetic-place-0"
+
+
+def _oldest(data: Path) -> Path:
+    """The oldest incident (not in the incidents index's list of the latest)."""
+    return min(
+        (data / "incidents").glob("*.yaml"),
+        key=lambda p: re.findall(r"^date: '?([0-9-]+)'?$", p.read_text("utf-8"), re.M),
+    )
+
+
+def _most_fatalities(path: Path) -> None:
+    """The best estimate of the incident's fatalities made its high one (which the test data makes higher)."""
+    high = re.findall(r"^  high: (.*)$", path.read_text(encoding="utf-8"), re.M)[0]
+    _set(path, r"^  best: .*$", f"  best: {high}")
+
+
+def _copy(path: Path, name: str) -> None:
+    (path.parent / name).write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Second "), "utf-8")
+
+
+def _append(path: Path, line: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -158,3 +201,29 @@ def test_rows_of_pages_kept_whole_are_kept_for_the_next_edit(data: Path, monkeyp
     assert made and set(made) == naming
     monkeypatch.undo()
     assert after == _pages(data, ParsedFiles(), None)
+
+
+def test_the_places_index_is_kept_after_an_actor_s_new_name_and_made_again_after_a_new_incident(
+    tmp_path: Path,
+) -> None:
+    """An actor's new name is not on the places index (the actors with an area on the border are shown by their
+    short name): the page is kept. A new incident at a place changes its count, a place's edit its row: made again,
+    as a new renderer makes it."""
+    data = tmp_path / "data"
+    synth(data, incidents=40)
+    parsed, memo = ParsedFiles(), page_memo.PageMemo()
+    before = _pages(data, parsed, memo)
+    _set(_first(data, "actors"), r"^name: .*$", "name: A new name")
+    after = _pages(data, parsed, memo)
+    assert after["places/index.md"] is before["places/index.md"]
+    assert after["actors/index.md"] is not before["actors/index.md"]  # made every build: it shows the name
+    incident = _first(data, "incidents")
+    place = re.findall(r"^place: (.*)$", incident.read_text(encoding="utf-8"), re.M)[0]
+    for edit in (
+        lambda: (data / "incidents" / "one-more.yaml").write_text(incident.read_text("utf-8"), encoding="utf-8"),
+        lambda: _set(data / "places" / f"{place}.yaml", r"^name: .*$", "name: A new place name"),
+    ):
+        edit()
+        before, after = after, _pages(data, parsed, memo)
+        assert after["places/index.md"] is not before["places/index.md"]
+        assert after["places/index.md"] == _pages(data, ParsedFiles(), None)["places/index.md"]

@@ -1,5 +1,5 @@
-"""Serve keeps the year, ledger and index pages of the last build (`site/page_memo.py`): after any edit, the pages it
-takes from the memo or makes again are the pages a new renderer makes from the edited data."""
+"""Serve keeps the year, ledger and index pages of the last build (`site/page_memo.py`): after any edit, the pages
+it takes from the memo or makes again are the pages a new renderer makes from the edited data."""
 
 from __future__ import annotations
 

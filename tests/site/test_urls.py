@@ -47,9 +47,9 @@ def test_edit_url(tmp_path: Path) -> None:
     data_file = tmp_path / "data" / "incidents" / "x.yaml"
     edit = "https://github.com/o/r/edit/main/docs/"
     assert (
-        urls.edit_url(edit, None, project, docs, data_file) == "https://github.com/o/r/edit/main/data/incidents/x.yaml"
+        urls.edit_urls(edit, None, project, docs)(data_file) == "https://github.com/o/r/edit/main/data/incidents/x.yaml"
     )
-    relative = urls.edit_url("edit/main/docs/", "https://github.com/o/r", project, docs, data_file)
+    relative = urls.edit_urls("edit/main/docs/", "https://github.com/o/r", project, docs)(data_file)
     assert relative == "https://github.com/o/r/edit/main/data/incidents/x.yaml"
-    assert urls.edit_url(None, None, project, docs, data_file) is None
-    assert urls.edit_url(edit, None, project / "docs", docs, data_file) is None  # data outside the project
+    assert urls.edit_urls(None, None, project, docs)(data_file) is None
+    assert urls.edit_urls(edit, None, project / "docs", docs)(data_file) is None  # data outside the project

@@ -105,7 +105,7 @@ class ParsedFiles:
 def folder_stamp(data_dir: Path | str, stamps: dict[str, tuple[int, int, int, int]] | None = None) -> str:
     """A digest of every file under `data_dir` as it is on disk (path, size, mtime, ctime, inode): equal stamps,
     the same files unchanged (a save changes the times; a rename or a new file the paths). `stamps`: each
-    regular file's (size, mtime, ctime, inode) by path, for the load that follows (`ParsedFiles.use_stamps`)."""
+    regular file's (size, mtime, ctime, inode) by path, for the load that follows (`ParsedFiles.new_stamps`)."""
     h = hashlib.blake2b(digest_size=16)
     for top, dirs, names in os.walk(data_dir):
         dirs.sort()

@@ -57,9 +57,7 @@ GUIDE: dict[str, tuple[str, str]] = {
         "Citation File Format (YAML)",
         "Zotero or any reference manager; `cffconvert` turns it into BibTeX.",
     ),
-}
-#: A file published zipped (`exports.ZIPPED`): its own format and tools, once unzipped.
-ZIPPED_GUIDE: dict[str, tuple[str, str]] = {
+    # Published zipped (`exports.ZIPPED`): the file's own format and tools, once unzipped.
     "frontierwatch.db.zip": (
         "SQLite 3 database, zipped",
         "Unzip; then `datasette frontierwatch.db`, DB Browser for SQLite, or `sqlite3.connect()` / `pandas.read_sql`.",
@@ -74,7 +72,6 @@ ZIPPED_GUIDE: dict[str, tuple[str, str]] = {
         "Unzip; then import frontierwatch.stix.json into OpenCTI (Data > Import) or MISP; `stix2.parse()` in Python.",
     ),
 }
-GUIDE.update(ZIPPED_GUIDE)
 TABLE_FOLDER = "frontierwatch-data/"
 TABLE = (
     "CSV table, UTF-8",

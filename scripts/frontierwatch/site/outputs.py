@@ -7,9 +7,10 @@ exports first and sends their list at once (the downloads page shows them), then
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -49,21 +50,25 @@ def write_maps(ds: Any, site: Path, options: Callable[[str], Any], overview: boo
     `options(map_file)` gives the `maps.MapOptions` of the map written at `map_file`; `overview` False: the
     overview is written elsewhere (serve: by the exports child, `serve_exports`)."""
     maps.write_map_assets(site)
-    kept = buildcache.map_documents()  # the folium document an earlier build drew, if any (no folium import)
-    maps.DOCUMENTS.update(kept)
-    if overview:
-        _write(site / urls.map_file(), maps.overview_map(ds, options(urls.map_file())))
-    _write(site / urls.mini_map_file(), maps.mini_document(ds, options(urls.mini_map_file())))
-    if kept != maps.DOCUMENTS:
-        buildcache.keep_map_documents(maps.DOCUMENTS)
+    with _map_documents_kept():
+        if overview:
+            _write(site / urls.map_file(), maps.overview_map(ds, options(urls.map_file())))
+        _write(site / urls.mini_map_file(), maps.mini_document(ds, options(urls.mini_map_file())))
 
 
 def write_overview(ds: Any, site: Path, options: Callable[[str], Any]) -> None:
-    """The overview map alone (every located incident: about a second at 10,000 incidents), from the folium
-    document an earlier build drew when there is one."""
+    """The overview map alone (every located incident: about a second at 10,000 incidents)."""
+    with _map_documents_kept():
+        _write(site / urls.map_file(), maps.overview_map(ds, options(urls.map_file())))
+
+
+@contextlib.contextmanager
+def _map_documents_kept() -> Iterator[None]:
+    """Maps drawn in the folium document an earlier build drew, if any (no folium import), and the document kept
+    for the next build when these maps drew a new one."""
     kept = buildcache.map_documents()
     maps.DOCUMENTS.update(kept)
-    _write(site / urls.map_file(), maps.overview_map(ds, options(urls.map_file())))
+    yield
     if kept != maps.DOCUMENTS:
         buildcache.keep_map_documents(maps.DOCUMENTS)
 

@@ -196,8 +196,8 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         collection = self._shell_of(page)
         if collection is not None:
             # Every record page's edit link is its YAML file's, or none when the data is outside the project.
-            assert self.data_dir is not None
-            page.edit_url = adapter.EDIT if _edit_urls(config, self.data_dir)("x.yaml") else None
+            assert self.build is not None  # a shell is this build's
+            page.edit_url = adapter.EDIT if self.build.settings.edit_url("x.yaml") else None
             # Record pages link to each section, not to every page of the nav (a copy of it in each page).
             context["nav"] = adapter.pruned_nav(nav, urls.src_url(f"{collection}/index.md"))
         if self.build is not None and page.file.src_uri in self.build.generated:

@@ -67,19 +67,14 @@ def src_url(src: str) -> str:
     return src[:-3] + "/"
 
 
-def edit_url(edit_uri: str | None, repo_url: str | None, project: Path, docs_dir: Path, data_file: Path) -> str | None:
-    """The repository's edit URL of a data file, when the data lives inside the project (else None).
-
-    MkDocs' `edit_uri` points at docs/ in the repository (absolute, or relative to `repo_url`); the data
-    file's path relative to docs/ is joined onto it, so `../data/x.yaml` lands on the YAML file."""
-    return edit_urls(edit_uri, repo_url, project, docs_dir)(data_file)
-
-
 def edit_urls(
     edit_uri: str | None, repo_url: str | None, project: Path, docs_dir: Path
 ) -> Callable[[Path], str | None]:
-    """`edit_url` of any data file, the project and docs folders resolved once (every record page asks for its
-    own: resolving a path reads each of its folders)."""
+    """The repository's edit URL of a data file (None when the data lives outside the project), the project and
+    docs folders resolved once (every record page asks for its own: resolving a path reads each of its folders).
+
+    MkDocs' `edit_uri` points at docs/ in the repository (absolute, or relative to `repo_url`); the data
+    file's path relative to docs/ is joined onto it, so `../data/x.yaml` lands on the YAML file."""
     if not edit_uri:
         return lambda data_file: None
     project, docs_dir = project.resolve(), docs_dir.resolve()

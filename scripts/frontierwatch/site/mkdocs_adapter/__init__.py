@@ -1,8 +1,8 @@
 """The adapter to MkDocs and Material: every MkDocs or Material name or internal the project relies on, in one
 package: this module (MkDocs' API and what record pages and `serve` need of MkDocs' and Material's pipeline),
 `search` (Material's search index) and `theme_render` (serve's reuse of a page's theme render), both re-exported
-here, and `theme_markup` (Material's markup around every page's content: its icons and inline scripts, changed
-as text after the theme rendered them; it imports neither).
+here, and `theme_markup` (Material's markup around every page's content: its icons, inline scripts and header
+controls, changed as text after the theme rendered them; it imports neither).
 
 Nothing else in the package imports `mkdocs` or `material`. MkDocs 1.x and
 Material 9 are in maintenance and MkDocs 2.0 drops plugins: the project stays pinned, and
@@ -24,7 +24,8 @@ The internals, by what they are for:
   (`theme_render.cache_theme_render`: it wraps the templates `env.get_template` gives MkDocs for pages).
 - `serve` reuses a page's HTML when its Markdown did not change (`cache_render`): it replaces `Page.render`
   and restores `content`, `toc`, `_title_from_render`, `present_anchor_ids` and `links_to_anchors`.
-- `serve` polls a small data folder faster (`watch`): the livereload observer's `_timeout`.
+- `serve` is told of data edits by the system's notifications (`watch`: MkDocs' private `_want_rebuild` and
+  `_rebuild_cond`), else polls the data folder, a small one faster (the livereload observer's `_timeout`).
 
 The public plugin API the plugin uses (`BasePlugin`, config options, `File.generated`, `PluginError`,
 `event_priority`) is re-exported from here too.

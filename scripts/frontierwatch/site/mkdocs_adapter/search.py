@@ -47,9 +47,7 @@ class SearchEntries:
         if sections is None:
             self.index.add_entry_from_context(page)
         else:
-            for section in sections:
-                if not section.is_excluded():
-                    self.index.create_entry_for_section(section, page.toc, page.url, page)
+            _add_sections(self.index, page, sections)
         return entries[start:]
 
     @staticmethod
@@ -126,9 +124,7 @@ def cache_search(plugins: Mapping[str, Any], cache: SearchPageCache) -> None:
         if found is None:
             original(page)
         elif not (page.meta.get("search") or {}).get("exclude"):
-            for section in found:
-                if not section.is_excluded():
-                    index.create_entry_for_section(section, page.toc, page.url, page)
+            _add_sections(index, page, found)
 
     def add_entry_from_context(page: Any) -> None:
         h = hashlib.blake2b(digest_size=20)
@@ -182,6 +178,14 @@ def _index_clean_pages(plugins: Mapping[str, Any]) -> None:
         origins = getattr(plugins, "_event_origins", None)
         if isinstance(origins, dict) and method in origins:
             origins[on_page_context] = origins[method]
+
+
+def _add_sections(index: Any, page: Any, sections: Iterable[search_sections.Section]) -> None:
+    """What Material's `add_entry_from_context` does with the sections its parser made: an entry for each one
+    that is not excluded."""
+    for section in sections:
+        if not section.is_excluded():
+            index.create_entry_for_section(section, page.toc, page.url, page)
 
 
 def _toc_key(toc: Iterable[Any]) -> str:

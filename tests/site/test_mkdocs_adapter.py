@@ -87,7 +87,7 @@ def test_materials_search_event_leaves_a_page_without_search_attributes_as_it_is
         handlers = config.plugins.events["page_context"]
         at = next(n for n, h in enumerate(handlers) if getattr(h, "__self__", None) is search)
         if patched:
-            adapter.cache_search(config.plugins, {})
+            adapter.cache_search(config.plugins, {}, {})
             assert getattr(handlers[at], "__self__", None) is not search, "Material's handler is still in the list"
             assert config.plugins._event_origins[handlers[at]] == "material/search"
         for n, html in enumerate(pages):
@@ -111,7 +111,7 @@ def test_cache_search_reuses_a_same_pages_entries() -> None:
     for html in ("<h2 id='x'>X</h2><p>one</p>", "<h2 id='x'>X</h2><p>one</p>", "<h2 id='x'>X</h2><p>two</p>"):
         index = mkdocs_search.SearchIndex(indexing="full")
         plugins = {"search": types.SimpleNamespace(search_index=index, config={"indexing": "full"})}
-        adapter.cache_search(plugins, cache)
+        adapter.cache_search(plugins, cache, {})
         calls: list[int] = []
 
         def counted(*a: Any, index: Any = index, calls: list[int] = calls) -> Any:
@@ -130,16 +130,17 @@ def test_cache_search_indexes_a_changed_page_as_materials_parser_does() -> None:
     (by Material's parser where that module does not read the page): the entries are Material's own."""
     from mkdocs.structure.toc import get_toc
 
-    from test_search_sections import MATERIAL_READS, PARSER_CASES  # isort: skip
+    from test_search_sections import MATERIAL_READS, PARSER_CASES, ROW_CASES  # isort: skip
 
     toc = [{"level": 2, "id": "a", "name": "A", "children": []}]
-    cases = list(PARSER_CASES.values()) + list(MATERIAL_READS.values())
-    for n, html in enumerate(cases):
+    cases = list(PARSER_CASES.values()) + list(ROW_CASES.values()) + list(MATERIAL_READS.values())
+    rows: dict[Any, Any] = {}  # the table rows read, as serve keeps them: the second reading of a case reuses its rows
+    for n, html in enumerate(cases + cases):
         for meta in ({}, {"search": {"exclude": True}}, {"search": {"boost": 2}}, {"tags": ["x"]}):
             url = f"p{n}/"
             index = material_index()
             plugins = {"material/search": types.SimpleNamespace(search_index=index, config=_search_config())}
-            adapter.cache_search(plugins, {})
+            adapter.cache_search(plugins, {}, rows)
             index.add_entry_from_context(
                 types.SimpleNamespace(url=url, title="T", content=html, toc=get_toc(toc), meta=dict(meta))
             )
@@ -148,6 +149,7 @@ def test_cache_search_indexes_a_changed_page_as_materials_parser_does() -> None:
                 f"{html!r} {meta}: serve's search entries differ from Material's "
                 f"({first_difference(index.entries, theirs)})"
             )
+    assert rows, "no table row was remembered"
 
 
 def _search_config() -> dict[str, Any]:

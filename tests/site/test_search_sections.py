@@ -79,6 +79,27 @@ PARSER_CASES = {
     "nothing": "",
     "a table": '<table><thead><tr><th>A</th></tr></thead><tbody><tr><td><a href="x">1</a></td></tr></tbody></table>',
 }
+#: Table rows in each place a row may be read: serve remembers a row's text (`rows`) only where it is the same
+#: wherever the row is; elsewhere it reads the row again.
+ROW_CASES = {
+    "rows, the same row after text and after whitespace": "<p>x</p><table><tr> <td>a</td> </tr><tr> <td>a</td> </tr>"
+    "\n<tr> <td>a</td> </tr>\n</table><p>y</p>",
+    "a kept tag in a row (Material closes the first one of the section)": "<table><tr><td><code></code>x</td></tr>"
+    "<tr><td><code>c</code>d</td></tr><tr><td><code></code>x</td></tr></table>",
+    "a heading in a row": '<h2 id="a">A</h2><table><tr><td><h2>B</h2>c</td></tr><tr><td><h3 id="r">R</h3>x</td></tr>'
+    "</table><p>after</p>",
+    "an excluded cell": "<table><tr><td data-search-exclude>no</td><td>yes</td></tr><tr><td>yes</td></tr></table>",
+    "a nested table": "<table><tr><td><table><tr><td>in</td></tr></table>out</td></tr><tr><td>z</td></tr></table>",
+    "rows in preformatted text": "<pre><table><tr><td>a\n b</td></tr></table></pre>"
+    "<table><tr><td>a\n b</td></tr></table>",
+    "rows in a heading": '<h2 id="a"><table><tr><td>t</td></tr></table></h2><table><tr><td>t</td></tr></table>',
+    "rows in an excluded element": "<div data-search-exclude><table><tr><td>no</td></tr></table></div>"
+    "<table><tr><td>no</td></tr></table>",
+    "a row that is not one": '<audio><track src="x"></audio><table><tr/><tr\n class="r"><td>a</td></tr></table>'
+    "<table><tr><td>no end tag</td></table>",
+    "a heading's section inside an element": '<div><h2 id="a">A</h2><table><tr><td>x</td></tr></table></div>'
+    "<table><tr><td>x</td></tr></table>",
+}
 #: HTML search_sections leaves to Material's parser (SearchEntries then gives what Material gives).
 MATERIAL_READS = {
     "a comment": "<!-- c --><p>x</p>",
@@ -94,7 +115,9 @@ MATERIAL_READS = {
 }
 
 
-@pytest.mark.parametrize("html", list(PARSER_CASES.values()), ids=list(PARSER_CASES))
+@pytest.mark.parametrize(
+    "html", list(PARSER_CASES.values()) + list(ROW_CASES.values()), ids=[*PARSER_CASES, *ROW_CASES]
+)
 def test_search_sections_follow_materials_parser(html: str) -> None:
     ours = adapter.SearchEntries(material_index())
     assert ours.rules is not None
@@ -148,3 +171,52 @@ def test_other_search_indexes_index_pages_themselves() -> None:
     wrapped = SearchIndex(lang=["en"])
     wrapped.add_entry_from_context = lambda page: None  # type: ignore[method-assign]
     assert adapter.SearchEntries(wrapped).rules is None
+
+
+def _read(found: list[search_sections.Section] | None) -> list[tuple[Any, ...]] | None:
+    return None if found is None else [(s.tag, s.id, s.excluded, s.depth, s.title, s.text) for s in found]
+
+
+@pytest.mark.parametrize("html", [*PARSER_CASES.values(), *ROW_CASES.values()], ids=[*PARSER_CASES, *ROW_CASES])
+def test_rows_read_before_give_the_same_sections(html: str) -> None:
+    """Serve's remembered table rows (`rows`): the sections are the same read once, twice, or after every case's
+    rows were remembered."""
+    rules = adapter.SearchEntries(material_index()).rules
+    assert rules is not None
+    every: search_sections.Rows = {}
+    for other in [*PARSER_CASES.values(), *ROW_CASES.values()]:
+        search_sections.sections(other, rules, every)
+    alone = _read(search_sections.sections(html, rules))
+    rows: search_sections.Rows = {}
+    for n, remembered in enumerate((rows, rows, every)):
+        assert _read(search_sections.sections(html, rules, remembered)) == alone, f"reading {n}"
+
+
+def test_a_plain_row_is_remembered_and_reused_and_others_are_read_again() -> None:
+    rules = adapter.SearchEntries(material_index()).rules
+    assert rules is not None
+    row = '<tr class="r"><td><a href="x/">Raid</a></td> <td>2020</td></tr>'
+    coded = "<tr><td><code>c</code></td></tr>"
+    excluded = "<tr><td data-search-exclude>no</td></tr>"
+    headed = '<tr><td><h3 id="h">H</h3></td></tr>'
+    html = f"<h2 id='y'>Y</h2><table>{row}{coded}{excluded}{headed}{row}</table>"
+    rows: search_sections.Rows = {}
+    search_sections.sections(html, rules, rows)
+    assert rows == {(row, True): ("Raid", " ", "2020")}, "only the plain row is remembered, once"
+    rows[(row, True)] = ("Remembered",)
+    found = search_sections.sections(html, rules, rows)
+    assert found is not None
+    assert found[1].text.count("Remembered") == 2, "a remembered row is not read again"
+    assert search_sections.sections(html, rules) is not None
+
+
+def test_a_row_start_inside_a_quoted_value_sends_the_page_to_html_parser() -> None:
+    """Read in pieces at `<tr`, a tag whose quoted value holds `<tr` cannot be read: the page goes to Material's
+    parser (None), never read wrong."""
+    rules = adapter.SearchEntries(material_index()).rules
+    assert rules is not None
+    html = '<p title="a <tr>b</tr> c">text</p><table><tr><td>x</td></tr></table>'
+    assert search_sections.sections(html, rules) is not None
+    assert search_sections.sections(html, rules, {}) is None
+    ours = adapter.SearchEntries(material_index())
+    assert ours.add("x/", "X", html, [], {}) == materials_entries("x/", "X", html, [], {})

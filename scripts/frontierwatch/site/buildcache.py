@@ -13,7 +13,8 @@ one `ServeCaches`:
   settings.
 - `search`: record pages' search entries, while the search settings stay the same.
 - `search_pages`: the search entries of MkDocs' pages, by URL, reused while the page is the same
-  (`mkdocs_adapter.cache_search`).
+  (`mkdocs_adapter.cache_search`); `search_rows`: the sections' text of each table row read (`search_sections.Rows`),
+  so that a page changed in a few rows reads only those.
 - `last_good`: the last dataset without problems per data folder (serve keeps showing it on bad data).
 - `parsed`: the records read from each data file (`loader.ParsedFiles`): a rebuild reads and validates again
   only the files that changed (the checks across records run on every load).
@@ -60,6 +61,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from frontierwatch.data.loader import ParsedFiles
+from frontierwatch.site import search_sections
 from frontierwatch.site.page_memo import PageMemo
 
 if TYPE_CHECKING:
@@ -259,6 +261,7 @@ class ServeCaches:
     pages: dict[str, Any] = field(default_factory=dict)
     search: dict[str, dict[str, Any]] = field(default_factory=dict)
     search_pages: dict[str, Any] = field(default_factory=dict)
+    search_rows: search_sections.Rows = field(default_factory=dict)
     last_good: dict[str, Dataset] = field(default_factory=dict)
     written: Written | None = None
     parsed: ParsedFiles = field(default_factory=ParsedFiles)
@@ -288,6 +291,7 @@ class ServeCaches:
         self.pages.clear()
         self.search.clear()
         self.search_pages.clear()
+        self.search_rows.clear()
         self.last_good.clear()
         self.written = None
         self.parsed = ParsedFiles()

@@ -156,7 +156,7 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         if self.serving:
             self._files_key = adapter.files_key(files)
             self._render_key = self._files_key + adapter.config_key(config)
-            adapter.cache_search(config.plugins, self.caches.search_pages)
+            adapter.cache_search(config.plugins, self.caches.search_pages, self.caches.search_rows)
         return nav
 
     def on_pre_page(self, page: Any, *, config: MkDocsConfig, files: Files) -> Any:

@@ -101,13 +101,14 @@ def _entry_list(index: Any) -> list[dict[str, Any]]:
 SearchPageCache = dict[str, tuple[bytes, list[dict[str, Any]]]]
 
 
-def cache_search(plugins: Mapping[str, Any], cache: SearchPageCache) -> None:
+def cache_search(plugins: Mapping[str, Any], cache: SearchPageCache, rows: search_sections.Rows) -> None:
     """Serve: the site's search index (made anew each build) reuses a page's entries from an earlier build of
     this process when the page's URL, title, metadata, HTML and table of contents, and the search settings, are
     the same (the search plugin parses every page's HTML again: 3 s for the year pages at 10,000 incidents).
     A page that changed is divided into sections by `search_sections` with Material's index, as record pages are
     (Material's own parser took five times as long: an actor's new name changes every year page listing its
-    incidents), and by the index itself otherwise or where `search_sections` does not read the page.
+    incidents), and by the index itself otherwise or where `search_sections` does not read the page. `rows`: the
+    table rows `search_sections` read in earlier builds, so that a year page changed in a few rows reads those.
 
     Wraps the index instance's `add_entry_from_context` (an internal of both search plugins); and Material's
     page event (`_index_clean_pages`)."""
@@ -120,7 +121,7 @@ def cache_search(plugins: Mapping[str, Any], cache: SearchPageCache) -> None:
 
     def index_page(page: Any) -> None:
         """Material's `add_entry_from_context`, its parser replaced by `search_sections` where it reads the page."""
-        found = search_sections.sections(page.content or "", rules) if rules is not None else None
+        found = search_sections.sections(page.content or "", rules, rows) if rules is not None else None
         if found is None:
             original(page)
         elif not (page.meta.get("search") or {}).get("exclude"):

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from urllib.parse import urlsplit
 
@@ -73,10 +74,12 @@ def same_name_key(name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", name).casefold().split())
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def mixed_script(text: str) -> str | None:
     """A description of a look-alike letter from another script in `text`, or None.
 
-    Only mixed-script text is examined: a name written wholly in Cyrillic or Arabic is fine."""
+    Only mixed-script text is examined: a name written wholly in Cyrillic or Arabic is fine. Remembered by text:
+    every load checks every name (serve: each edit), and the library reads each character's script anew."""
     if not confusables.is_mixed_script(text):
         return None
     found = confusables.is_confusable(text, greedy=False, preferred_aliases=["latin"])

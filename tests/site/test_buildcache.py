@@ -191,6 +191,10 @@ def test_text_results_are_made_once_per_input_and_held_for_one_build() -> None:
     results.next_build()  # the build before asked for no "a": it is forgotten
     get("<p>a</p>", "https://x/")
     assert made[-1] == ("<p>a</p>", "https://x/") and len(made) == 5
+    # a result kept is used only where `usable` says so (serve: its theme changes replayed in this build)
+    results.next_build()
+    assert results.get(("<p>a</p>", "https://x/"), lambda: "again", lambda kept: False) == "again"
+    assert results.get(("<p>a</p>", "https://x/"), lambda: "not asked", lambda kept: kept == "again") == "again"
 
 
 def test_serve_rebuild_renders_the_theme_again_only_for_pages_whose_context_changed(

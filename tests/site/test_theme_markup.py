@@ -249,3 +249,47 @@ def test_a_page_whose_header_differs_or_is_not_found_keeps_its_controls() -> Non
     # no state script (another scope than the site's): nothing moves
     unscoped = _page(1, content).replace(f'<script src="../{urls.THEME_STATE_SCRIPT}"></script>', "")
     assert theme_markup.HeaderControls().move_to_script(unscoped, content, "incidents/index.html") == unscoped
+
+
+def test_a_page_changed_in_an_earlier_build_puts_its_icons_and_header_in_this_one() -> None:
+    """Serve reuses a page's changed HTML from an earlier build (`plugin.on_post_page`): `replay` gives this build's
+    sprite and header file what changing the page would have given them, and says when the page would now change
+    otherwise."""
+    search, close = _icon("material/magnify"), _icon("material/close")
+    content = "<article>x</article>"
+    page = f"<header>{search}{close}</header>{content}"
+    earlier = theme_markup.IconSprite()
+    earlier.use_sprite(page, content, "index.html")
+    used = earlier.used
+    assert len(used) == 2 and all(icon_id for _, _, icon_id in used)
+    now = theme_markup.IconSprite()
+    assert now.replay(used) and now.document() == earlier.document()
+    clash = theme_markup.IconSprite()
+    clash.drawings[str(used[0][2])] = "<path/>"  # another icon took the id in this build: the page stays inline
+    assert not clash.replay(used)
+
+    header = theme_markup.HeaderControls()
+    header.move_to_script(_page(1, content), content, "incidents/index.html")
+    moved = header.last
+    assert moved[0] is not None and moved[1]
+    fresh = theme_markup.HeaderControls()
+    assert fresh.replay(moved) and fresh.script() == header.script()  # the first page's parts are the file's
+    other = theme_markup.HeaderControls()
+    other.move_to_script(_page(1, content).replace("Initializing search", "Suche"), content, "incidents/index.html")
+    assert not other.replay(moved), "a page moved then, kept as it is now (its header differs from the first's)"
+    other.move_to_script(_page(1, content), content, "incidents/index.html")
+    assert other.last[0] is not None and not other.last[1]
+    assert not header.replay(other.last) and fresh.replay((None, False))
+
+
+def test_the_settings_key_covers_the_settings_the_changes_read() -> None:
+    """Serve keeps a changed page by its HTML and `settings_key`: a setting `share_state_script` or
+    `drop_unused_scripts` reads, changed, changes the key."""
+    from types import SimpleNamespace
+
+    def key(extra: dict[str, str], extensions: list[str]) -> str:
+        return theme_markup.settings_key(SimpleNamespace(extra=extra, markdown_extensions=extensions))  # type: ignore[arg-type]
+
+    plain = key({}, ["toc"])
+    assert key({"scope": "/"}, ["toc"]) != plain and key({}, ["toc", "pymdownx.tabbed"]) != plain
+    assert key({"other": "x"}, ["toc", "tables"]) == plain

@@ -27,8 +27,8 @@ one `ServeCaches`:
   pages it generated, reused while the dataset is the same object and the page options are equal.
 - `theme_pages`: a MkDocs page's theme render (`mkdocs_adapter.cache_theme_render`), by page, with the key of
   its context (the page, the navigation, the configuration, the templates).
-- `finished`: a MkDocs page's HTML after the plugin's last steps (links hardened, indentation collapsed:
-  `TextResults`), by the HTML the theme made: most pages are the same after an edit.
+- `finished`: a MkDocs page's HTML after the plugin's last steps (the theme's markup shared, links hardened,
+  indentation collapsed: `TextResults`), by the HTML the theme made: most pages are the same after an edit.
 - `page_memo`: the year and ledger pages of the last build with what each read (`page_memo.PageMemo`): a new
   dataset's renderer makes again only those whose records changed.
 
@@ -56,13 +56,15 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import jinja2
 
 from frontierwatch.data.loader import ParsedFiles
 from frontierwatch.site import search_sections
 from frontierwatch.site.page_memo import PageMemo
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from frontierwatch.data.dataset import Dataset
@@ -222,16 +224,17 @@ class RendererCache:
         return self._pages
 
 
-class TextResults:
+class TextResults(Generic[T]):
     """Serve: what a function of text alone made in the last build (or this one), by a digest of its input. What
     this build did not ask for is forgotten at the next (`next_build`), so it holds about one build's results."""
 
     def __init__(self) -> None:
-        self._last: dict[bytes, str] = {}
-        self._this: dict[bytes, str] = {}
+        self._last: dict[bytes, T] = {}
+        self._this: dict[bytes, T] = {}
 
-    def get(self, parts: tuple[str, ...], make: Callable[[], str]) -> str:
-        """`make()`, a function of `parts` alone; its result for the same `parts` when there is one."""
+    def get(self, parts: tuple[str, ...], make: Callable[[], T], usable: Callable[[T], bool] | None = None) -> T:
+        """`make()`, a function of `parts` alone; its result for the same `parts` when there is one (and `usable`
+        says it may be used: it may also replay what making it did)."""
         h = hashlib.blake2b(digest_size=20)
         for part in parts:
             data = part.encode("utf-8", "surrogatepass")
@@ -241,9 +244,9 @@ class TextResults:
         hit = self._this.get(key)
         if hit is None:
             hit = self._last.get(key)
-            if hit is None:
-                hit = make()
-            self._this[key] = hit
+        if hit is None or (usable is not None and not usable(hit)):
+            hit = make()
+        self._this[key] = hit
         return hit
 
     def next_build(self) -> None:
@@ -268,7 +271,7 @@ class ServeCaches:
     unchanged: tuple[str, Dataset] | None = None  # (data folder's stamp, its dataset)
     views: RendererCache = field(default_factory=lambda: RendererCache())
     page_memo: PageMemo = field(default_factory=PageMemo)
-    finished: TextResults = field(default_factory=TextResults)
+    finished: TextResults[Any] = field(default_factory=TextResults)
     theme_pages: dict[str, Any] = field(default_factory=dict)
 
     def bytecode_cache(self, env: jinja2.Environment, kind: str) -> MemoryBytecodeCache:

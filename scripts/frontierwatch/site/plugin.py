@@ -210,18 +210,29 @@ class FrontierWatchPlugin(BasePlugin[FrontierWatchConfig]):
         """The theme's icons, inline scripts and header controls come from shared files, its scripts for content
         the site cannot have go (first: they change only what lies around the page's content); links to other sites
         open without opener or referrer; indentation collapses (a shell's once, for all its record pages). Serve:
-        the last two are the last build's for the same HTML (`buildcache.TextResults`: they read nothing else)."""
+        the last build's result for the same HTML where the page's theme markup is shared the same way in this build
+        (`buildcache.TextResults`; the icons and header it shared are this build's too: `replay`)."""
         if not self.config.enabled:
             return output
-        output = self.icons.use_sprite(output, page.content, page.file.dest_uri)
-        output = theme_markup.share_state_script(output, page.content, config)
-        output = self.header.move_to_script(output, page.content, page.file.dest_uri)
-        output = theme_markup.drop_unused_scripts(output, page.content, config)
+        content, page_file, site_url = page.content, page.file.dest_uri, config.site_url or ""
 
-        def finish(html: str = output) -> str:
-            return whitespace.collapse(linksafety.harden_links(html, config.site_url))
+        def finish(html: str = output) -> tuple[str, Any, Any]:
+            html = self.icons.use_sprite(html, content, page_file)
+            html = theme_markup.share_state_script(html, content, config)
+            html = self.header.move_to_script(html, content, page_file)
+            html = theme_markup.drop_unused_scripts(html, content, config)
+            return whitespace.collapse(linksafety.harden_links(html, site_url)), self.icons.used, self.header.last
 
-        output = self.caches.finished.get((output, config.site_url or ""), finish) if self.serving else finish()
+        def replayed(made: tuple[str, Any, Any]) -> bool:
+            return self.icons.replay(made[1]) and self.header.replay(made[2])
+
+        if self.serving:
+            at = output.find(content) if content else -1  # what the theme steps read of the page: it and `at`
+            settings = theme_markup.settings_key(config)
+            key = (output, f"{at},{len(content or '')}", page_file, site_url, settings)
+            output = self.caches.finished.get(key, finish, replayed)[0]
+        else:
+            output = finish()[0]
         collection = self._shell_of(page)
         if collection is not None and self.build is not None:
             with _worker_errors():  # a worker that already failed says why now

@@ -72,19 +72,30 @@ class IconSprite:
     def __init__(self) -> None:
         self.drawings: dict[str, str] = {}  # id -> drawing
         self._ids: dict[str, str | None] = {}  # icon markup -> its id (None: it stays inline)
+        #: The icons of the page `use_sprite` changed last: (markup, drawing, its id), for `replay`.
+        self.used: tuple[tuple[str, str, str | None], ...] = ()
 
     def use_sprite(self, output: str, content: str | None, page_file: str) -> str:
         """`output` (a whole page, `page_file` its site path) with the icons outside `content` drawn from the
         sprite. A page whose content cannot be found in it is returned unchanged."""
         href = urls.relative(page_file, urls.ICON_SPRITE)
+        used: list[tuple[str, str, str | None]] = []
 
         def use(m: re.Match[str]) -> str:
             icon_id = self._id(m.group(0), m.group(2))
+            used.append((m.group(0), m.group(2), icon_id))
             if icon_id is None:
                 return m.group(0)
             return f'<svg viewBox="{m.group(1)}"><use xlink:href="{href}#{icon_id}"/></svg>'
 
-        return _in_theme(output, content, lambda theme: _ICON.sub(use, theme))
+        changed = _in_theme(output, content, lambda theme: _ICON.sub(use, theme))
+        self.used = tuple(used)
+        return changed
+
+    def replay(self, used: tuple[tuple[str, str, str | None], ...]) -> bool:
+        """The icons a page drew in an earlier build (`used`) put in this build's sprite; whether each has the id
+        it had then (else that page's result may not be reused)."""
+        return all(self._id(markup, drawing) == icon_id for markup, drawing, icon_id in used)
 
     def _id(self, markup: str, drawing: str) -> str | None:
         if markup in self._ids:
@@ -203,11 +214,32 @@ class HeaderControls:
         self.parts: dict[str, Any] | None = None
         self._script: str | None = None  # the file, once the first page's parts are known
         self._version = ""
+        #: The page `move_to_script` read last: its parts (None: none found), and whether they were moved.
+        self.last: tuple[dict[str, Any] | None, bool] = (None, False)
+
+    def replay(self, last: tuple[dict[str, Any] | None, bool]) -> bool:
+        """Whether a page read in an earlier build (`last`, its `self.last` then) would be changed the same way
+        in this one; if so, its parts count as read (the first page's become the file's)."""
+        parts, moved = last
+        if parts is None:
+            return True  # not found: left as it was whatever the other pages hold
+        if (self.parts is None or parts == self.parts) != moved:
+            return False
+        if self.parts is None:
+            self._adopt(parts)
+        return True
+
+    def _adopt(self, parts: dict[str, Any]) -> None:
+        self.parts = parts
+        code = files("frontierwatch.site").joinpath("static/header.js").read_text(encoding="utf-8")
+        self._script = code.replace("/*HEADER_PARTS*/null", json.dumps(parts, ensure_ascii=True, sort_keys=True))
+        self._version = hashlib.blake2b(self._script.encode(), digest_size=4).hexdigest()
 
     def move_to_script(self, output: str, content: str | None, page_file: str) -> str:
         """`output` (a whole page, `page_file` its site path) with the controls and the configuration written
         by the shared file; unchanged when they are not found as expected (a Material upgrade: the test of
         this adapter says which) or when they differ from the first page's."""
+        self.last = (None, False)
         start = output.find(content) if content else -1
         if start < 0:
             return output
@@ -234,12 +266,11 @@ class HeaderControls:
             **settings,
         }
         if self.parts is None:
-            self.parts = parts
-            code = files("frontierwatch.site").joinpath("static/header.js").read_text(encoding="utf-8")
-            self._script = code.replace("/*HEADER_PARTS*/null", json.dumps(parts, ensure_ascii=True, sort_keys=True))
-            self._version = hashlib.blake2b(self._script.encode(), digest_size=4).hexdigest()
+            self._adopt(parts)
         elif parts != self.parts:
+            self.last = (parts, False)
             return output
+        self.last = (parts, True)
         name = urls.HEADER_SCRIPT.rpartition("/")[2]
         tag = f'<script src="{state.group(1)}{name}?v={self._version}"></script>'
         head = head[: palette.start()] + tag + state.group(0) + head[search_end:]
@@ -294,6 +325,13 @@ def drop_unused_scripts(output: str, content: str | None, config: MkDocsConfig) 
 
 
 # --- helpers ------------------------------------------------------------------------------------------------
+def settings_key(config: MkDocsConfig) -> str:
+    """What the changes here read of the site's configuration (`share_state_script`, `drop_unused_scripts`): a
+    page changed with other settings is changed again (serve keeps results by it)."""
+    extra: dict[str, Any] = dict(config.extra or {})
+    return repr((bool(extra.get("scope")), "pymdownx.tabbed" in config.markdown_extensions))
+
+
 def _in_theme(output: str, content: str | None, change: Callable[[str], str]) -> str:
     """`output` with `change` made to the theme's part of it, around the page's own `content` (which Material
     prints as it is); unchanged if `content` is not found in it."""

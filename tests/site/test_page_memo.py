@@ -16,8 +16,10 @@ from frontierwatch.site import page_memo
 from frontierwatch.site.fragments import Fragments
 from frontierwatch.site.pages import GeneratedPage, PageOptions, Renderer
 
-#: Small enough that busy years are split into month pages and the ledger into numbered pages.
+#: Small enough that the ledger is split into numbered pages; `MONTHS`: that every year is split into month pages,
+#: and a busy month into numbered pages.
 OPTIONS = PageOptions(index_limit=8)
+MONTHS = PageOptions(index_limit=2)
 
 
 def _set(path: Path, pattern: str, line: str) -> None:
@@ -27,10 +29,12 @@ def _set(path: Path, pattern: str, line: str) -> None:
     path.write_text(changed, encoding="utf-8")
 
 
-def _pages(data: Path, parsed: ParsedFiles, memo: page_memo.PageMemo | None) -> dict[str, GeneratedPage]:
+def _pages(
+    data: Path, parsed: ParsedFiles, memo: page_memo.PageMemo | None, options: PageOptions = OPTIONS
+) -> dict[str, GeneratedPage]:
     ds, problems = load_with_problems(data, parsed=parsed)
     assert ds is not None and not problems, problems
-    renderer = Renderer(ds, OPTIONS)
+    renderer = Renderer(ds, options)
     renderer.memo = memo
     return {p.src_uri: p for p in renderer.generate()}
 
@@ -76,6 +80,9 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
         "an incident citing the second",
         lambda d: _set(_first(d, "incidents"), r"^- source: .*$", "- source: second-source"),
     ),
+    # what a month's page shows besides its rows (`Renderer._month_kept`): its count, the year's months
+    ("an incident at the start of a busy month", lambda d: _oldest_in_a_busy_month(d)),
+    ("an incident moved to an empty month", lambda d: _to_an_empty_month(d)),
 ]
 
 #: A place the synthetic data marks as on the border (the places index lists the actors with an area there).
@@ -96,6 +103,37 @@ def _most_fatalities(path: Path) -> None:
     _set(path, r"^  best: .*$", f"  best: {high}")
 
 
+def _days(data: Path) -> dict[str, list[tuple[str, Path]]]:
+    """The incidents dated to the day, by month ("2019-03"): (date, file)."""
+    out: dict[str, list[tuple[str, Path]]] = {}
+    for path in sorted((data / "incidents").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        date = re.findall(r"^date: '?([0-9-]+)'?$", text, re.M)[0]
+        if re.search(r"^date_precision: day$", text, re.M):
+            out.setdefault(date[:7], []).append((date, path))
+    return out
+
+
+def _oldest_in_a_busy_month(data: Path) -> None:
+    """A new incident on the oldest day of a month with two or more: listed last (its id sorts first), the month's
+    first page keeps its rows, and its count changes."""
+    month = next(days for _, days in sorted(_days(data).items()) if len(days) >= 2)
+    _, path = min(month)
+    _copy(path, "an-older-incident.yaml")
+
+
+def _to_an_empty_month(data: Path) -> None:
+    """An incident moved to a month of its year that has none: the year's other months show one more month."""
+    days = _days(data)
+    for year in sorted({month[:4] for month in days}):
+        months = [m for m in days if m.startswith(year)]
+        free = [f"{year}-{n:02}" for n in range(1, 13) if f"{year}-{n:02}" not in months]
+        if len(months) >= 2 and free:
+            _set(days[max(months)][0][1], r"^date: .*$", f"date: '{free[0]}-15'")
+            return
+    raise AssertionError("no year with incidents in two months and a month without")
+
+
 def _copy(path: Path, name: str) -> None:
     (path.parent / name).write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Second "), "utf-8")
 
@@ -111,13 +149,16 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_pages_kept_or_made_again_are_those_of_a_new_renderer(data: Path) -> None:
+@pytest.mark.parametrize("options", [OPTIONS, MONTHS], ids=["years", "months"])
+def test_pages_kept_or_made_again_are_those_of_a_new_renderer(tmp_path: Path, options: PageOptions) -> None:
+    data = tmp_path / "data"
+    synth(data, incidents=80)
     parsed, memo = ParsedFiles(), page_memo.PageMemo()
-    _pages(data, parsed, memo)
+    _pages(data, parsed, memo, options)
     for what, edit in EDITS:
         edit(data)
-        served = _pages(data, parsed, memo)
-        clean = _pages(data, ParsedFiles(), None)
+        served = _pages(data, parsed, memo, options)
+        clean = _pages(data, ParsedFiles(), None, options)
         assert list(served) == list(clean), what
         differ = [src for src in clean if served[src] != clean[src]]
         assert not differ, f"after {what}: {differ}"
@@ -227,3 +268,30 @@ def test_the_places_index_is_kept_after_an_actor_s_new_name_and_made_again_after
         before, after = after, _pages(data, parsed, memo)
         assert after["places/index.md"] is not before["places/index.md"]
         assert after["places/index.md"] == _pages(data, ParsedFiles(), None)["places/index.md"]
+
+
+def test_an_actor_s_new_name_makes_again_only_the_month_pages_listing_it(data: Path) -> None:
+    """A year made again (an actor's new name is on some of its months) takes its other months from the last build,
+    and a year kept whole the build before (an incident's title edit changed another year) keeps its months for
+    this one: the month pages made again are exactly those listing an incident that names the actor."""
+    parsed, memo = ParsedFiles(), page_memo.PageMemo()
+    _pages(data, parsed, memo, MONTHS)
+    _set(_first(data, "incidents"), r"^title: .*$", "title: Renamed before the months")
+    before = _pages(data, parsed, memo, MONTHS)
+    actor = _first(data, "actors")
+    _set(actor, r"^name: .*$", "name: Renamed for the months")
+    after = _pages(data, parsed, memo, MONTHS)
+    months = [src for src in after if re.fullmatch(r"incidents/(year-)?\d{4}/.+\.md", src)]
+    # the incidents naming the actor (as perpetrator or target: a row reads every record its incident refers to)
+    naming_incidents = {
+        p.stem for p in (data / "incidents").glob("*.yaml") if f"actor: {actor.stem}\n" in p.read_text("utf-8")
+    }
+
+    def listed(src: str) -> set[str]:
+        return {i for html in before[src].blocks.values() for i in re.findall(r"(synthetic-incident-\d+)/", html)}
+
+    naming = {src for src in months if listed(src) & naming_incidents}
+    assert naming and len(naming) < len(months)
+    made = {src for src in months if after[src] is not before[src]}
+    assert made == naming
+    assert after == _pages(data, ParsedFiles(), None, MONTHS)

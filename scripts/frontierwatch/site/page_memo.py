@@ -10,6 +10,8 @@ change) or an equal one; else it makes them again.
 
 Table rows are kept the same way (`kept_row`: the incidents table's, the claims ledger's), so that a group made
 again takes the rows whose records did not change; a group kept whole keeps its rows for the build after it.
+A group may be made of groups (a year's pages, of its month pages): a year made again takes the months whose
+rows and links did not change, and a year kept whole keeps its months' groups and rows for the build after it.
 
 The memo holds for one set of page options and one version of the templates (`stamp`): anything else, and every
 page is made again. A page's Markdown is a function of what it reads and those two; `tests/site/test_page_memo.py`
@@ -44,14 +46,16 @@ class PageMemo:
 
     def __init__(self) -> None:
         self._stamp: Any = None
-        # the last build's groups and this build's: what each read, its pages, the keys of the rows it made
-        self._kept: dict[Hashable, tuple[tuple[Any, ...], Any, tuple[Hashable, ...]]] = {}
-        self._made: dict[Hashable, tuple[tuple[Any, ...], Any, tuple[Hashable, ...]]] = {}
+        # the last build's groups and this build's: what each read, its pages, the keys of the rows it made and
+        # of the groups made within it
+        self._kept: dict[Hashable, _Group] = {}
+        self._made: dict[Hashable, _Group] = {}
         self._refs: dict[int, tuple[Any, tuple[str, ...]]] = {}  # id(record) -> (record, the ids it refers to)
         self._refs_made: dict[int, tuple[Any, tuple[str, ...]]] = {}
         self._rows_kept: dict[Hashable, tuple[tuple[Any, ...], Any]] = {}  # table rows (`kept_row`)
         self._rows_made: dict[Hashable, tuple[tuple[Any, ...], Any]] = {}
         self._group_rows: list[Hashable] | None = None  # the rows the group being made takes or makes
+        self._group_inner: list[Hashable] | None = None  # the groups taken or made within it
         self.reused = 0  # groups taken from the last build in this one (tests, log)
         self.reused_rows = 0
 
@@ -70,24 +74,33 @@ class PageMemo:
 
     def get(self, name: Hashable, reads: tuple[Any, ...], make: Callable[[], T]) -> T:
         """The group `name` made by `make()`, or kept from the last build when it read the same `reads`. A group
-        kept keeps its rows for the next build too: an edit after one that changed a single year (an actor's
-        new name after an incident's title) finds every other year's rows."""
+        kept keeps its rows and the groups within it for the next build too: an edit after one that changed a
+        single year (an actor's new name after an incident's title) finds every other year's rows and months."""
         kept = self._kept.get(name)
         if kept is not None and _same(kept[0], reads):
-            value, rows = kept[1], kept[2]
+            value, rows, inner = kept[1], kept[2], kept[3]
             self.reused += 1
             for key in rows:
                 row = self._rows_kept.get(key)
                 if row is not None:
                     self._rows_made.setdefault(key, row)
+            for group in inner:
+                within = self._kept.get(group)
+                if within is not None:
+                    self._made.setdefault(group, within)
         else:
             outer, self._group_rows = self._group_rows, []
+            outer_inner, self._group_inner = self._group_inner, []
             try:
                 value = make()
-                rows = tuple(self._group_rows)
+                rows, inner = tuple(self._group_rows), tuple(self._group_inner)
             finally:
-                self._group_rows = outer
-        self._made[name] = (reads, value, rows)
+                self._group_rows, self._group_inner = outer, outer_inner
+        if self._group_rows is not None:  # within another group: its rows and itself are that group's too
+            self._group_rows.extend(rows)
+        if self._group_inner is not None:
+            self._group_inner += (name, *inner)
+        self._made[name] = (reads, value, rows, inner)
         return value
 
     def kept_row(self, key: Hashable, reads: tuple[Any, ...]) -> Any:
@@ -128,6 +141,10 @@ class PageMemo:
             hit = (rec, tuple(target for _, target, _ in references(rec)))
         self._refs_made[key] = hit
         return hit[1]
+
+
+#: A group: what it read, its pages, the keys of its rows, the names of the groups within it.
+_Group = tuple[tuple[Any, ...], Any, tuple[Hashable, ...], tuple[Hashable, ...]]
 
 
 def _same(old: Sequence[Any], new: Sequence[Any]) -> bool:

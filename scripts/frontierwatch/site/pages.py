@@ -26,7 +26,7 @@ import jinja2
 from frontierwatch.data import vocab
 from frontierwatch.data.dataset import Dataset
 from frontierwatch.data.history import History
-from frontierwatch.data.models import Record, Relationship
+from frontierwatch.data.models import Incident, Record, Relationship
 from frontierwatch.site import escape, history_pages, index_pages, index_reads, md_blocks, page_memo, urls
 from frontierwatch.site.charts import ChartBook
 from frontierwatch.site.escape import Markup
@@ -364,11 +364,28 @@ class Renderer:
             return [self._generated(plan.src, self.page(plan.src, "incidents_year.md.j2", title, year=year), title)]
         out = [self._generated(plan.src, self.page(plan.src, "incidents_year_months.md.j2", title, plan=plan), title)]
         for month in plan.months:
-            for part in month.parts:
-                name = month.title if part.number == 1 else f"{month.title} (page {part.number} of {part.of})"
-                body = self.page(part.src, "incidents_month.md.j2", name, plan=plan, month=month, part=part)
-                out.append(self._generated(part.src, body, name))
+            out.extend(self._month_kept(plan, month, part) for part in month.parts)
         return out
+
+    def _month_kept(
+        self, plan: index_pages.YearPlan, month: index_pages.MonthPage, part: index_pages.Part[Incident]
+    ) -> GeneratedPage:
+        """A month's (numbered) page, or (serve) the last build's when what it reads is the same: its incidents and
+        the records they refer to, its title, the month's count (with its page's number in `part.src` and the
+        limit, the month's pages and their links), the year's months (their links), and the years and their
+        pages' paths; a year made again (an actor's new name) makes again only the months showing what changed."""
+        name = month.title if part.number == 1 else f"{month.title} (page {part.number} of {part.of})"
+
+        def make() -> GeneratedPage:
+            body = self.page(part.src, "incidents_month.md.j2", name, plan=plan, month=month, part=part)
+            return self._generated(part.src, body, name)
+
+        if self.memo is None:
+            return make()
+        months = tuple((m.year, m.month, m.src) for m in plan.months)
+        where = (name, plan.year, plan.src, months, month.month, len(month.incidents))
+        years = (tuple(self.view.years), tuple(self.year_src.items()))
+        return self.memo.get(("month", part.src), self.memo.rows(self.ds, part.rows, where, years), make)
 
     def ledger_pages(self) -> list[GeneratedPage]:
         """The claims ledger, newest first, in numbered pages of at most `index_limit` claims."""

@@ -5,9 +5,11 @@ phone; the network graph's text is at least 11 px at 1,366 px and scrolls (not s
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from site_helpers import stub_network
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -90,14 +92,19 @@ def test_both_countries_are_named_in_view_without_tiles(browser: Any, base: str)
     try:
         frame = map_frame(page)
         frame.wait_for_selector(".fw-map.fw-no-tiles", timeout=5_000)
-        names = frame.evaluate("""() => {
+        in_view = """() => {
           const box = document.querySelector('.fw-map').getBoundingClientRect();
           return [...document.querySelectorAll('.fw-country-label')].filter(e => {
             const r = e.getBoundingClientRect();
             return e.offsetParent !== null && r.left >= box.left && r.right <= box.right && r.top >= box.top
               && r.bottom <= box.bottom;
           }).map(e => e.textContent);
-        }""")
+        }"""
+        # The labels are placed once the map has settled on its first view (`moveend`), which may come after the
+        # map is marked as without tiles: wait for both, then say which are in view.
+        with contextlib.suppress(PlaywrightTimeoutError):
+            frame.wait_for_function(f"() => ({in_view})().length >= 2", timeout=5_000)
+        names = frame.evaluate(in_view)
         assert sorted(names) == ["Afghanistan", "Tajikistan"]
         # Land beyond the two countries is not the blue of water.
         r, g, b = frame.evaluate(

@@ -148,3 +148,23 @@ def test_commits_outside_data_neither_show_nor_count_against_the_depth(tmp_path:
     assert [c.subject for c in log] == [f"write data/x.yaml: title: {n}\n".strip() for n in (3, 2, 1, 0)]
     assert [c.parents for c in log] == [(log[1].sha,), (log[2].sha,), (log[3].sha,), ()]
     assert [c.subject for c in gitlog.read_log(repo / "data", max_commits=2)] == [c.subject for c in log[:2]]
+
+
+def test_no_repository_and_no_commit_are_said_plainly(tmp_path: Path) -> None:
+    """The pages that show no history say why: for a folder outside git and a repository without a commit, in
+    words, not git's message."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    inside = subprocess.run(["git", "rev-parse", "--git-dir"], cwd=outside, capture_output=True)
+    if inside.returncode == 0:
+        pytest.skip("the temporary folder is inside a git repository")
+    with pytest.raises(gitlog.GitUnavailable, match=r"^the data folder is not in a git repository$"):
+        gitlog.repo_state(outside)
+    empty = tmp_path / "empty"
+    subprocess.run([*GIT, "init", "-q", str(empty)], check=True)
+    with pytest.raises(gitlog.GitUnavailable, match=r"^the repository has no commits yet$"):
+        gitlog.repo_state(empty)
+    (empty / "a.txt").write_text("a\n", encoding="utf-8")
+    subprocess.run([*GIT, "-C", str(empty), "add", "a.txt"], check=True)
+    subprocess.run([*GIT, "-C", str(empty), "commit", "-q", "-m", "a"], check=True)
+    assert gitlog.repo_state(empty).shallow is False

@@ -93,8 +93,16 @@ def _run(args: list[str], cwd: Path, timeout: float, stdin: bytes | None = None)
 
 
 def repo_state(data_dir: Path, timeout: float = 10.0) -> RepoState:
-    """HEAD and whether the clone is shallow (a shallow clone's history is cut: its dates would be wrong)."""
-    out = _run(["rev-parse", "--is-shallow-repository", "HEAD"], data_dir, timeout).decode("ascii", "replace")
+    """HEAD and whether the clone is shallow (a shallow clone's history is cut: its dates would be wrong). The two
+    usual reasons for none are worded for the pages that say why they show no history (git's own message else)."""
+    try:
+        out = _run(["rev-parse", "--is-shallow-repository", "HEAD"], data_dir, timeout).decode("ascii", "replace")
+    except GitUnavailable as exc:
+        if "not a git repository" in str(exc):
+            raise GitUnavailable("the data folder is not in a git repository") from None
+        if "unknown revision" in str(exc):
+            raise GitUnavailable("the repository has no commits yet") from None
+        raise
     lines = out.split()
     if len(lines) != 2:
         raise GitUnavailable("git rev-parse gave an unexpected answer")

@@ -284,9 +284,10 @@ function frontierwatchOnEachPage(fn) {
 })();
 
 /* The theme's icons are drawn from one file of the site (`<use xlink:href="../../assets/frontierwatch/icons.svg#…">`,
- * site/mkdocs_adapter/theme_markup.py IconSprite), referenced relative to the page that drew them. Instant navigation keeps the
- * header, and its icons, while the address changes: each reference is made absolute against the page it came
- * with, as Material makes its own links absolute, so that no browser resolves it against another page. */
+ * site/mkdocs_adapter/theme_markup.py IconSprite), referenced relative to the page that drew them. Instant
+ * navigation keeps the header, and its icons, while the address changes: each reference is made absolute against
+ * the page it came with, as Material makes its own links absolute, so that no browser resolves it against another
+ * page. */
 (function () {
   "use strict";
 

@@ -247,6 +247,8 @@ class Renderer:
         self.year_src = {y: self._year_src(y) for y in self.view.years}
         limit = self.options.index_limit
         self.year_plans = {y: index_pages.year_plan(self.view, y, src, limit) for y, src in self.year_src.items()}
+        #: What every year's and month's page reads of the years (serve's memo): each links to every year's page.
+        self._years_read = (tuple(self.view.years), tuple(self.year_src.items()))
 
     def _year_src(self, year: int) -> str:
         return f"incidents/{year}.md" if str(year) not in self.ds.incidents else f"incidents/year-{year}.md"
@@ -331,8 +333,7 @@ class Renderer:
         incidents and the records they refer to, the years and their pages' paths (every page links to them)."""
         if self.memo is None:
             return self.year_pages(year)
-        years = (tuple(self.view.years), tuple(self.year_src.items()))
-        reads = self.memo.rows(self.ds, self.view.incidents_in_year(year), year, years)
+        reads = self.memo.rows(self.ds, self.view.incidents_in_year(year), year, self._years_read)
         return self.memo.get(("year", year), reads, lambda: self.year_pages(year))
 
     def _index_kept(self, collection: str, src: str) -> GeneratedPage:
@@ -384,8 +385,7 @@ class Renderer:
             return make()
         months = tuple((m.year, m.month, m.src) for m in plan.months)
         where = (name, plan.year, plan.src, months, month.month, len(month.incidents))
-        years = (tuple(self.view.years), tuple(self.year_src.items()))
-        return self.memo.get(("month", part.src), self.memo.rows(self.ds, part.rows, where, years), make)
+        return self.memo.get(("month", part.src), self.memo.rows(self.ds, part.rows, where, self._years_read), make)
 
     def ledger_pages(self) -> list[GeneratedPage]:
         """The claims ledger, newest first, in numbered pages of at most `index_limit` claims."""

@@ -4,8 +4,9 @@
  * browser's storage (`__md_scope`, `__md_hash`, `__md_get`, `__md_set`); after the palette switch in the header,
  * the scheme the reader chose, set on <body> before anything below it is drawn. Together about 1.3 KB of every
  * page, the same in each. The site loads this one file instead, synchronously, where the palette script was
- * (site/mkdocs_adapter/theme_markup.py `share_state_script`): the helpers exist before the bundle, and the scheme is set before
- * the content is drawn, so no page flashes in the other scheme. Same helpers, same storage keys, same behaviour.
+ * (site/mkdocs_adapter/theme_markup.py `share_state_script`): the helpers exist before the bundle, and the scheme
+ * is set before the content is drawn, so no page flashes in the other scheme. Same helpers, same storage keys,
+ * same behaviour.
  *
  * The scope is the site's root, found from this file's own address (assets/frontierwatch/theme-state.js, two
  * folders down), not from the page's: one answer for a page at any depth and for the 404 page at any address.
